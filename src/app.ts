@@ -1,0 +1,89 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/client.js';
+import achievementRoutes from './modules/achievements/routes.js';
+import tokenRoutes from './modules/auth/routes.js';
+import centreRoutes from './modules/centres/routes.js';
+import credentialRoutes from './modules/credentials/routes.js';
+import { ensureDemoData } from './modules/demo/service.js';
+import didRoutes from './modules/dids/routes.js';
+import healthRoutes from './modules/health/routes.js';
+import { createKeyStore } from './modules/keys/service.js';
+// import vcalmRoutes from './modules/vcalm/routes.js';
+import verificationRoutes from './modules/verification/routes.js';
+import auth from './plugins/auth.js';
+import context from './plugins/context.js';
+import docs from './plugins/docs.js';
+import errors from './plugins/errors.js';
+import { loadMasterKey } from './vc/master-key.js';
+
+export interface BuildOptions {
+  config: Config;
+  /** An already-open database (tests); otherwise one is opened from config and closed with the app. */
+  database?: Database;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Log redaction: credentials, secrets and key material never reach the logs. */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.client_secret',
+  '*.clientSecret',
+  '*.access_token',
+  '*.privateKey',
+  '*.encryptedPrivateKey',
+  '*.masterKey',
+  '*.secretHash',
+];
+
+/** Builds the whole service (no listen): database and migrations, keys, plugins, then the route modules. */
+export async function buildApp({ config, database, logger }: BuildOptions) {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    requestIdLogLabel: 'requestId',
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const db = database ?? (await openDatabase(config.database));
+  try {
+    await db.migrate();
+    const master = await loadMasterKey({ masterKey: config.masterKey, keysDir: config.keysDir });
+    if (master.createdFile) app.log.warn(`created a new master key in ${master.createdFile}; back it up together with the data directory`);
+    const keys = createKeyStore({ db: db.db, masterKey: master.key });
+    await keys.checkMasterKey();
+    await keys.ensureActiveKey({ centreId: null, purpose: 'assertion' });
+
+    await app.register(context, { config, database: db, db: db.db, keys });
+    await app.register(errors, { publicBaseUrl: config.publicBaseUrl, bodyLimit: config.bodyLimitBytes });
+    await app.register(formbody);
+    await app.register(docs, { publicBaseUrl: config.publicBaseUrl });
+    await app.register(auth);
+
+    await app.register(healthRoutes);
+    await app.register(tokenRoutes);
+    await app.register(didRoutes);
+    await app.register(centreRoutes);
+    await app.register(achievementRoutes);
+    await app.register(credentialRoutes);
+    await app.register(verificationRoutes);
+    // await app.register(vcalmRoutes);
+
+    if (config.demo) app.addHook('onReady', async () => ensureDemoData({ ctx: app.ctx, log: app.log }));
+    if (!database) app.addHook('onClose', async () => db.close());
+  } catch (error) {
+    if (!database) await db.close();
+    throw error;
+  }
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+// Env strings such as "false" or "0" must not read as truthy, so booleans are parsed explicitly.
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'use true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PUBLIC_BASE_URL: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) origin such as https://credentials.example.org' })
+      .refine((value) => new URL(value).pathname === '/' && !value.endsWith('/'), {
+        message: 'must be an origin without a path or trailing slash, e.g. https://credentials.example.org',
+      })
+      .optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
+      .optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    KEYS_DIR: z.string().min(1).default('./keys'),
+    KEYS_MASTER_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 random bytes in base64url (43 characters), e.g. from `openssl rand -base64 32 | tr "+/" "-_" | tr -d "="`')
+      .optional(),
+    LOG_LEVEL: z.enum(logLevels).default('info'),
+    DEMO: booleanFromEnv.optional(),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+    TRUST_PROXY: booleanFromEnv.default(false),
+    PLATFORM_NAME: z.string().trim().min(1).max(200).default('UNESCO-ICHEI International Institute of Online Education (IIOE)'),
+    PLATFORM_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('https://www.ichei.org'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_URL && !env.KEYS_MASTER_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KEYS_MASTER_KEY'],
+        message: 'is required when DATABASE_URL is set (the master key file in keys/ is for embedded mode only)',
+      });
+    }
+  });
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+  keysDir: string;
+  masterKey?: string;
+  logLevel: (typeof logLevels)[number];
+  demo: boolean;
+  accessTokenTtlSeconds: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  platform: { name: string; url: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings in .env files mean "unset", not "invalid".
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`),
+    );
+  }
+  const values = parsed.data;
+  const embedded = values.DATABASE_URL === undefined;
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    publicBaseUrl: values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`,
+    database: embedded
+      ? { kind: 'pglite', dataDir: values.DATA_DIR }
+      : { kind: 'postgres', url: values.DATABASE_URL as string },
+    keysDir: values.KEYS_DIR,
+    masterKey: values.KEYS_MASTER_KEY,
+    logLevel: values.LOG_LEVEL,
+    // Demo data is on by default only in embedded mode (DESIGN "Modes and secrets").
+    demo: values.DEMO ?? embedded,
+    accessTokenTtlSeconds: values.ACCESS_TOKEN_TTL_SECONDS,
+    bodyLimitBytes: values.BODY_LIMIT_BYTES,
+    trustProxy: values.TRUST_PROXY,
+    platform: { name: values.PLATFORM_NAME, url: values.PLATFORM_URL },
+  };
+}

@@ -1,0 +1,17 @@
+import { boolean, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { LocalizedText } from '../../lib/i18n.js';
+
+/** National centres: each issues credentials under its own did:web identifier. */
+export const centres = pgTable('centres', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  slug: text('slug').notNull().unique(),
+  name: jsonb('name').$type<LocalizedText>().notNull(),
+  defaultLanguage: text('default_language').notNull().default('en'),
+  countryCode: text('country_code').notNull(),
+  websiteUrl: text('website_url'),
+  hostInstitution: text('host_institution'),
+  contactEmail: text('contact_email'),
+  status: text('status', { enum: ['active', 'suspended'] }).notNull().default('active'),
+  isDemo: boolean('is_demo').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

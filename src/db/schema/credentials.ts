@@ -1,0 +1,57 @@
+import { index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { achievements } from './achievements.js';
+import { centres } from './centres.js';
+import { apiClients } from './clients.js';
+import { signingKeys } from './keys.js';
+
+/**
+ * Issued credentials. `document` is the signed credential exactly as issued (text, not jsonb, so the bytes
+ * served later are the bytes signed and returned at issuance). The email is kept only for delivery.
+ */
+export const credentials = pgTable(
+  'credentials',
+  {
+    id: uuid('id').primaryKey(),
+    centreId: uuid('centre_id').notNull().references(() => centres.id),
+    achievementId: uuid('achievement_id').notNull().references(() => achievements.id),
+    signingKeyId: uuid('signing_key_id').notNull().references(() => signingKeys.id),
+    issuedByClientId: uuid('issued_by_client_id').references(() => apiClients.id),
+    recipientName: text('recipient_name').notNull(),
+    recipientEmail: text('recipient_email'),
+    recipientDid: text('recipient_did'),
+    language: text('language').notNull(),
+    validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
+    validUntil: timestamp('valid_until', { withTimezone: true }),
+    document: text('document').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('credentials_centre_issued').on(table.centreId, table.issuedAt)],
+);
+
+/** Idempotency-Key records: a retried request with the same key and body returns the same credential. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    clientId: uuid('client_id').notNull().references(() => apiClients.id),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    credentialId: uuid('credential_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.clientId, table.key] })],
+);
+
+/** Append-only audit trail of what happened to credentials and by whom. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    centreId: uuid('centre_id').references(() => centres.id),
+    credentialId: uuid('credential_id').references(() => credentials.id),
+    actorClientId: uuid('actor_client_id').references(() => apiClients.id),
+    action: text('action').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('audit_events_credential').on(table.credentialId, table.createdAt)],
+);

@@ -1,0 +1,5 @@
+export * from './achievements.js';
+export * from './centres.js';
+export * from './clients.js';
+export * from './credentials.js';
+export * from './keys.js';

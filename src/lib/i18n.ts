@@ -1,0 +1,51 @@
+/** The languages the product speaks. Course and centre texts may exist in any subset of them. */
+export const LANGUAGES = ['en', 'fr', 'ar', 'zh'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** A text in several languages, keyed by language code; at least one entry. */
+export type LocalizedText = Partial<Record<Language, string>>;
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/**
+ * Picks the text in `language`, else in `fallback`, else English, else the first one present, and reports
+ * which language was actually used (a credential records the language of the texts it carries).
+ */
+export function pickLocalized(
+  text: LocalizedText,
+  language: Language,
+  fallback: Language = 'en',
+): { value: string; language: Language } {
+  for (const candidate of [language, fallback, 'en' as const, ...LANGUAGES]) {
+    const value = text[candidate];
+    if (value !== undefined) return { value, language: candidate };
+  }
+  throw new Error('LocalizedText without any language');
+}
+
+/** Languages for which every one of the given texts exists. */
+export function commonLanguages(...texts: LocalizedText[]): Language[] {
+  return LANGUAGES.filter((language) => texts.every((text) => text[language] !== undefined));
+}
+
+/** The best of our languages for an Accept-Language header (RFC 9110 §12.5.4), or undefined. */
+export function languageFromAcceptLanguage(header: string | undefined): Language | undefined {
+  if (!header) return undefined;
+  const ranked = header
+    .split(',')
+    .map((part, order) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { base: tag.trim().toLowerCase().split('-')[0] ?? '', quality: q ? Number(q.slice(2)) : 1, order };
+    })
+    .filter((entry) => entry.quality > 0 && !Number.isNaN(entry.quality))
+    .sort((a, b) => b.quality - a.quality || a.order - b.order);
+  return ranked.map((entry) => entry.base).find(isLanguage);
+}
+
+/** `?lang=` wins, then Accept-Language, then the fallback (a centre's default language, else English). */
+export function chooseLanguage({ lang, acceptLanguage, fallback = 'en' }: { lang?: Language; acceptLanguage?: string; fallback?: Language }): Language {
+  return lang ?? languageFromAcceptLanguage(acceptLanguage) ?? fallback;
+}

@@ -1,0 +1,27 @@
+import { eq } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { apiClients, centres } from '../../db/schema/index.js';
+
+export type ApiClientRow = typeof apiClients.$inferSelect;
+
+/** A client with the slug of its centre (null for platform clients). */
+export async function findClientByClientId(db: DbOrTx, clientId: string) {
+  const [row] = await db
+    .select({ client: apiClients, centreSlug: centres.slug })
+    .from(apiClients)
+    .leftJoin(centres, eq(centres.id, apiClients.centreId))
+    .where(eq(apiClients.clientId, clientId))
+    .limit(1);
+  return row;
+}
+
+export async function findClientStatus(db: DbOrTx, id: string) {
+  const [row] = await db.select({ status: apiClients.status }).from(apiClients).where(eq(apiClients.id, id)).limit(1);
+  return row?.status;
+}
+
+export async function insertClient(db: DbOrTx, client: typeof apiClients.$inferInsert): Promise<ApiClientRow> {
+  const [row] = await db.insert(apiClients).values(client).returning();
+  if (!row) throw new Error('client insert returned no row');
+  return row;
+}

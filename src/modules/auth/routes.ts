@@ -1,0 +1,88 @@
+import type { FastifyError, FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { authenticateClient, grantScopes, OAuthError } from './service.js';
+import { oauthErrorSchema, tokenRequestSchema, tokenResponseSchema } from './schemas.js';
+
+/** Reads client_secret_basic credentials (RFC 6749 §2.3.1: form-urlencoded, then base64). */
+function basicCredentials(header: string | undefined): { clientId: string; clientSecret: string } | undefined {
+  if (!header?.toLowerCase().startsWith('basic ')) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw new OAuthError('invalid_client', 'The Basic credentials must be client_id:client_secret.');
+  try {
+    const unescape = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
+    return { clientId: unescape(decoded.slice(0, colon)), clientSecret: unescape(decoded.slice(colon + 1)) };
+  } catch {
+    throw new OAuthError('invalid_client', 'The Basic credentials are not correctly URL-encoded.');
+  }
+}
+
+function sendOAuthError(reply: FastifyReply, error: OAuthError) {
+  if (error.status === 401) reply.header('WWW-Authenticate', 'Basic realm="iioe-credentials"');
+  return reply
+    .status(error.status)
+    .header('Cache-Control', 'no-store')
+    .header('Pragma', 'no-cache')
+    .send({ error: error.error, error_description: error.message });
+}
+
+/** Any failure before or inside the handler (bad JSON, wrong media type, size) in RFC 6749 form. */
+function toOAuthError(error: FastifyError): OAuthError | undefined {
+  if (error instanceof OAuthError) return error;
+  if ((error.statusCode ?? 500) >= 500) return undefined;
+  const reason =
+    error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+      ? 'Send the request as application/x-www-form-urlencoded (or application/json).'
+      : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? 'The request body is too large.'
+        : `The request could not be read: ${error.message}`;
+  return new OAuthError('invalid_request', reason, error.statusCode === 413 ? 413 : 400);
+}
+
+const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, config } = app.ctx;
+
+  app.post(
+    '/oauth/token',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'OAuth 2.0 client credentials grant: exchange a client id and secret for a short-lived access token',
+        description: 'Authenticate with HTTP Basic (client_secret_basic) or client_id/client_secret in the body (client_secret_post). Form or JSON body. Errors follow RFC 6749 §5.2.',
+        body: tokenRequestSchema,
+        response: { 200: tokenResponseSchema, 400: oauthErrorSchema, 401: oauthErrorSchema, 413: oauthErrorSchema, 500: oauthErrorSchema },
+      },
+      errorHandler(error, request, reply) {
+        const oauthError = toOAuthError(error);
+        if (oauthError) return sendOAuthError(reply, oauthError);
+        request.log.error({ err: error }, 'token request failed');
+        return reply.status(500).header('Cache-Control', 'no-store').send({ error: 'server_error', error_description: 'Something went wrong on our side.' });
+      },
+    },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const basic = basicCredentials(request.headers.authorization);
+      if (basic && (body.client_id !== undefined || body.client_secret !== undefined)) {
+        throw new OAuthError('invalid_request', 'Use one client authentication method: HTTP Basic or client_id/client_secret in the body, not both.');
+      }
+      if (!body.grant_type) throw new OAuthError('invalid_request', 'The grant_type parameter is required; use client_credentials.');
+      if (body.grant_type !== 'client_credentials') {
+        throw new OAuthError('unsupported_grant_type', `grant_type "${body.grant_type}" is not supported; use client_credentials.`);
+      }
+      const credentials = basic ?? (body.client_id && body.client_secret ? { clientId: body.client_id, clientSecret: body.client_secret } : undefined);
+      if (!credentials) {
+        throw new OAuthError('invalid_client', 'Authenticate the client with HTTP Basic or with client_id and client_secret in the body.');
+      }
+      const { client, centreSlug } = await authenticateClient({ db, ...credentials });
+      const scopes = grantScopes(client, body.scope);
+      const scope = scopes.join(' ');
+      const accessToken = await reply.jwtSign({ sub: client.clientId, client: client.id, cid: client.centreId, centre: centreSlug, scope });
+      return reply
+        .header('Cache-Control', 'no-store')
+        .header('Pragma', 'no-cache')
+        .send({ access_token: accessToken, token_type: 'Bearer' as const, expires_in: config.accessTokenTtlSeconds, scope });
+    },
+  );
+};
+
+export default tokenRoutes;

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemSchema } from '../../lib/schemas.js';
+import { getCredentialDocument, issueCredential } from './service.js';
+import { idempotencyKeyHeaderSchema, issueCredentialBodySchema, issuedCredentialSchema } from './schemas.js';
+
+/** Media types a credential is served as; VC 2.0 registers application/vc. */
+function credentialMediaType(accept: string | undefined) {
+  return accept?.includes('application/vc') ? 'application/vc' : 'application/json';
+}
+
+const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/api/v1/credentials',
+    {
+      preHandler: app.requireScope('credentials:issue'),
+      schema: {
+        tags: ['credentials'],
+        summary: 'Issue one signed Open Badges 3.0 credential for a course completion',
+        security: [{ bearerAuth: [] }],
+        headers: idempotencyKeyHeaderSchema,
+        body: issueCredentialBodySchema,
+        response: {
+          200: issuedCredentialSchema.describe('an Idempotency-Key replay: the credential created earlier'),
+          201: issuedCredentialSchema,
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+          422: problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const issued = await issueCredential({
+        ctx: app.ctx,
+        principal: request.principal!,
+        input: request.body,
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      const { created, ...body } = issued;
+      return reply.status(created ? 201 : 200).header('Location', issued.url).send(body);
+    },
+  );
+
+  app.get(
+    '/credentials/:id',
+    {
+      schema: {
+        tags: ['credentials'],
+        summary: 'The signed credential, exactly as issued (JSON; application/vc on request)',
+        params: z.object({ id: z.string().max(100) }),
+      },
+    },
+    async (request, reply) => {
+      const { document } = await getCredentialDocument({ ctx: app.ctx, id: request.params.id });
+      const etag = `"${createHash('sha256').update(document).digest('base64url').slice(0, 27)}"`;
+      reply
+        .header('ETag', etag)
+        .header('Vary', 'Accept')
+        // The signed bytes never change; whether the credential still holds is a verification question.
+        .header('Cache-Control', 'public, max-age=86400')
+        .header('X-Robots-Tag', 'noindex, nofollow');
+      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+      return reply.type(credentialMediaType(request.headers.accept)).send(document);
+    },
+  );
+};
+
+export default credentialRoutes;

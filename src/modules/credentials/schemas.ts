@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { languageSchema } from '../../lib/schemas.js';
+
+// Control characters and bidirectional overrides/isolates could hide or reorder what a verifier reads;
+// joiners (ZWJ/ZWNJ) stay allowed because Arabic-script and Indic names need them.
+const FORBIDDEN_IN_NAMES = /[\p{Cc}\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\uFEFF]/u;
+
+export const MAX_NAME_LENGTH = 200;
+
+/** A display text: NFC-normalised and trimmed, not empty, bounded, without control characters. */
+export const displayText = (max: number) =>
+  z
+    .string()
+    .transform((value) => value.normalize('NFC').trim())
+    .pipe(
+      z
+        .string()
+        .min(1, 'must not be empty or only whitespace')
+        .max(max, `must be at most ${max} characters`)
+        .refine((value) => !FORBIDDEN_IN_NAMES.test(value), 'must not contain control or bidirectional-override characters'),
+    );
+
+export const rfc3339 = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time with a time zone, e.g. 2026-11-23T08:00:00Z' });
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+  .max(2000, 'must be at most 2000 characters');
+
+const didSchema = z
+  .string()
+  .max(500, 'must be at most 500 characters')
+  .regex(/^did:[a-z0-9]+:[A-Za-z0-9._:%-]*[A-Za-z0-9._-]$/, 'must be a DID such as did:key:z6Mk… or did:web:example.org');
+
+export const recipientSchema = z.strictObject({
+  name: displayText(MAX_NAME_LENGTH).describe('the learner\'s name as it must appear on the credential'),
+  email: z.email('must be an email address').max(254).optional().describe('kept for delivery only; never put in the credential'),
+  did: didSchema.optional().describe('the learner\'s DID, placed in credentialSubject.id'),
+});
+
+const evidenceSchema = z
+  .strictObject({
+    url: httpUrl.optional(),
+    name: displayText(200).optional(),
+    description: displayText(2000).optional(),
+  })
+  .refine((evidence) => Object.keys(evidence).length > 0, 'give at least one of url, name, description');
+
+export const issueCredentialBodySchema = z
+  .strictObject({
+    achievementId: z.uuid('must be a course id from GET /achievements'),
+    recipient: recipientSchema,
+    validFrom: rfc3339.optional().describe('defaults to the time of issuance'),
+    validUntil: rfc3339.optional().describe('no expiry when absent'),
+    narrative: displayText(2000).optional().describe('what this learner did, in the credential\'s language'),
+    evidence: z.array(evidenceSchema).max(20, 'at most 20 evidence items').optional(),
+    language: languageSchema.optional().describe('language of the credential texts; defaults to the centre\'s language'),
+  })
+  .refine((body) => !body.validFrom || !body.validUntil || Date.parse(body.validUntil) > Date.parse(body.validFrom), {
+    path: ['validUntil'],
+    message: 'must be later than validFrom',
+  })
+  .refine((body) => !body.validUntil || Date.parse(body.validUntil) > Date.now(), {
+    path: ['validUntil'],
+    message: 'is in the past: the credential would be born expired',
+  });
+
+export type IssueCredentialInput = z.output<typeof issueCredentialBodySchema>;
+
+export const idempotencyKeyHeaderSchema = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7E]{1,255}$/, 'must be 1-255 visible ASCII characters, e.g. a UUID')
+    .optional()
+    .describe('makes retries safe: the same key and body return the same credential'),
+})
+  // Loose: validation output replaces request.headers, and the other headers (Authorization) must survive.
+  .loose();
+
+export const issuedCredentialSchema = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  verifiableCredential: z.record(z.string(), z.unknown()),
+});

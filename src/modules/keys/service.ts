@@ -1,0 +1,90 @@
+import type { KeyObject } from 'node:crypto';
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { eddsaRdfc2022, keyObjectSigner } from '../../vc/cryptosuite.js';
+import { verificationMethodId } from '../../vc/did-web.js';
+import { decryptPrivateKey, encryptPrivateKey, generateEd25519KeyPair } from '../../vc/keys.js';
+import * as repository from './repository.js';
+import type { KeyPurpose, SigningKeyRow } from './repository.js';
+
+/** A loaded signing key: the DataIntegrityProof suite is built once per key and reused for every signature. */
+export interface ActiveSigningKey {
+  keyId: string;
+  verificationMethodId: string;
+  privateKey: KeyObject;
+  suite: DataIntegrityProof;
+}
+
+export interface KeyStore {
+  /** Creates the owner's active key of this purpose if it has none; returns the active key row. */
+  ensureActiveKey(input: { db?: DbOrTx; centreId: string | null; purpose: KeyPurpose }): Promise<SigningKeyRow>;
+  /** The key that signs the owner's credentials now, from a short-lived cache (rotation shows within seconds). */
+  activeAssertionKey(input: { centreId: string | null; did: string }): Promise<ActiveSigningKey>;
+  /** The shared key that signs access tokens (one for all replicas). */
+  accessTokenKey(): Promise<{ privateKey: KeyObject; publicKeyMultibase: string }>;
+  /** Fails with a clear message when the master key does not decrypt the stored keys. */
+  checkMasterKey(): Promise<void>;
+  clearCache(): void;
+}
+
+const ACTIVE_KEY_TTL_MS = 5_000;
+
+export function createKeyStore({ db, masterKey }: { db: Db; masterKey: Uint8Array }): KeyStore {
+  const cache = new Map<string, { loaded: Promise<ActiveSigningKey>; expires: number }>();
+
+  async function ensureActiveKey({ db: tx = db, centreId, purpose }: { db?: DbOrTx; centreId: string | null; purpose: KeyPurpose }) {
+    const existing = await repository.findActiveKey(tx, centreId, purpose);
+    if (existing) return existing;
+    const pair = await generateEd25519KeyPair();
+    const inserted = await repository.insertActiveKeyIfAbsent(tx, {
+      centreId,
+      purpose,
+      publicKeyMultibase: pair.publicKeyMultibase,
+      encryptedPrivateKey: await encryptPrivateKey(pair.privateKey, pair.publicKeyMultibase, masterKey),
+    });
+    // Another replica may have won the race; its key is then the active one.
+    const row = inserted ?? (await repository.findActiveKey(tx, centreId, purpose));
+    if (!row) throw new Error(`no active ${purpose} key could be created`);
+    return row;
+  }
+
+  async function unlock(row: SigningKeyRow): Promise<KeyObject> {
+    if (!row.encryptedPrivateKey) throw new Error(`key ${row.id} has no private part`);
+    return decryptPrivateKey(row.encryptedPrivateKey, row.publicKeyMultibase, masterKey);
+  }
+
+  async function loadAssertionKey(centreId: string | null, did: string): Promise<ActiveSigningKey> {
+    const row = await ensureActiveKey({ centreId, purpose: 'assertion' });
+    const privateKey = await unlock(row);
+    const id = verificationMethodId(did, row.publicKeyMultibase);
+    return {
+      keyId: row.id,
+      verificationMethodId: id,
+      privateKey,
+      suite: new DataIntegrityProof({ signer: keyObjectSigner(id, privateKey), cryptosuite: eddsaRdfc2022 }),
+    };
+  }
+
+  return {
+    ensureActiveKey,
+    activeAssertionKey({ centreId, did }) {
+      const cacheKey = `${centreId ?? 'platform'}|${did}`;
+      const hit = cache.get(cacheKey);
+      if (hit && hit.expires > Date.now()) return hit.loaded;
+      const loaded = loadAssertionKey(centreId, did);
+      cache.set(cacheKey, { loaded, expires: Date.now() + ACTIVE_KEY_TTL_MS });
+      loaded.catch(() => cache.delete(cacheKey));
+      return loaded;
+    },
+    async accessTokenKey() {
+      const row = await ensureActiveKey({ centreId: null, purpose: 'access-token' });
+      return { privateKey: await unlock(row), publicKeyMultibase: row.publicKeyMultibase };
+    },
+    async checkMasterKey() {
+      for (const row of await repository.listEncryptedKeys(db)) {
+        if (row.encryptedPrivateKey) await decryptPrivateKey(row.encryptedPrivateKey, row.publicKeyMultibase, masterKey);
+      }
+    },
+    clearCache: () => cache.clear(),
+  };
+}

@@ -1,0 +1,137 @@
+import type { Language } from '../../lib/i18n.js';
+import { badRequest, notFound, problemType, HttpProblem } from '../../lib/problem.js';
+import type { AppContext } from '../../plugins/context.js';
+import { parseOwnDid } from '../../vc/did-web.js';
+import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
+import { verifyCredentialProof } from '../../vc/verify-proof.js';
+import { findCentreBySlug } from '../centres/repository.js';
+import { getCredentialDocument } from '../credentials/service.js';
+import { resolveOwnDid } from '../dids/service.js';
+import { checkMessage } from './messages.js';
+import { type Check, type CheckCode, type CheckName, type CheckOutcome, summarise, type VerificationReport, verdictOf } from './report.js';
+
+// Tolerated clock difference between issuing and verifying machines for "not yet valid".
+const CLOCK_SKEW_MS = 60_000;
+
+const record = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
+function issuerIdOf(credential: Record<string, unknown>): string | undefined {
+  const issuer = credential.issuer;
+  const id = typeof issuer === 'string' ? issuer : record(issuer).id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+function displayDate(value: Date) {
+  return value.toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * Verifies any credential-shaped JSON object and returns the report of DESIGN.md §5. Fails closed: a check
+ * that cannot be made is `unknown` and the credential is then not verified. Never throws for bad input.
+ */
+export async function verifyCredential({
+  ctx,
+  credential,
+  language = 'en',
+  now = new Date(),
+}: {
+  ctx: AppContext;
+  credential: Record<string, unknown>;
+  language?: Language;
+  now?: Date;
+}): Promise<VerificationReport> {
+  const summary = summarise(credential);
+  const make = (check: CheckName, status: CheckOutcome, code: CheckCode, params: Record<string, string | undefined> = {}, details?: Record<string, unknown>): Check => ({
+    check,
+    status,
+    code,
+    message: checkMessage(code, { issuerName: summary.issuer.name ?? undefined, achievementName: summary.achievement ?? undefined, ...params }, language),
+    ...(details ? { details } : {}),
+  });
+
+  const issuerId = issuerIdOf(credential);
+  const ownDid = issuerId ? parseOwnDid(issuerId, ctx.config.publicBaseUrl) : undefined;
+  const centre = ownDid?.kind === 'centre' ? await findCentreBySlug(ctx.db, ownDid.slug) : undefined;
+  const checks: Check[] = [];
+
+  // proof
+  if (ownDid?.kind === 'centre' && !centre) {
+    checks.push(make('proof', 'failed', 'proof.invalid', { reason: `the issuer ${issuerId} does not exist on this service` }));
+  } else {
+    const proof = await verifyCredentialProof({
+      credential,
+      resolveDid: (did) => resolveOwnDid({ db: ctx.db, config: ctx.config, did }),
+    });
+    if (proof.outcome === 'valid') checks.push(make('proof', 'passed', 'proof.valid'));
+    else if (proof.outcome === 'missing') checks.push(make('proof', 'failed', 'proof.missing'));
+    else if (proof.outcome === 'unresolvable') checks.push(make('proof', 'unknown', 'proof.unresolvable', { reason: proof.reason }));
+    else checks.push(make('proof', 'failed', 'proof.invalid', { reason: proof.reason }, { reason: proof.reason }));
+  }
+
+  // issuer: a centre of this service (the signed trust registry refines this)
+  if (centre && centre.status === 'active') checks.push(make('issuer', 'passed', 'issuer.recognised', { platformName: ctx.config.platform.name }));
+  else if (centre) checks.push(make('issuer', 'failed', 'issuer.suspended'));
+  else checks.push(make('issuer', 'failed', 'issuer.unrecognised', { issuerId }));
+
+  // status: nothing this service issues carries one yet; a status it cannot read must not pass
+  if (credential.credentialStatus !== undefined) {
+    checks.push(make('status', 'unknown', 'status.unreadable', { reason: 'this verifier does not read status lists yet' }));
+  }
+
+  checks.push(validityCheck(credential, now, make));
+
+  const schema = validateOpenBadgeCredential(credential);
+  if (schema.valid) checks.push(make('schema', 'passed', 'schema.ob3'));
+  else {
+    const reason = schema.errors.slice(0, 3).map((error) => `${error.path || 'credential'}: ${error.message}`).join('; ');
+    checks.push(make('schema', 'failed', 'schema.invalid', { reason }, { errors: schema.errors }));
+  }
+
+  const verdict = verdictOf(checks);
+  return { verified: verdict === 'valid', verdict, checkedAt: displayDate(now), credential: summary, checks };
+}
+
+function validityCheck(
+  credential: Record<string, unknown>,
+  now: Date,
+  make: (check: CheckName, status: CheckOutcome, code: CheckCode, params?: Record<string, string | undefined>) => Check,
+): Check {
+  const parse = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value) : undefined);
+  const validFrom = parse(credential.validFrom);
+  const validUntil = parse(credential.validUntil);
+  if (validUntil && now > validUntil) return make('validity', 'failed', 'validity.expired', { validUntil: displayDate(validUntil) });
+  if (validFrom && now.getTime() + CLOCK_SKEW_MS < validFrom.getTime()) {
+    return make('validity', 'failed', 'validity.not-yet-valid', { validFrom: displayDate(validFrom) });
+  }
+  return make('validity', 'passed', 'validity.current', { validUntil: validUntil && displayDate(validUntil) });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Loads one of our own credentials by its uuid or public URL, for verification by reference. */
+export async function loadOwnCredential({ ctx, id, url }: { ctx: AppContext; id?: string; url?: string }): Promise<Record<string, unknown>> {
+  let uuid = id;
+  if (url !== undefined) {
+    const prefix = `${ctx.config.publicBaseUrl}/credentials/`;
+    const candidate = url.startsWith(prefix) ? url.slice(prefix.length).split(/[?#]/)[0] : undefined;
+    if (!candidate || !UUID.test(candidate)) {
+      throw new HttpProblem({
+        status: 422,
+        type: problemType('foreign-url'),
+        title: 'Unprocessable Content',
+        detail: `Only credential links of this service (${prefix}<id>) can be verified by URL; for another issuer's credential, send the JSON as verifiableCredential.`,
+        errors: [{ path: 'body.url', message: 'not a credential link of this service' }],
+      });
+    }
+    uuid = candidate;
+  }
+  if (!uuid) throw badRequest('Send one of verifiableCredential, url or id.');
+  try {
+    const { document } = await getCredentialDocument({ ctx, id: uuid });
+    return JSON.parse(document) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof HttpProblem && error.status === 404) throw notFound(`No credential of this service has the id "${uuid}".`);
+    throw error;
+  }
+}

@@ -1,0 +1,117 @@
+import { createPublicKey } from 'node:crypto';
+import jwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import { HttpProblem, problemType } from '../lib/problem.js';
+import { isClientActive } from '../modules/auth/service.js';
+import type { Scope } from '../modules/auth/scopes.js';
+
+/** Claims of our access tokens. `cid`/`centre` are null for platform (admin) clients. */
+export interface AccessTokenClaims {
+  sub: string; // the public client_id
+  client: string; // the client's row id
+  cid: string | null;
+  centre: string | null;
+  scope: string;
+}
+
+export interface Principal {
+  clientUuid: string;
+  clientId: string;
+  centreId: string | null;
+  centreSlug: string | null;
+  scopes: ReadonlySet<string>;
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: AccessTokenClaims;
+    user: AccessTokenClaims;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** preHandler: a valid bearer token from an enabled client holding `scope`. */
+    requireScope(scope: Scope): preHandlerAsyncHookHandler;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+const unauthorized = (detail: string) =>
+  new HttpProblem({ status: 401, type: problemType('unauthorized'), title: 'Unauthorized', detail });
+
+const CLIENT_STATUS_TTL_MS = 5_000;
+
+function describeJwtFailure(error: { code?: string }): string {
+  switch (error.code) {
+    case 'FST_JWT_NO_AUTHORIZATION_IN_HEADER':
+      return 'Send an access token from POST /oauth/token in the Authorization header: "Bearer <token>".';
+    case 'FST_JWT_BAD_REQUEST':
+      return 'The Authorization header must be "Bearer <token>".';
+    case 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED':
+      return 'The access token has expired; request a new one from POST /oauth/token.';
+    default:
+      return 'The access token is not valid (malformed, forged or issued by someone else); request a new one from POST /oauth/token.';
+  }
+}
+
+export default fp(
+  async function auth(app: FastifyInstance) {
+    const { config, db, keys } = app.ctx;
+    const tokenKey = await keys.accessTokenKey();
+    const issuer = config.publicBaseUrl;
+    await app.register(jwt, {
+      secret: {
+        private: tokenKey.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
+        public: createPublicKey(tokenKey.privateKey).export({ format: 'pem', type: 'spki' }) as string,
+      },
+      sign: { algorithm: 'EdDSA', iss: issuer, aud: `${issuer}/api`, expiresIn: config.accessTokenTtlSeconds },
+      verify: { algorithms: ['EdDSA'], allowedIss: issuer, allowedAud: `${issuer}/api` },
+    });
+
+    // A disabled client's tokens stop working within CLIENT_STATUS_TTL_MS, not at expiry.
+    const statusCache = new Map<string, { active: Promise<boolean>; expires: number }>();
+    function clientIsActive(id: string): Promise<boolean> {
+      const hit = statusCache.get(id);
+      if (hit && hit.expires > Date.now()) return hit.active;
+      if (statusCache.size > 10_000) statusCache.clear();
+      const active = isClientActive({ db, id });
+      statusCache.set(id, { active, expires: Date.now() + CLIENT_STATUS_TTL_MS });
+      return active;
+    }
+
+    async function authenticate(request: FastifyRequest): Promise<Principal> {
+      let claims: AccessTokenClaims;
+      try {
+        claims = await request.jwtVerify<AccessTokenClaims>();
+      } catch (error) {
+        throw unauthorized(describeJwtFailure(error as { code?: string }));
+      }
+      if (!(await clientIsActive(claims.client))) throw unauthorized('The API client of this token has been disabled.');
+      return {
+        clientUuid: claims.client,
+        clientId: claims.sub,
+        centreId: claims.cid,
+        centreSlug: claims.centre,
+        scopes: new Set(claims.scope.split(' ')),
+      };
+    }
+
+    app.decorate('requireScope', (scope: Scope): preHandlerAsyncHookHandler => async (request) => {
+      const principal = await authenticate(request);
+      if (!principal.scopes.has(scope)) {
+        throw new HttpProblem({
+          status: 403,
+          type: problemType('insufficient-scope'),
+          title: 'Forbidden',
+          detail: `This action needs the scope "${scope}"; the token has: ${[...principal.scopes].join(' ') || 'none'}.`,
+        });
+      }
+      request.principal = principal;
+    });
+  },
+  { name: 'auth', dependencies: ['context'] },
+);

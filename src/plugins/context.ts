@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import type { Database, Db } from '../db/client.js';
+import type { KeyStore } from '../modules/keys/service.js';
+
+/** What services need from the running app: passed to them explicitly, never through `request`. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  db: Db;
+  keys: KeyStore;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+export default fp(
+  async function context(app: FastifyInstance, ctx: AppContext) {
+    app.decorate('ctx', ctx);
+  },
+  { name: 'context' },
+);

@@ -1,0 +1,135 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { HttpProblem, problemType } from '../lib/problem.js';
+
+interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: { path: string; message: string }[];
+}
+
+export type ProblemDetails = ProblemBody & { instance: string; [extension: string]: unknown };
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Fastify's own client errors, reworded so the caller knows what to fix. */
+function describeFrameworkError(error: FastifyError, bodyLimit: number): ProblemBody | undefined {
+  const make = (status: number, slug: string, detail: string) => ({
+    type: problemType(slug),
+    title: titles[status] ?? 'Error',
+    status,
+    detail,
+  });
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return make(415, 'unsupported-media-type', 'Send the body as application/json (Content-Type: application/json).');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return make(400, 'invalid-request', 'The Content-Length header does not match the body.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return make(413, 'body-too-large', `The body is larger than the limit of ${bodyLimit} bytes; send less data per request.`);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return make(400, 'invalid-json', 'The body is empty; send a JSON object.');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return make(400, 'invalid-json', `The body is not valid JSON: ${error.message}`);
+  }
+  // JSON.parse failures surface as a SyntaxError with statusCode 400.
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON') {
+    return make(400, 'invalid-json', `The body is not valid JSON: ${error.message}`);
+  }
+  return undefined;
+}
+
+function validationProblem(error: { validation: { instancePath: string; message?: string }[]; validationContext?: string }) {
+  const where = error.validationContext ?? 'body';
+  const errors = error.validation.map((issue) => ({
+    path: [where, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
+    message: issue.message ?? 'is invalid',
+  }));
+  return {
+    type: problemType('validation'),
+    title: 'Bad Request',
+    status: 400,
+    detail: `The request ${where} is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    errors,
+  };
+}
+
+/** Maps any error to RFC 9457 problem details; 5xx never carry internals. */
+export function toProblem(error: FastifyError, request: FastifyRequest, bodyLimit: number): ProblemDetails {
+  const instance = request.url.split('?')[0] ?? request.url;
+  if (error instanceof HttpProblem) {
+    return {
+      type: error.type,
+      title: error.title,
+      status: error.status,
+      detail: error.message,
+      instance,
+      ...(error.errors ? { errors: error.errors } : {}),
+      ...error.extensions,
+    };
+  }
+  // Checked on a widened reference: the guard would otherwise narrow `error` to never below.
+  const maybeValidation: unknown = error;
+  if (hasZodFastifySchemaValidationErrors(maybeValidation)) return { ...validationProblem(maybeValidation), instance };
+  const framework = describeFrameworkError(error as FastifyError, bodyLimit);
+  if (framework) return { ...framework, instance };
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return { type: problemType('client-error'), title: titles[status] ?? 'Client Error', status, detail: error.message, instance };
+  }
+  return {
+    type: problemType('internal'),
+    title: titles[500] as string,
+    status: 500,
+    detail: `Something went wrong on our side. Quote request id ${request.id} if you report it.`,
+    instance,
+  };
+}
+
+export function sendProblem(reply: FastifyReply, problem: ProblemDetails, publicBaseUrl: string) {
+  const type = problem.type.startsWith('/') ? `${publicBaseUrl}${problem.type}` : problem.type;
+  return reply.status(problem.status).type('application/problem+json').send({ ...problem, type });
+}
+
+export default fp(
+  async function errors(app: FastifyInstance, options: { publicBaseUrl: string; bodyLimit: number }) {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const problem = toProblem(error, request, options.bodyLimit);
+      if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+      else request.log.info({ problem: problem.type, status: problem.status }, 'request rejected');
+      if (error instanceof HttpProblem && error.status === 401) reply.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+      return sendProblem(reply, problem, options.publicBaseUrl);
+    });
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(
+        reply,
+        {
+          type: problemType('not-found'),
+          title: 'Not Found',
+          status: 404,
+          detail: `There is no ${request.method} ${request.url.split('?')[0]}; see /docs for the API.`,
+          instance: request.url.split('?')[0] ?? request.url,
+        },
+        options.publicBaseUrl,
+      ),
+    );
+  },
+  { name: 'errors' },
+);

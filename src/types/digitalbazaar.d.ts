@@ -1,0 +1,67 @@
+// Minimal declarations for the untyped W3C libraries: only the parts this service calls.
+
+declare module '@digitalbazaar/credentials-context' {
+  export const contexts: Map<string, object>;
+}
+
+declare module '@digitalbazaar/ed25519-multikey' {
+  export interface Ed25519KeyPair {
+    id?: string;
+    controller?: string;
+    publicKey: Uint8Array;
+    export(options: { publicKey?: boolean; secretKey?: boolean; includeContext?: boolean }): Promise<Record<string, unknown>>;
+    signer(): { id: string; algorithm: string; sign(input: { data: Uint8Array }): Promise<Uint8Array> };
+  }
+  export function generate(options?: { id?: string; controller?: string; seed?: Uint8Array }): Promise<Ed25519KeyPair>;
+  export function from(key: Record<string, unknown>): Promise<Ed25519KeyPair>;
+  export function fromJwk(options: { jwk: object; secretKey?: boolean; id?: string; controller?: string }): Promise<Ed25519KeyPair>;
+}
+
+declare module '@digitalbazaar/eddsa-rdfc-2022-cryptosuite' {
+  export const cryptosuite: {
+    name: string;
+    requiredAlgorithm: string;
+    canonize(input: object, options: object): Promise<string>;
+    createVerifier(options: { verificationMethod: Record<string, unknown> }): Promise<unknown>;
+  };
+}
+
+declare module '@digitalbazaar/data-integrity' {
+  export class DataIntegrityProof {
+    constructor(options: { signer?: unknown; date?: string | Date | null; cryptosuite: object; legacyContext?: boolean });
+    verificationMethod?: string;
+  }
+}
+
+declare module '@digitalbazaar/vc' {
+  type DocumentLoader = (url: string) => Promise<{ contextUrl: string | null; documentUrl: string; document: object }>;
+  export interface VerifyResult {
+    verified: boolean;
+    error?: Error & { errors?: Error[] };
+    results?: { verified: boolean; error?: Error; proof?: object; verificationMethod?: object }[];
+    statusResult?: { verified: boolean };
+  }
+  export function issue(options: {
+    credential: object;
+    suite: object;
+    documentLoader: DocumentLoader;
+    now?: string | Date;
+  }): Promise<Record<string, unknown>>;
+  export function verifyCredential(options: {
+    credential: object;
+    suite: object | object[];
+    documentLoader: DocumentLoader;
+    now?: string | Date;
+    checkStatus?: (options: object) => Promise<{ verified: boolean }>;
+  }): Promise<VerifyResult>;
+  export function verify(options: {
+    presentation?: object;
+    suite: object | object[];
+    documentLoader: DocumentLoader;
+    challenge?: string;
+    domain?: string;
+    unsignedPresentation?: boolean;
+    presentationPurpose?: object;
+    checkStatus?: (options: object) => Promise<{ verified: boolean }>;
+  }): Promise<VerifyResult & { presentationResult?: VerifyResult; credentialResults?: VerifyResult[] }>;
+}

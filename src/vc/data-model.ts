@@ -1,0 +1,535 @@
+/**
+ * Structural checks for the W3C Verifiable Credentials Data Model 2.0 (Recommendation, 2025-05-15,
+ * https://www.w3.org/TR/vc-data-model-2.0/) on an unsigned credential before it is signed.
+ *
+ * @digitalbazaar/vc `_checkCredential` covers only part of the spec (no validFrom <= validUntil, an
+ * unanchored date regex with an optional timezone, no name/description, credentialSchema,
+ * refreshService or relatedResource checks), so every MUST that can be checked from the JSON shape
+ * alone is checked here and reported with a stable rule id. "All terms are defined" needs JSON-LD
+ * expansion and is left to the library's safe mode.
+ */
+
+export type DataModelViolation = {
+  /** Stable id of the requirement, named after the spec section, e.g. "vcdm2:contexts". */
+  rule: string;
+  /** Where the problem is, in dot/bracket notation from the credential root ("" = the credential). */
+  path: string;
+  /** What is wrong and how to fix it, in plain English. */
+  message: string;
+};
+
+export type CheckOptions = {
+  /** Accept a `proof` property. Defaults to false: the issue endpoint receives unsigned credentials. */
+  allowProof?: boolean;
+};
+
+const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
+const VC_V1_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
+const VC_VOCAB = 'https://www.w3.org/2018/credentials#';
+
+type JsonObject = Record<string, unknown>;
+type Out = DataModelViolation[];
+
+/**
+ * Returns every VC DM 2.0 violation found in `credential`; [] when it meets every structurally
+ * checkable MUST. Never throws.
+ */
+export function checkCredentialDataModel(credential: unknown, options: CheckOptions = {}): DataModelViolation[] {
+  const out: Out = [];
+  try {
+    if (!isObject(credential)) {
+      add(out, 'vcdm2:json-object', '', `A credential must be a JSON object; got ${kind(credential)}.`);
+      return out;
+    }
+    checkContexts(credential, out);
+    checkCompactedForm(credential, out);
+    checkCredentialType(credential, out);
+    if (credential.id !== undefined) checkId(credential.id, 'id', 'vcdm2:identifiers', 'The credential id', out);
+    checkNamesAndDescriptions(credential, '', out);
+    checkIssuer(credential, out);
+    checkCredentialSubject(credential, out);
+    checkValidityPeriod(credential, out);
+    checkV1Properties(credential, out);
+    checkTypedObjects(credential, 'credentialStatus', 'vcdm2:status', out);
+    checkTypedObjects(credential, 'credentialSchema', 'vcdm2:data-schemas', out, { requiredId: true });
+    checkRelatedResources(credential, out);
+    checkTypedObjects(credential, 'refreshService', 'vcdm2:refresh', out);
+    checkTypedObjects(credential, 'termsOfUse', 'vcdm2:terms-of-use', out);
+    checkTypedObjects(credential, 'evidence', 'vcdm2:evidence', out);
+    // §5.10: a reserved property's value MUST carry a type to avoid collisions between uses.
+    checkTypedObjects(credential, 'confidenceMethod', 'vcdm2:reserved-extension-points', out);
+    checkTypedObjects(credential, 'renderMethod', 'vcdm2:reserved-extension-points', out);
+    if (options?.allowProof !== true && credential.proof !== undefined) {
+      add(out, 'vcdm2:proof-on-unsigned', 'proof',
+        'Remove the proof property: this endpoint takes an unsigned credential and adds the proof itself (§4.12 Securing Mechanisms).');
+    }
+  } catch {
+    // Only reachable for values JSON cannot produce (throwing getters, proxies): report, never throw.
+    add(out, 'vcdm2:json-object', '', 'The credential could not be read as plain JSON data; send it as a JSON object.');
+  }
+  return out;
+}
+
+/**
+ * Returns the context URLs in `context` for which `isKnown` is false, in order and without
+ * duplicates. Inline context objects are searched too, because `@import` and scoped contexts in
+ * term definitions make the document loader fetch URLs as well (JSON-LD 1.1 §4.1).
+ */
+export function knownContextCheck(context: unknown, isKnown: (url: string) => boolean): string[] {
+  const unknown: string[] = [];
+  const seen = new Set<string>();
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 32) return;
+    if (typeof value === 'string') {
+      if (seen.has(value)) return;
+      seen.add(value);
+      let known = false;
+      try {
+        known = isKnown(value) === true;
+      } catch {
+        known = false;
+      }
+      if (!known) unknown.push(value);
+    } else if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1);
+    } else if (isObject(value)) {
+      visit(value['@import'], depth + 1);
+      for (const [key, definition] of Object.entries(value)) {
+        if (!key.startsWith('@') && isObject(definition)) visit(definition['@context'], depth + 1);
+      }
+    }
+  };
+  try {
+    visit(context, 0);
+  } catch {
+    // Unreadable input: the data model check reports it; return what was found so far.
+  }
+  return unknown;
+}
+
+// §4.3 Contexts: an ordered set whose first item is the v2 URL, then URLs and/or context objects.
+function checkContexts(c: JsonObject, out: Out): void {
+  const rule = 'vcdm2:contexts';
+  const context = c['@context'];
+  if (context === undefined) {
+    add(out, rule, '@context', `Add an @context property whose first item is "${VC_V2_CONTEXT}".`);
+    return;
+  }
+  // A one-item ordered set may be compacted to a plain string in JSON-LD.
+  const single = typeof context === 'string';
+  if (!single && !Array.isArray(context)) {
+    add(out, rule, '@context', `@context must be an array of context URLs and objects whose first item is "${VC_V2_CONTEXT}"; got ${kind(context)}.`);
+    return;
+  }
+  const items: unknown[] = single ? [context] : (context as unknown[]);
+  const at = (i: number) => (single ? '@context' : `@context[${i}]`);
+  if (items.length === 0) {
+    add(out, rule, '@context', `@context is empty; its first item must be "${VC_V2_CONTEXT}".`);
+    return;
+  }
+  const first = items[0];
+  if (first === VC_V1_CONTEXT) {
+    add(out, rule, at(0),
+      `"${VC_V1_CONTEXT}" is the VC Data Model 1.1 context; this service issues VC Data Model 2.0 credentials, so the first @context item must be "${VC_V2_CONTEXT}" (and issuanceDate/expirationDate become validFrom/validUntil).`);
+  } else if (first !== VC_V2_CONTEXT) {
+    const hint = items.includes(VC_V2_CONTEXT) ? `move "${VC_V2_CONTEXT}" to the front of @context` : `add "${VC_V2_CONTEXT}" as the first @context item`;
+    add(out, rule, at(0), `The first @context item must be "${VC_V2_CONTEXT}"; ${hint}.`);
+  }
+  items.forEach((item, i) => {
+    if (i === 0) return;
+    if (typeof item === 'string') {
+      if (item === VC_V1_CONTEXT) {
+        // Both base contexts protect the same terms with different definitions, so JSON-LD processing fails.
+        add(out, rule, at(i), `Remove "${VC_V1_CONTEXT}": the VC 1.1 and 2.0 base contexts cannot be combined.`);
+      } else if (!isUrl(item)) {
+        add(out, rule, at(i), `@context items must be absolute URLs or context objects; ${show(item)} is not a URL.`);
+      }
+    } else if (isObject(item)) {
+      if ('@context' in item) {
+        add(out, rule, at(i), 'An inline @context item must be the context definition itself, not a document wrapping it in another "@context".');
+      }
+    } else {
+      add(out, rule, at(i), `@context items must be URLs or context objects; got ${kind(item)}.`);
+    }
+  });
+}
+
+// §6.1 JSON-LD: the base media type MUST use compacted form, i.e. the v2 aliases, not keywords or full IRIs.
+function checkCompactedForm(c: JsonObject, out: Out): void {
+  for (const key of Object.keys(c)) {
+    if (key === '@id' || key === '@type') {
+      add(out, 'vcdm2:compacted-form', key,
+        `Use "${key.slice(1)}" instead of "${key}": VC Data Model 2.0 credentials must be in JSON-LD compacted form.`);
+    } else if (key.startsWith(VC_VOCAB)) {
+      add(out, 'vcdm2:compacted-form', key,
+        `Use the short property name "${key.slice(VC_VOCAB.length)}" instead of the full IRI "${key}" (JSON-LD compacted form).`);
+    }
+  }
+}
+
+// §4.5 Types: type is required and, for a credential, includes VerifiableCredential.
+function checkCredentialType(c: JsonObject, out: Out): void {
+  const rule = 'vcdm2:types';
+  if (c.type === undefined) {
+    add(out, rule, 'type', 'Add a type property, for example ["VerifiableCredential", "OpenBadgeCredential"].');
+    return;
+  }
+  const values = checkTypeValue(c.type, 'type', rule, 'The credential', out);
+  if (values && !values.includes('VerifiableCredential')) {
+    add(out, rule, 'type',
+      `type must include "VerifiableCredential"; got ${show(c.type)}. Use for example ["VerifiableCredential", ${JSON.stringify(values[0] ?? 'MyCredential')}].`);
+  }
+}
+
+// §4.6 Names and Descriptions: a string or language value objects (§11.1).
+function checkNamesAndDescriptions(obj: JsonObject, base: string, out: Out): void {
+  for (const prop of ['name', 'description'] as const) {
+    const value = obj[prop];
+    if (value === undefined) continue;
+    const path = join(base, prop);
+    if (Array.isArray(value)) {
+      if (value.length === 0) {
+        add(out, 'vcdm2:names-and-descriptions', path, `${path} is an empty array; give a string or language value objects, or remove it.`);
+      }
+      value.forEach((item, i) => {
+        if (typeof item !== 'string') checkLanguageValue(item, `${path}[${i}]`, out);
+      });
+    } else if (typeof value !== 'string') {
+      checkLanguageValue(value, path, out);
+    }
+  }
+}
+
+// §11.1 Language and Base Direction: @value string, optional @language/@direction, no other keys.
+function checkLanguageValue(value: unknown, path: string, out: Out): void {
+  const rule = 'vcdm2:names-and-descriptions';
+  if (!isObject(value)) {
+    add(out, rule, path,
+      `${path} must be a string or a language value object like {"@value": "…", "@language": "en"}; got ${kind(value)}.`);
+    return;
+  }
+  if (typeof value['@value'] !== 'string') {
+    add(out, rule, path, `The language value object at ${path} needs an "@value" string holding the text.`);
+  }
+  const language = value['@language'];
+  // BCP 47 well-formedness, as JSON-LD processors check it (safe mode rejects malformed tags).
+  if (language !== undefined && (typeof language !== 'string' || !/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(language))) {
+    add(out, rule, `${path}.@language`, `"@language" must be a BCP 47 language tag such as "en" or "fr-CA"; got ${show(language)}.`);
+  }
+  const direction = value['@direction'];
+  if (direction !== undefined && direction !== 'ltr' && direction !== 'rtl') {
+    add(out, rule, `${path}.@direction`, `"@direction" must be "ltr" or "rtl"; got ${show(direction)}.`);
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== '@value' && key !== '@language' && key !== '@direction') {
+      add(out, rule, `${path}.${key}`,
+        `Remove "${key}": a language value object may only contain "@value", "@language" and "@direction".`);
+    }
+  }
+}
+
+// §4.7 Issuer: required, a single URL or an object whose id is a URL.
+function checkIssuer(c: JsonObject, out: Out): void {
+  const rule = 'vcdm2:issuer';
+  const issuer = c.issuer;
+  if (issuer === undefined) {
+    add(out, rule, 'issuer', 'Add an issuer: a URL such as "did:web:example.org", or an object with an "id" URL.');
+  } else if (typeof issuer === 'string') {
+    if (!isUrl(issuer)) add(out, rule, 'issuer', `issuer must be a URL (for example a DID or https URL); got ${show(issuer)}.`);
+  } else if (isObject(issuer)) {
+    if (issuer.id === undefined) {
+      add(out, rule, 'issuer.id', 'The issuer object needs an "id" URL identifying the issuer (for example its DID).');
+    } else {
+      checkId(issuer.id, 'issuer.id', rule, 'issuer.id', out);
+    }
+    checkNamesAndDescriptions(issuer, 'issuer', out);
+  } else if (Array.isArray(issuer)) {
+    add(out, rule, 'issuer', 'issuer must be a single value (a URL or one object), not an array.');
+  } else {
+    add(out, rule, 'issuer', `issuer must be a URL or an object with an "id" URL; got ${kind(issuer)}.`);
+  }
+}
+
+// §4.8 Credential Subject: required; each subject object serializes one or more claims.
+function checkCredentialSubject(c: JsonObject, out: Out): void {
+  const rule = 'vcdm2:credential-subject';
+  const subject = c.credentialSubject;
+  if (subject === undefined) {
+    add(out, rule, 'credentialSubject', 'Add a credentialSubject object holding the claims about the subject.');
+    return;
+  }
+  if (Array.isArray(subject) && subject.length === 0) {
+    add(out, rule, 'credentialSubject', 'credentialSubject is an empty array; it needs at least one subject object with claims.');
+    return;
+  }
+  const items = Array.isArray(subject) ? subject : [subject];
+  items.forEach((item, i) => {
+    const path = Array.isArray(subject) ? `credentialSubject[${i}]` : 'credentialSubject';
+    if (!isObject(item)) {
+      add(out, rule, path, `${path} must be an object holding claims about the subject; got ${kind(item)}.`);
+      return;
+    }
+    // An id alone names the subject but says nothing about it.
+    const claims = Object.keys(item).filter((k) => k !== 'id' && k !== '@id' && k !== '@context' && hasValue(item[k]));
+    if (claims.length === 0) {
+      add(out, rule, path, `${path} makes no claim: add at least one property about the subject besides "id".`);
+    }
+    if (item.id !== undefined) checkId(item.id, `${path}.id`, 'vcdm2:identifiers', `${path}.id`, out);
+  });
+}
+
+// §4.9 Validity Period: dateTimeStamp strings (timezone required), validFrom <= validUntil.
+function checkValidityPeriod(c: JsonObject, out: Out): void {
+  const rule = 'vcdm2:validity-period';
+  const instants: Partial<Record<'validFrom' | 'validUntil', Instant>> = {};
+  for (const prop of ['validFrom', 'validUntil'] as const) {
+    const value = c[prop];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') {
+      const what = Array.isArray(value) ? 'a single string, not an array' : `a string; got ${kind(value)}`;
+      add(out, rule, prop, `${prop} must be ${what}, for example "2025-01-01T00:00:00Z".`);
+      continue;
+    }
+    const parsed = parseDateTimeStamp(value);
+    if (typeof parsed === 'string') {
+      add(out, rule, prop, `${prop} ${show(value)} ${parsed}`);
+    } else {
+      instants[prop] = parsed;
+    }
+  }
+  const from = instants.validFrom;
+  const until = instants.validUntil;
+  if (from && until && compareInstants(from, until) > 0) {
+    add(out, rule, 'validUntil',
+      `validUntil (${show(c.validUntil)}) is earlier than validFrom (${show(c.validFrom)}); validUntil must be the same as or later than validFrom.`);
+  }
+}
+
+// issuanceDate/expirationDate are VC 1.1 terms the v2 context does not define (§4.9 replaced them).
+function checkV1Properties(c: JsonObject, out: Out): void {
+  const replacements = { issuanceDate: 'validFrom', expirationDate: 'validUntil' } as const;
+  for (const [old, replacement] of Object.entries(replacements)) {
+    if (c[old] !== undefined) {
+      add(out, 'vcdm2:v1-properties', old,
+        `${old} is a VC Data Model 1.1 property that the v2 context does not define; use ${replacement} instead.`);
+    }
+  }
+}
+
+// §5.3 Integrity of Related Resources: objects with a unique id URL and a digestSRI or digestMultibase.
+function checkRelatedResources(c: JsonObject, out: Out): void {
+  const rule = 'vcdm2:related-resources';
+  const value = c.relatedResource;
+  if (value === undefined) return;
+  if (Array.isArray(value) && value.length === 0) {
+    add(out, rule, 'relatedResource', 'relatedResource is an empty array; list at least one resource object or remove it.');
+    return;
+  }
+  const items = Array.isArray(value) ? value : [value];
+  const ids = new Set<string>();
+  items.forEach((item, i) => {
+    const path = Array.isArray(value) ? `relatedResource[${i}]` : 'relatedResource';
+    if (!isObject(item)) {
+      add(out, rule, path, `${path} must be an object with "id" and "digestSRI" or "digestMultibase"; got ${kind(item)}.`);
+      return;
+    }
+    if (item.id === undefined) {
+      add(out, rule, `${path}.id`, `${path} needs an "id" URL naming the related resource.`);
+    } else {
+      checkId(item.id, `${path}.id`, 'vcdm2:identifiers', `${path}.id`, out);
+      if (typeof item.id === 'string') {
+        if (ids.has(item.id)) add(out, rule, `${path}.id`, `${show(item.id)} is listed twice in relatedResource; each id must be unique.`);
+        ids.add(item.id);
+      }
+    }
+    if (item.digestSRI === undefined && item.digestMultibase === undefined) {
+      add(out, rule, path, `${path} needs a "digestSRI" or "digestMultibase" value with the resource's cryptographic digest.`);
+    }
+    // SRI hash-expression: <hash-algo>-<base64> (SRI §3.5).
+    checkStrings(item.digestSRI, `${path}.digestSRI`, /^sha(256|384|512)-[A-Za-z0-9+/]+={0,2}$/, 'an SRI digest like "sha384-…"', rule, out);
+    checkStrings(item.digestMultibase, `${path}.digestMultibase`, /^\S+$/, 'a multibase-encoded digest', rule, out);
+    if (item.mediaType !== undefined &&
+        (typeof item.mediaType !== 'string' || !/^[A-Za-z0-9][\w!#$&^.+-]*\/[A-Za-z0-9][\w!#$&^.+-]*(\s*;.*)?$/.test(item.mediaType))) {
+      add(out, rule, `${path}.mediaType`, `mediaType must be a media type such as "application/ld+json"; got ${show(item.mediaType)}.`);
+    }
+  });
+}
+
+/**
+ * Objects that MUST have a type (§4.5 table, §4.10, §4.11, §5.4–5.6, §5.10): a single object or a
+ * non-empty array of objects. An optional id follows §4.4; credentialSchema's id is required (§4.11).
+ */
+function checkTypedObjects(c: JsonObject, prop: string, rule: string, out: Out, opts: { requiredId?: boolean } = {}): void {
+  const value = c[prop];
+  if (value === undefined) return;
+  if (Array.isArray(value) && value.length === 0) {
+    add(out, rule, prop, `${prop} is an empty array; give at least one ${prop} object with a type, or remove it.`);
+    return;
+  }
+  const items = Array.isArray(value) ? value : [value];
+  items.forEach((item, i) => {
+    const path = Array.isArray(value) ? `${prop}[${i}]` : prop;
+    if (!isObject(item)) {
+      add(out, rule, path, `${path} must be an object with a "type"; got ${kind(item)}.`);
+      return;
+    }
+    if (item.type === undefined) {
+      add(out, rule, `${path}.type`, `${path} needs a "type" naming what kind of ${prop} it is.`);
+    } else {
+      checkTypeValue(item.type, `${path}.type`, rule, path, out);
+    }
+    if (item.id === undefined) {
+      if (opts.requiredId) add(out, rule, `${path}.id`, `${path} needs an "id" URL identifying it.`);
+    } else {
+      // credentialSchema states its own URL requirement; the others defer to §4.4 Identifiers.
+      checkId(item.id, `${path}.id`, opts.requiredId ? rule : 'vcdm2:identifiers', `${path}.id`, out);
+    }
+  });
+}
+
+// §4.5: one or more terms or absolute URL strings. Returns the strings when the shape is right.
+function checkTypeValue(value: unknown, path: string, rule: string, owner: string, out: Out): string[] | undefined {
+  const values = Array.isArray(value) ? value : [value];
+  if (Array.isArray(value) && value.length === 0) {
+    add(out, rule, path, `${owner} has an empty type array; give at least one type.`);
+    return undefined;
+  }
+  for (const v of values) {
+    if (typeof v !== 'string' || v.length === 0 || /\s/.test(v) || v.startsWith('_:')) {
+      add(out, rule, path, `type values must be terms or absolute URLs (non-empty strings without spaces); got ${show(v)}.`);
+      return undefined;
+    }
+  }
+  return values as string[];
+}
+
+// §4.4 Identifiers: if present, a single URL.
+function checkId(value: unknown, path: string, rule: string, what: string, out: Out): void {
+  if (Array.isArray(value)) {
+    add(out, rule, path, `${what} must be a single URL, not an array.`);
+  } else if (!isUrl(value)) {
+    add(out, rule, path, `${what} must be a URL such as "https://…", "did:…" or "urn:uuid:…"; got ${show(value)}.`);
+  }
+}
+
+function checkStrings(value: unknown, path: string, pattern: RegExp, what: string, rule: string, out: Out): void {
+  if (value === undefined) return;
+  const values = Array.isArray(value) ? value : [value];
+  if (values.length === 0 || values.some((v) => typeof v !== 'string' || !pattern.test(v))) {
+    add(out, rule, path, `${path} must be ${what} (or an array of them); got ${show(value)}.`);
+  }
+}
+
+/** An absolute URL: `scheme:rest` with no whitespace that the WHATWG URL parser accepts. */
+function isUrl(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/.test(value)) return false;
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// XML Schema 1.1 dateTimeStamp: dateTime with a mandatory timezone (the regex the spec reproduces
+// under "Representing Time", anchored here).
+const DATE_TIME_STAMP =
+  /^(-?(?:[1-9][0-9]{3,}|0[0-9]{3}))-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T(?:([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(?:\.([0-9]+))?|(24):(00):(00)(?:\.(0+))?)(Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))$/;
+
+type Instant = { seconds: bigint; fraction: string };
+
+/** Parses a dateTimeStamp into an instant, or returns the reason it is not one. */
+function parseDateTimeStamp(value: string): Instant | string {
+  const m = DATE_TIME_STAMP.exec(value);
+  if (!m) {
+    if (DATE_TIME_STAMP.test(`${value}Z`)) {
+      return 'has no timezone; add "Z" for UTC or an offset like "+01:00" (an XML Schema dateTimeStamp, e.g. "2025-01-01T00:00:00Z").';
+    }
+    return 'is not an XML Schema dateTimeStamp; use the form YYYY-MM-DDThh:mm:ss with "Z" or an offset like "+01:00" (e.g. "2025-01-01T00:00:00Z").';
+  }
+  const year = BigInt(m[1]!);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  // The regex allows day 31 in every month; XML Schema's value space does not.
+  if (day > daysInMonth(year, month)) return 'is not a real calendar date; check the day of the month.';
+  const hour = BigInt(m[4] ?? m[8]!);
+  const minute = BigInt(m[5] ?? m[9]!);
+  const second = BigInt(m[6] ?? m[10]!);
+  const fraction = (m[7] ?? m[11] ?? '').replace(/0+$/, '');
+  const zone = m[12]!;
+  const offset = zone === 'Z' ? 0n : (zone[0] === '-' ? -1n : 1n) * (BigInt(zone.slice(1, 3)) * 60n + BigInt(zone.slice(4, 6)));
+  const days = daysFromCivil(year, BigInt(month), BigInt(day));
+  return { seconds: days * 86400n + hour * 3600n + (minute - offset) * 60n + second, fraction };
+}
+
+function compareInstants(a: Instant, b: Instant): number {
+  if (a.seconds !== b.seconds) return a.seconds < b.seconds ? -1 : 1;
+  const width = Math.max(a.fraction.length, b.fraction.length);
+  const fa = a.fraction.padEnd(width, '0');
+  const fb = b.fraction.padEnd(width, '0');
+  return fa === fb ? 0 : fa < fb ? -1 : 1;
+}
+
+function daysInMonth(year: bigint, month: number): number {
+  if (month === 2) {
+    // XML Schema 1.1 uses the proleptic Gregorian calendar with a year 0.
+    const leap = year % 4n === 0n && (year % 100n !== 0n || year % 400n === 0n);
+    return leap ? 29 : 28;
+  }
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's days_from_civil), in BigInt
+// so that years beyond Date's range still compare correctly.
+function daysFromCivil(y: bigint, m: bigint, d: bigint): bigint {
+  const year = m <= 2n ? y - 1n : y;
+  const era = floorDiv(year, 400n);
+  const yoe = year - era * 400n;
+  const mp = (m + 9n) % 12n;
+  const doy = (153n * mp + 2n) / 5n + d - 1n;
+  const doe = yoe * 365n + yoe / 4n - yoe / 100n + doy;
+  return era * 146097n + doe - 719468n;
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) &&
+    Object.prototype.toString.call(value) === '[object Object]';
+}
+
+/** JSON-LD drops null and empty arrays, so they carry no claim. */
+function hasValue(value: unknown): boolean {
+  return value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0);
+}
+
+function add(out: Out, rule: string, path: string, message: string): void {
+  out.push({ rule, path, message });
+}
+
+function join(base: string, key: string): string {
+  return base ? `${base}.${key}` : key;
+}
+
+function kind(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${show(value)}`;
+  return `${typeof value} ${show(value)}`;
+}
+
+/** A short JSON rendering of a value for messages. */
+function show(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

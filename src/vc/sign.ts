@@ -1,0 +1,41 @@
+import * as vc from '@digitalbazaar/vc';
+import type { ActiveSigningKey } from '../modules/keys/service.js';
+import { createDocumentLoader } from './document-loader.js';
+
+// Signing needs contexts only; the issuer's DID is not looked up to sign.
+const contextLoader = createDocumentLoader();
+
+export class SigningError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'SigningError';
+  }
+}
+
+/**
+ * Adds a DataIntegrityProof (eddsa-rdfc-2022) with the stock @digitalbazaar/vc `issue`. The library runs
+ * JSON-LD in safe mode, so a term that no context defines makes signing fail instead of being dropped.
+ */
+export async function signCredential({ credential, key }: { credential: object; key: ActiveSigningKey }): Promise<Record<string, unknown>> {
+  try {
+    return await vc.issue({ credential: structuredClone(credential), suite: key.suite, documentLoader: contextLoader });
+  } catch (error) {
+    throw new SigningError(describeLibraryError(error), error);
+  }
+}
+
+/** jsonld and vc errors carry the useful part in `details` or nested causes; surface it plainly. */
+export function describeLibraryError(error: unknown): string {
+  const seen = new Set<unknown>();
+  const parts: string[] = [];
+  let current: unknown = error;
+  while (current && typeof current === 'object' && !seen.has(current) && parts.length < 4) {
+    seen.add(current);
+    const { message, details } = current as { message?: string; details?: { event?: { message?: string; details?: { term?: string } } } };
+    if (message) parts.push(message);
+    const term = details?.event?.details?.term;
+    if (term) parts.push(`undefined term "${term}"`);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return [...new Set(parts)].join(': ') || 'unknown error';
+}
