@@ -11,7 +11,7 @@ import { ensureDemoData } from './modules/demo/service.js';
 import didRoutes from './modules/dids/routes.js';
 import healthRoutes from './modules/health/routes.js';
 import { createKeyStore } from './modules/keys/service.js';
-// import vcalmRoutes from './modules/vcalm/routes.js';
+import vcalmRoutes from './modules/vcalm/routes.js';
 import verificationRoutes from './modules/verification/routes.js';
 import auth from './plugins/auth.js';
 import context from './plugins/context.js';
@@ -47,7 +47,6 @@ export async function buildApp({ config, database, logger }: BuildOptions) {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'requestId',
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -75,7 +74,7 @@ export async function buildApp({ config, database, logger }: BuildOptions) {
     await app.register(achievementRoutes);
     await app.register(credentialRoutes);
     await app.register(verificationRoutes);
-    // await app.register(vcalmRoutes);
+    await app.register(vcalmRoutes);
 
     if (config.demo) app.addHook('onReady', async () => ensureDemoData({ ctx: app.ctx, log: app.log }));
     if (!database) app.addHook('onClose', async () => db.close());

@@ -1,0 +1,40 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { problemSchema } from '../../lib/schemas.js';
+import { issueRequestSchema, issueResponseSchema, verifyRequestSchema, verifyResponseSchema } from './schemas.js';
+import { issueVcalmCredential, verifyVcalmCredential } from './service.js';
+
+/** W3C Verifiable Credential API for Lifecycle Management (VCALM, formerly the CCG VC-API). */
+const vcalmRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/credentials/issue',
+    {
+      preHandler: app.requireScope('credentials:issue'),
+      schema: {
+        tags: ['vcalm'],
+        summary: 'VCALM issue: sign a credential as the caller\'s centre (eddsa-rdfc-2022)',
+        security: [{ bearerAuth: [] }],
+        body: issueRequestSchema,
+        response: { 201: issueResponseSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const result = await issueVcalmCredential({ ctx: app.ctx, principal: request.principal!, ...request.body });
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.post(
+    '/credentials/verify',
+    {
+      schema: {
+        tags: ['vcalm'],
+        summary: 'VCALM verify: 200 with verified true/false for a well-formed credential, 400 for malformed input',
+        body: verifyRequestSchema,
+        response: { 200: verifyResponseSchema, 400: problemSchema },
+      },
+    },
+    async (request) => verifyVcalmCredential({ ctx: app.ctx, credential: request.body.verifiableCredential, options: request.body.options }),
+  );
+};
+
+export default vcalmRoutes;

@@ -1,0 +1,187 @@
+import type { Principal } from '../../plugins/auth.js';
+import type { AppContext } from '../../plugins/context.js';
+import type { Language } from '../../lib/i18n.js';
+import { HttpProblem } from '../../lib/problem.js';
+import { isBundledContext, OB_V3_CONTEXT } from '../../vc/contexts.js';
+import { checkCredentialDataModel, knownContextCheck } from '../../vc/data-model.js';
+import { centreDid } from '../../vc/did-web.js';
+import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
+import { SigningError, signCredential } from '../../vc/sign.js';
+import { recordAuditEvent } from '../audit/repository.js';
+import { centreIssuerProfile } from '../centres/service.js';
+import { xsdDateTime } from '../credentials/document.js';
+import { issuingCentre } from '../credentials/service.js';
+import { verifyCredential } from '../verification/service.js';
+import type { Check } from '../verification/report.js';
+import type { VcalmProblem } from './schemas.js';
+
+// Problem types: VCALM's own, and the VC Data Model 2.0 error types (§7.1 "Problem Details").
+const VCALM_UNKNOWN_OPTION = 'https://www.w3.org/TR/vcalm#UNKNOWN_OPTION_PROVIDED';
+const VCDM = 'https://www.w3.org/TR/vc-data-model-2.0#';
+
+const invalidInput = (type: string, detail: string, errors?: { path: string; message: string }[]) =>
+  new HttpProblem({ status: 400, type, title: 'Bad Request', detail, errors });
+
+function rejectUnknownOptions(options: Record<string, unknown> | undefined, known: Record<string, 'boolean' | 'string'>) {
+  for (const [name, value] of Object.entries(options ?? {})) {
+    const expected = known[name];
+    if (!expected) {
+      throw invalidInput(VCALM_UNKNOWN_OPTION, `Unknown option "${name}"; this endpoint understands: ${Object.keys(known).join(', ') || 'none'}.`, [
+        { path: `body.options.${name}`, message: 'unknown option' },
+      ]);
+    }
+    if (typeof value !== expected) {
+      throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, `Option "${name}" must be a ${expected}.`, [{ path: `body.options.${name}`, message: `must be a ${expected}` }]);
+    }
+  }
+}
+
+/** Contexts must all be bundled; a string @context (one-item ordered set) is normalised to an array. */
+function checkContexts(credential: Record<string, unknown>) {
+  if (typeof credential['@context'] === 'string') credential['@context'] = [credential['@context']];
+  const unknown = knownContextCheck(credential['@context'], isBundledContext);
+  if (unknown.length > 0) {
+    throw invalidInput(
+      `${VCDM}PARSING_ERROR`,
+      `Unknown context ${unknown.join(', ')}: only bundled contexts are accepted (contexts are never fetched).`,
+      unknown.map((url) => ({ path: 'body.credential.@context', message: `unknown context ${url}` })),
+    );
+  }
+}
+
+function rejectDataModelViolations(credential: unknown, allowProof: boolean, root: string) {
+  const violations = checkCredentialDataModel(credential, { allowProof });
+  if (violations.length > 0) {
+    throw invalidInput(
+      `${VCDM}MALFORMED_VALUE_ERROR`,
+      `The credential breaks the VC Data Model 2.0: ${violations.map((v) => `${v.rule} at ${v.path || 'the credential'}: ${v.message}`).join(' ')}`,
+      violations.map((v) => ({ path: [root, v.path].filter(Boolean).join('.'), message: `${v.rule}: ${v.message}` })),
+    );
+  }
+}
+
+/**
+ * VCALM POST /credentials/issue: signs a caller-built credential as the caller's centre. The issuer, when
+ * present, must be that centre's DID; when absent it is filled in. The service signs but does not
+ * store such credentials (they have no course or recipient record); each issuance is audited.
+ */
+export async function issueVcalmCredential({
+  ctx,
+  principal,
+  credential: input,
+  options,
+}: {
+  ctx: AppContext;
+  principal: Principal;
+  credential: Record<string, unknown>;
+  options?: Record<string, unknown>;
+}) {
+  rejectUnknownOptions(options, { credentialId: 'string', mandatoryPointers: 'string' });
+  if (options && 'mandatoryPointers' in options) {
+    throw invalidInput(VCALM_UNKNOWN_OPTION, 'mandatoryPointers applies to selective-disclosure cryptosuites; this issuer signs with eddsa-rdfc-2022.');
+  }
+  const centre = await issuingCentre({ ctx, principal });
+  const did = centreDid(ctx.config.publicBaseUrl, centre.slug);
+  const credential = structuredClone(input);
+  checkContexts(credential);
+
+  const contexts = Array.isArray(credential['@context']) ? credential['@context'] : [];
+  const isOpenBadge = contexts.some((context) => typeof context === 'string' && context.startsWith('https://purl.imsglobal.org/spec/ob/v3p0/'));
+  if (credential.issuer === undefined) {
+    // The OB 3.0 context defines Profile and url; a plain VC gets the DID alone so every term stays defined.
+    credential.issuer = isOpenBadge ? centreIssuerProfile({ centre, publicBaseUrl: ctx.config.publicBaseUrl, language: centre.defaultLanguage as Language }) : did;
+  } else {
+    const issuerId = typeof credential.issuer === 'string' ? credential.issuer : (credential.issuer as { id?: unknown })?.id;
+    if (issuerId !== did) {
+      throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, `The issuer must be your centre, ${did} (or omitted); got ${JSON.stringify(issuerId ?? null)}.`, [
+        { path: 'body.credential.issuer', message: `must be ${did}` },
+      ]);
+    }
+  }
+  // Open Badges 3.0 requires validFrom; a plain VC 2.0 credential may go without.
+  if (isOpenBadge && credential.validFrom === undefined) credential.validFrom = xsdDateTime(new Date(Math.floor(Date.now() / 1000) * 1000));
+
+  rejectDataModelViolations(credential, false, 'body.credential');
+  if (isOpenBadge && contexts.includes(OB_V3_CONTEXT)) {
+    const result = validateOpenBadgeCredential(credential);
+    if (!result.valid) {
+      throw invalidInput(
+        `${VCDM}MALFORMED_VALUE_ERROR`,
+        `The credential is not a valid Open Badges 3.0 credential: ${result.errors.slice(0, 5).map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+        result.errors.map((e) => ({ path: `body.credential.${e.path}`, message: e.message })),
+      );
+    }
+  }
+
+  const key = await ctx.keys.activeAssertionKey({ centreId: centre.id, did });
+  let verifiableCredential: Record<string, unknown>;
+  try {
+    verifiableCredential = await signCredential({ credential, key });
+  } catch (error) {
+    // Safe-mode JSON-LD failures (undefined terms, bad values) are the caller's to fix.
+    if (error instanceof SigningError) throw invalidInput(`${VCDM}PARSING_ERROR`, `The credential cannot be signed: ${error.message}`);
+    throw error;
+  }
+  const credentialId = (options?.credentialId as string | undefined) ?? (typeof credential.id === 'string' ? credential.id : null);
+  await recordAuditEvent(ctx.db, {
+    centreId: centre.id,
+    actorClientId: principal.clientUuid,
+    action: 'credential.signed.vcalm',
+    details: { credentialId, type: credential.type ?? null },
+  });
+  return { verifiableCredential };
+}
+
+const problemOf = (check: Check): VcalmProblem => {
+  const type =
+    check.check === 'proof' ? 'CRYPTOGRAPHIC_SECURITY_ERROR' : check.check === 'validity' ? 'RANGE_ERROR' : 'MALFORMED_VALUE_ERROR';
+  return { type: `${VCDM}${type}`, title: check.code, detail: check.message };
+};
+
+/**
+ * VCALM POST /credentials/verify. 200 for every well-formed request, `verified` false when the proof,
+ * validity period or status fails (VCALM: "the verification process itself succeeded, regardless of
+ * whether the credentials were determined to be valid"); 400 for malformed input. Issuer recognition and
+ * the Open Badges shape are our report's business, not VCALM's, and do not change `verified` here.
+ */
+export async function verifyVcalmCredential({
+  ctx,
+  credential,
+  options,
+}: {
+  ctx: AppContext;
+  credential: Record<string, unknown>;
+  options?: Record<string, unknown>;
+}) {
+  // `checks` is sent by the W3C CCG test suites and bedrock clients; accepted and ignored (we run all).
+  const { checks: _ignored, ...vcalmOptions } = options ?? {};
+  rejectUnknownOptions(vcalmOptions, { returnResults: 'boolean', returnProblemDetails: 'boolean', returnCredential: 'boolean' });
+  const input = structuredClone(credential);
+  checkContexts(input);
+  rejectDataModelViolations(input, true, 'body.verifiableCredential');
+  if (input.proof === undefined) {
+    throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, 'The credential has no proof; nothing can be verified.', [{ path: 'body.verifiableCredential.proof', message: 'required' }]);
+  }
+
+  const report = await verifyCredential({ ctx, credential: input });
+  const relevant = report.checks.filter((check) => check.check === 'proof' || check.check === 'validity' || check.check === 'status');
+  const failing = relevant.filter((check) => check.status !== 'passed');
+  const verified = failing.length === 0;
+  const passed = (name: string) => !relevant.some((check) => check.check === name && check.status !== 'passed');
+  const validity = report.checks.find((check) => check.check === 'validity');
+  return {
+    verified,
+    ...(vcalmOptions.returnCredential === true ? { credential } : {}),
+    ...(vcalmOptions.returnProblemDetails !== false && failing.length > 0 ? { problemDetails: failing.map(problemOf) } : {}),
+    ...(vcalmOptions.returnResults === true
+      ? {
+          results: {
+            proof: [{ verified: passed('proof'), input: credential.proof }],
+            ...(credential.validFrom !== undefined ? { validFrom: { verified: validity?.code !== 'validity.not-yet-valid', input: credential.validFrom } } : {}),
+            ...(credential.validUntil !== undefined ? { validUntil: { verified: validity?.code !== 'validity.expired', input: credential.validUntil } } : {}),
+            ...(credential.credentialStatus !== undefined ? { credentialStatus: [{ verified: passed('status'), input: credential.credentialStatus }] } : {}),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,115 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
+import type { Test } from 'tap';
+import { type App, buildApp, REDACTED_LOG_PATHS } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { type Database, pgliteDatabase, postgresDatabase } from '../src/db/client.js';
+import { createClient } from '../src/modules/auth/service.js';
+import type { Scope } from '../src/modules/auth/scopes.js';
+import { insertCentre } from '../src/modules/centres/repository.js';
+
+export const BASE_URL = 'http://localhost:3000';
+
+/** A fresh database: a copy of the migrated PGlite template, or a new database on DATABASE_URL's server. */
+export async function freshDatabase(): Promise<{ database: Database; url?: string; drop: () => Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    const name = `iioe_test_${randomUUID().replaceAll('-', '')}`;
+    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const database = postgresDatabase(url.toString());
+    return {
+      database,
+      url: url.toString(),
+      drop: async () => {
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        await admin.end();
+      },
+    };
+  }
+  const template = process.env.IIOE_TEST_TEMPLATE;
+  const client = template
+    ? await PGlite.create({ loadDataDir: new Blob([await readFile(template)]) })
+    : await PGlite.create();
+  return { database: pgliteDatabase(client), drop: async () => {} };
+}
+
+export interface TestApp {
+  app: App;
+  database: Database;
+  keysDir: string;
+  /** every log line the app wrote, for redaction tests */
+  logs: string[];
+  demoClient: { client_id: string; client_secret: string; centre: string };
+}
+
+/** Builds the real app on a fresh database with demo data, closed when the test ends. */
+export async function build(t: Test, env: Record<string, string> = {}): Promise<TestApp> {
+  const keysDir = await mkdtemp(join(tmpdir(), 'iioe-keys-'));
+  const { database, url, drop } = await freshDatabase();
+  const logs: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      logs.push(chunk.toString());
+      callback();
+    },
+  });
+  const config = loadConfig({
+    PUBLIC_BASE_URL: BASE_URL,
+    KEYS_DIR: keysDir,
+    KEYS_MASTER_KEY: randomBytes(32).toString('base64url'),
+    DEMO: 'true',
+    LOG_LEVEL: 'info',
+    ...(url ? { DATABASE_URL: url } : {}),
+    ...env,
+  });
+  const app = await buildApp({ config, database, logger: { level: 'info', stream, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } } });
+  t.teardown(async () => {
+    await app.close();
+    await database.close();
+    await drop();
+    await rm(keysDir, { recursive: true, force: true });
+  });
+  await app.ready();
+  const demoClient = config.demo ? JSON.parse(await readFile(join(keysDir, 'demo-client.json'), 'utf8')) : undefined;
+  return { app, database, keysDir, logs, demoClient };
+}
+
+/** An access token through the real token endpoint. */
+export async function tokenFor(app: App, clientId: string, clientSecret: string, scope?: string): Promise<string> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    payload: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, ...(scope ? { scope } : {}) },
+  });
+  if (response.statusCode !== 200) throw new Error(`token request failed: ${response.statusCode} ${response.body}`);
+  return response.json().access_token;
+}
+
+export const demoToken = (testApp: TestApp, scope?: string) =>
+  tokenFor(testApp.app, testApp.demoClient.client_id, testApp.demoClient.client_secret, scope);
+
+/** A second centre with its own client, to prove isolation and issuer checks. */
+export async function createCentreWithClient(testApp: TestApp, { slug, scopes = ['credentials:issue'] as Scope[] }: { slug: string; scopes?: Scope[] }) {
+  const { db, keys } = testApp.app.ctx;
+  const centre = await insertCentre(db, { slug, name: { en: `IIOE ${slug} centre` }, countryCode: 'PK' });
+  await keys.ensureActiveKey({ centreId: centre.id, purpose: 'assertion' });
+  const { client, clientSecret } = await createClient({ db, centreId: centre.id, name: `${slug} client`, scopes });
+  return { centre, clientId: client.clientId, clientSecret, token: await tokenFor(testApp.app, client.clientId, clientSecret) };
+}
+
+export async function firstAchievementId(app: App): Promise<string> {
+  return (await app.inject({ method: 'GET', url: '/achievements' })).json().items.at(-1).id;
+}
+
+/** Issues a credential through the API and returns the response body. */
+export async function issue(app: App, token: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'POST', url: '/api/v1/credentials', headers: { authorization: `Bearer ${token}`, ...headers }, payload: body });
+}
