@@ -9,6 +9,7 @@ import centreRoutes from './modules/centres/routes.js';
 import credentialRoutes from './modules/credentials/routes.js';
 import { ensureDemoData } from './modules/demo/service.js';
 import didRoutes from './modules/dids/routes.js';
+import { createOwnDidResolver } from './modules/dids/service.js';
 import healthRoutes from './modules/health/routes.js';
 import { createKeyStore } from './modules/keys/service.js';
 import vcalmRoutes from './modules/vcalm/routes.js';
@@ -51,6 +52,7 @@ export async function buildApp({ config, database, logger }: BuildOptions) {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.removeContentTypeParser('text/plain'); // bodies are JSON (or form, for /oauth/token): anything else is a 415
 
   const db = database ?? (await openDatabase(config.database));
   try {
@@ -61,7 +63,7 @@ export async function buildApp({ config, database, logger }: BuildOptions) {
     await keys.checkMasterKey();
     await keys.ensureActiveKey({ centreId: null, purpose: 'assertion' });
 
-    await app.register(context, { config, database: db, db: db.db, keys });
+    await app.register(context, { config, database: db, db: db.db, keys, resolveOwnDid: createOwnDidResolver({ db: db.db, config }) });
     await app.register(errors, { publicBaseUrl: config.publicBaseUrl, bodyLimit: config.bodyLimitBytes });
     await app.register(formbody);
     await app.register(docs, { publicBaseUrl: config.publicBaseUrl });

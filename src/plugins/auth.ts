@@ -3,6 +3,7 @@ import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpProblem, problemType } from '../lib/problem.js';
+import { createTtlCache } from '../lib/ttl-cache.js';
 import { isClientActive } from '../modules/auth/service.js';
 import type { Scope } from '../modules/auth/scopes.js';
 
@@ -73,15 +74,8 @@ export default fp(
     });
 
     // A disabled client's tokens stop working within CLIENT_STATUS_TTL_MS, not at expiry.
-    const statusCache = new Map<string, { active: Promise<boolean>; expires: number }>();
-    function clientIsActive(id: string): Promise<boolean> {
-      const hit = statusCache.get(id);
-      if (hit && hit.expires > Date.now()) return hit.active;
-      if (statusCache.size > 10_000) statusCache.clear();
-      const active = isClientActive({ db, id });
-      statusCache.set(id, { active, expires: Date.now() + CLIENT_STATUS_TTL_MS });
-      return active;
-    }
+    const statusCache = createTtlCache<string, boolean>({ ttlMs: CLIENT_STATUS_TTL_MS });
+    const clientIsActive = (id: string) => statusCache.get(id, () => isClientActive({ db, id }));
 
     async function authenticate(request: FastifyRequest): Promise<Principal> {
       let claims: AccessTokenClaims;

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import type { Database, Db } from '../db/client.js';
 import type { KeyStore } from '../modules/keys/service.js';
+import type { DidResolver } from '../vc/document-loader.js';
 
 /** What services need from the running app: passed to them explicitly, never through `request`. */
 export interface AppContext {
@@ -10,6 +11,8 @@ export interface AppContext {
   database: Database;
   db: Db;
   keys: KeyStore;
+  /** this service's own DIDs, from the database through a short cache */
+  resolveOwnDid: DidResolver;
 }
 
 declare module 'fastify' {

@@ -1,5 +1,7 @@
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
+import { createTtlCache } from '../../lib/ttl-cache.js';
+import type { DidResolver } from '../../vc/document-loader.js';
 import { buildDidDocument, parseOwnDid, platformDid } from '../../vc/did-web.js';
 import { centreDidDocument } from '../centres/service.js';
 import { findCentreBySlug } from '../centres/repository.js';
@@ -25,4 +27,13 @@ export async function resolveOwnDid({ db, config, did }: { db: Db; config: Confi
   if (own.kind === 'platform') return platformDidDocument({ db, config });
   const centre = await findCentreBySlug(db, own.slug);
   return centre ? centreDidDocument({ db, config, centre }) : undefined;
+}
+
+// DID documents change only on key rotation or compromise; replicas pick that up within this time.
+const DID_DOCUMENT_TTL_MS = 5_000;
+
+/** resolveOwnDid behind a short cache: verification resolves the same few issuers over and over. */
+export function createOwnDidResolver({ db, config }: { db: Db; config: Config }): DidResolver {
+  const cache = createTtlCache<string, Record<string, unknown> | undefined>({ ttlMs: DID_DOCUMENT_TTL_MS });
+  return (did) => cache.get(did, () => resolveOwnDid({ db, config, did }));
 }

@@ -3,6 +3,7 @@ import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { eddsaRdfc2022, keyObjectSigner } from '../../vc/cryptosuite.js';
 import { verificationMethodId } from '../../vc/did-web.js';
+import { createTtlCache } from '../../lib/ttl-cache.js';
 import { decryptPrivateKey, encryptPrivateKey, generateEd25519KeyPair } from '../../vc/keys.js';
 import * as repository from './repository.js';
 import type { KeyPurpose, SigningKeyRow } from './repository.js';
@@ -30,7 +31,7 @@ export interface KeyStore {
 const ACTIVE_KEY_TTL_MS = 5_000;
 
 export function createKeyStore({ db, masterKey }: { db: Db; masterKey: Uint8Array }): KeyStore {
-  const cache = new Map<string, { loaded: Promise<ActiveSigningKey>; expires: number }>();
+  const cache = createTtlCache<string, ActiveSigningKey>({ ttlMs: ACTIVE_KEY_TTL_MS });
 
   async function ensureActiveKey({ db: tx = db, centreId, purpose }: { db?: DbOrTx; centreId: string | null; purpose: KeyPurpose }) {
     const existing = await repository.findActiveKey(tx, centreId, purpose);
@@ -67,15 +68,7 @@ export function createKeyStore({ db, masterKey }: { db: Db; masterKey: Uint8Arra
 
   return {
     ensureActiveKey,
-    activeAssertionKey({ centreId, did }) {
-      const cacheKey = `${centreId ?? 'platform'}|${did}`;
-      const hit = cache.get(cacheKey);
-      if (hit && hit.expires > Date.now()) return hit.loaded;
-      const loaded = loadAssertionKey(centreId, did);
-      cache.set(cacheKey, { loaded, expires: Date.now() + ACTIVE_KEY_TTL_MS });
-      loaded.catch(() => cache.delete(cacheKey));
-      return loaded;
-    },
+    activeAssertionKey: ({ centreId, did }) => cache.get(`${centreId ?? 'platform'}|${did}`, () => loadAssertionKey(centreId, did)),
     async accessTokenKey() {
       const row = await ensureActiveKey({ centreId: null, purpose: 'access-token' });
       return { privateKey: await unlock(row), publicKeyMultibase: row.publicKeyMultibase };

@@ -6,7 +6,6 @@ import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { verifyCredentialProof } from '../../vc/verify-proof.js';
 import { findCentreBySlug } from '../centres/repository.js';
 import { getCredentialDocument } from '../credentials/service.js';
-import { resolveOwnDid } from '../dids/service.js';
 import { checkMessage } from './messages.js';
 import { type Check, type CheckCode, type CheckName, type CheckOutcome, summarise, type VerificationReport, verdictOf } from './report.js';
 
@@ -61,7 +60,7 @@ export async function verifyCredential({
   } else {
     const proof = await verifyCredentialProof({
       credential,
-      resolveDid: (did) => resolveOwnDid({ db: ctx.db, config: ctx.config, did }),
+      resolveDid: ctx.resolveOwnDid,
     });
     if (proof.outcome === 'valid') checks.push(make('proof', 'passed', 'proof.valid'));
     else if (proof.outcome === 'missing') checks.push(make('proof', 'failed', 'proof.missing'));

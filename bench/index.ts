@@ -1,0 +1,157 @@
+/**
+ * npm run bench — issuance and verification throughput, measured in one process and one run:
+ *   (a) the stock path: @digitalbazaar/vc with a fresh suite and key import per credential, as most services call it
+ *   (b) the service's own signing / proof-checking path (reused suite, KeyObject held in memory)
+ *   (c) HTTP through the real app: POST /api/v1/credentials (persisted) and POST /api/v1/verify
+ * Prints ops/s, p50 and p99 latency, and each path's ratio against (a) from the same run. Compare ratios,
+ * never absolute numbers across runs or machines.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { cryptosuite as stockCryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as vc from '@digitalbazaar/vc';
+import { PGlite } from '@electric-sql/pglite';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { pgliteDatabase } from '../src/db/client.js';
+import { eddsaRdfc2022, keyObjectSigner } from '../src/vc/cryptosuite.js';
+import { centreDid } from '../src/vc/did-web.js';
+import { createDocumentLoader } from '../src/vc/document-loader.js';
+import { signCredential } from '../src/vc/sign.js';
+import { verifyCredentialProof } from '../src/vc/verify-proof.js';
+import { resolveOwnDid } from '../src/modules/dids/service.js';
+import { findCentreBySlug } from '../src/modules/centres/repository.js';
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
+const WARMUP = 25;
+
+interface Result {
+  name: string;
+  ops: number;
+  p50: number;
+  p99: number;
+}
+
+interface Path {
+  name: string;
+  run: (i: number) => Promise<unknown>;
+}
+
+/**
+ * Runs the paths in interleaved rounds (a, b, c, a, b, c, …) so that machine noise, GC and JIT warm-up
+ * fall on every path alike; ratios are then comparable within the run.
+ */
+async function compare(paths: Path[], rounds = 4): Promise<Result[]> {
+  const samples = paths.map(() => ({ latencies: [] as number[], elapsed: 0 }));
+  let i = 0;
+  for (const path of paths) for (let w = 0; w < WARMUP; w++) await path.run(i++);
+  for (let round = 0; round < rounds; round++) {
+    for (const [index, path] of paths.entries()) {
+      const sample = samples[index]!;
+      const start = performance.now();
+      while (performance.now() - start < DURATION_MS / rounds) {
+        const t0 = performance.now();
+        await path.run(i++);
+        sample.latencies.push(performance.now() - t0);
+      }
+      sample.elapsed += performance.now() - start;
+    }
+  }
+  return paths.map((path, index) => {
+    const { latencies, elapsed } = samples[index]!;
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+    return { name: path.name, ops: (latencies.length * 1000) / elapsed, p50: at(0.5), p99: at(0.99) };
+  });
+}
+
+function table(title: string, rows: Result[], baseline: Result) {
+  console.log(`\n${title}`);
+  console.log(`${'path'.padEnd(52)}${'ops/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ratio'.padStart(9)}`);
+  for (const row of rows) {
+    console.log(
+      `${row.name.padEnd(52)}${row.ops.toFixed(0).padStart(9)}${row.p50.toFixed(2).padStart(9)}${row.p99.toFixed(2).padStart(9)}${`${(row.ops / baseline.ops).toFixed(2)}x`.padStart(9)}`,
+    );
+  }
+}
+
+async function main() {
+  const keysDir = await mkdtemp(join(tmpdir(), 'iioe-bench-'));
+  const client = await PGlite.create();
+  const database = pgliteDatabase(client);
+  const config = loadConfig({ KEYS_DIR: keysDir, KEYS_MASTER_KEY: randomBytes(32).toString('base64url'), DEMO: 'true', LOG_LEVEL: 'silent' });
+  const app = await buildApp({ config, database });
+  await app.ready();
+  try {
+    const demo = JSON.parse(await readFile(join(keysDir, 'demo-client.json'), 'utf8'));
+    const tokenResponse = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: demo.client_id, client_secret: demo.client_secret } });
+    const token = tokenResponse.json().access_token as string;
+    const achievementId = (await app.inject({ method: 'GET', url: '/achievements' })).json().items[0].id as string;
+    const issueBody = (i: number) => ({ achievementId, recipient: { name: `Bench Learner ${i}` } });
+
+    // A template credential from the service itself, re-used unsigned by the library paths.
+    const sample = (await app.inject({ method: 'POST', url: '/api/v1/credentials', headers: { authorization: `Bearer ${token}` }, payload: issueBody(0) })).json().verifiableCredential;
+    const { proof: _proof, ...unsigned } = sample;
+    const credentialFor = (i: number) => ({ ...structuredClone(unsigned), id: `${unsigned.id.slice(0, -12)}${String(i).padStart(12, '0')}` });
+
+    const centre = (await findCentreBySlug(app.ctx.db, 'egypt-demo'))!;
+    const did = centreDid(config.publicBaseUrl, centre.slug);
+    const key = await app.ctx.keys.activeAssertionKey({ centreId: centre.id, did });
+    // The stock path starts from the exported key material, as a service loading a key per request would.
+    const jwk = key.privateKey.export({ format: 'jwk' });
+    const didDocument = (await resolveOwnDid({ db: app.ctx.db, config, did }))!;
+    const staticLoader = createDocumentLoader({ resolveDid: async (requested) => (requested === did ? didDocument : undefined) });
+
+    const stockIssue = async (i: number) => {
+      const keyPair = await Ed25519Multikey.fromJwk({ jwk, secretKey: true, id: key.verificationMethodId, controller: did });
+      const suite = new DataIntegrityProof({ signer: keyPair.signer(), cryptosuite: stockCryptosuite });
+      return vc.issue({ credential: credentialFor(i), suite, documentLoader: staticLoader });
+    };
+    // Differential check before timing: same key, same input and same `created` give the same proofValue.
+    const fixed = '2026-01-01T00:00:00Z';
+    const stockSigned = await vc.issue({
+      credential: credentialFor(1),
+      suite: new DataIntegrityProof({ signer: (await Ed25519Multikey.fromJwk({ jwk, secretKey: true, id: key.verificationMethodId, controller: did })).signer(), cryptosuite: stockCryptosuite, date: fixed }),
+      documentLoader: staticLoader,
+    });
+    const ourSuite = new DataIntegrityProof({ signer: keyObjectSigner(key.verificationMethodId, key.privateKey), cryptosuite: eddsaRdfc2022, date: fixed });
+    const ourSigned = await signCredential({ credential: credentialFor(1), key: { ...key, suite: ourSuite } });
+    if ((stockSigned.proof as { proofValue: string }).proofValue !== (ourSigned.proof as { proofValue: string }).proofValue) {
+      throw new Error('the service path and the stock path disagree on proofValue');
+    }
+    console.log('differential check: service and stock proofValue are byte-identical for the same input and created time');
+
+    const issueRows = await compare([
+      { name: '(a) stock @digitalbazaar/vc issue, fresh suite', run: stockIssue },
+      { name: '(b) service signing path (reused suite, KeyObject)', run: (i) => signCredential({ credential: credentialFor(i), key }) },
+      {
+        name: '(c) HTTP POST /api/v1/credentials (persisted)',
+        run: (i) => app.inject({ method: 'POST', url: '/api/v1/credentials', headers: { authorization: `Bearer ${token}` }, payload: issueBody(i) }),
+      },
+    ]);
+
+    const signed = sample;
+    const verifyRows = await compare([
+      {
+        name: '(a) stock @digitalbazaar/vc verifyCredential',
+        run: () => vc.verifyCredential({ credential: signed, suite: new DataIntegrityProof({ cryptosuite: stockCryptosuite }), documentLoader: staticLoader }),
+      },
+      { name: '(b) service proof check (cached verifier)', run: () => verifyCredentialProof({ credential: signed, resolveDid: app.ctx.resolveOwnDid }) },
+      { name: '(c) HTTP POST /api/v1/verify (full report)', run: () => app.inject({ method: 'POST', url: '/api/v1/verify', payload: { verifiableCredential: signed } }) },
+    ]);
+
+    console.log(`\nIIOE Credentials benchmark — Node ${process.version}, ${DURATION_MS} ms per path in interleaved rounds, sequential`);
+    table('Issuance', issueRows, issueRows[0]!);
+    table('Verification', verifyRows, verifyRows[0]!);
+  } finally {
+    await app.close();
+    await database.close();
+    await rm(keysDir, { recursive: true, force: true });
+  }
+}
+
+await main();
