@@ -1,4 +1,3 @@
-import formbody from '@fastify/formbody';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -65,7 +64,6 @@ export async function buildApp({ config, database, logger }: BuildOptions) {
 
     await app.register(context, { config, database: db, db: db.db, keys, resolveOwnDid: createOwnDidResolver({ db: db.db, config }) });
     await app.register(errors, { publicBaseUrl: config.publicBaseUrl, bodyLimit: config.bodyLimitBytes });
-    await app.register(formbody);
     await app.register(docs, { publicBaseUrl: config.publicBaseUrl });
     await app.register(auth);
 

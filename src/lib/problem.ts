@@ -8,6 +8,7 @@ export class HttpProblem extends Error {
   readonly title: string;
   readonly errors?: { path: string; message: string }[];
   readonly extensions?: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
 
   constructor(options: {
     status: number;
@@ -16,6 +17,8 @@ export class HttpProblem extends Error {
     detail: string;
     errors?: { path: string; message: string }[];
     extensions?: Record<string, unknown>;
+    /** response headers the problem needs, e.g. WWW-Authenticate */
+    headers?: Record<string, string>;
   }) {
     super(options.detail);
     this.name = 'HttpProblem';
@@ -24,6 +27,7 @@ export class HttpProblem extends Error {
     this.title = options.title;
     this.errors = options.errors;
     this.extensions = options.extensions;
+    this.headers = options.headers;
   }
 }
 

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import jwt from '@fastify/jwt';
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpProblem, problemType } from '../lib/problem.js';
 import { createTtlCache } from '../lib/ttl-cache.js';
@@ -33,16 +33,24 @@ declare module '@fastify/jwt' {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** preHandler: a valid bearer token from an enabled client holding `scope`. */
-    requireScope(scope: Scope): preHandlerAsyncHookHandler;
+    /** onRequest hook (before body parsing): a valid bearer token from an enabled client holding `scope`. */
+    requireScope(scope: Scope): onRequestAsyncHookHandler;
   }
   interface FastifyRequest {
     principal?: Principal;
   }
 }
 
-const unauthorized = (detail: string) =>
-  new HttpProblem({ status: 401, type: problemType('unauthorized'), title: 'Unauthorized', detail });
+// RFC 6750 §3: no error code when no token was sent, invalid_token when one was and failed.
+const REALM = 'realm="iioe-credentials"';
+const unauthorized = (detail: string, tokenSent = true) =>
+  new HttpProblem({
+    status: 401,
+    type: problemType('unauthorized'),
+    title: 'Unauthorized',
+    detail,
+    headers: { 'WWW-Authenticate': tokenSent ? `Bearer ${REALM}, error="invalid_token"` : `Bearer ${REALM}` },
+  });
 
 const CLIENT_STATUS_TTL_MS = 5_000;
 
@@ -70,7 +78,7 @@ export default fp(
         public: createPublicKey(tokenKey.privateKey).export({ format: 'pem', type: 'spki' }) as string,
       },
       sign: { algorithm: 'EdDSA', iss: issuer, aud: `${issuer}/api`, expiresIn: config.accessTokenTtlSeconds },
-      verify: { algorithms: ['EdDSA'], allowedIss: issuer, allowedAud: `${issuer}/api` },
+      verify: { algorithms: ['EdDSA'], allowedIss: issuer, allowedAud: `${issuer}/api`, requiredClaims: ['iss', 'aud', 'exp', 'sub', 'client', 'scope'] },
     });
 
     // A disabled client's tokens stop working within CLIENT_STATUS_TTL_MS, not at expiry.
@@ -82,7 +90,9 @@ export default fp(
       try {
         claims = await request.jwtVerify<AccessTokenClaims>();
       } catch (error) {
-        throw unauthorized(describeJwtFailure(error as { code?: string }));
+        const { code } = error as { code?: string };
+        // A missing header, or one of another scheme (Basic), carried no bearer token.
+        throw unauthorized(describeJwtFailure({ code }), code !== 'FST_JWT_NO_AUTHORIZATION_IN_HEADER' && code !== 'FST_JWT_BAD_REQUEST');
       }
       if (!(await clientIsActive(claims.client))) throw unauthorized('The API client of this token has been disabled.');
       return {
@@ -94,7 +104,7 @@ export default fp(
       };
     }
 
-    app.decorate('requireScope', (scope: Scope): preHandlerAsyncHookHandler => async (request) => {
+    app.decorate('requireScope', (scope: Scope): onRequestAsyncHookHandler => async (request) => {
       const principal = await authenticate(request);
       if (!principal.scopes.has(scope)) {
         throw new HttpProblem({
@@ -102,6 +112,7 @@ export default fp(
           type: problemType('insufficient-scope'),
           title: 'Forbidden',
           detail: `This action needs the scope "${scope}"; the token has: ${[...principal.scopes].join(' ') || 'none'}.`,
+          headers: { 'WWW-Authenticate': `Bearer ${REALM}, error="insufficient_scope", scope="${scope}"` },
         });
       }
       request.principal = principal;

@@ -114,7 +114,7 @@ export default fp(
       const problem = toProblem(error, request, options.bodyLimit);
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ problem: problem.type, status: problem.status }, 'request rejected');
-      if (error instanceof HttpProblem && error.status === 401) reply.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+      if (error instanceof HttpProblem && error.headers) reply.headers(error.headers);
       return sendProblem(reply, problem, options.publicBaseUrl);
     });
     app.setNotFoundHandler((request, reply) =>

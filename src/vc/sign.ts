@@ -31,9 +31,9 @@ export function describeLibraryError(error: unknown): string {
   let current: unknown = error;
   while (current && typeof current === 'object' && !seen.has(current) && parts.length < 4) {
     seen.add(current);
-    const { message, details } = current as { message?: string; details?: { event?: { message?: string; details?: { term?: string } } } };
+    const { message, details } = current as { message?: string; details?: { event?: { details?: { term?: string; property?: string } } } };
     if (message) parts.push(message);
-    const term = details?.event?.details?.term;
+    const term = details?.event?.details?.property ?? details?.event?.details?.term;
     if (term) parts.push(`undefined term "${term}"`);
     current = (current as { cause?: unknown }).cause;
   }

@@ -1,7 +1,8 @@
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import * as vc from '@digitalbazaar/vc';
 import { eddsaRdfc2022 } from './cryptosuite.js';
-import { createDocumentLoader, type DidResolver } from './document-loader.js';
+import { checkCredentialDataModel } from './data-model.js';
+import { createDocumentLoader, type DidResolver, DocumentNotFoundError } from './document-loader.js';
 import { describeLibraryError } from './sign.js';
 
 export type ProofOutcome =
@@ -36,16 +37,22 @@ export async function verifyCredentialProof({
   credential: Record<string, unknown>;
   resolveDid: DidResolver;
 }): Promise<ProofOutcome> {
-  const proofs = Array.isArray(credential.proof) ? credential.proof.map(record) : credential.proof ? [record(credential.proof)] : [];
-  if (proofs.length === 0) return { outcome: 'missing' };
+  const { proof: proofValue } = credential;
+  if (proofValue === undefined || proofValue === null || (Array.isArray(proofValue) && proofValue.length === 0)) return { outcome: 'missing' };
+  const proofs = (Array.isArray(proofValue) ? proofValue : [proofValue]).map(record);
   const proof = proofs.find((candidate) => candidate.type === 'DataIntegrityProof' && candidate.cryptosuite === 'eddsa-rdfc-2022');
   if (!proof) {
-    const found = proofs.map((candidate) => [candidate.type, candidate.cryptosuite].filter(Boolean).join('/')).join(', ');
-    return { outcome: 'invalid', reason: `unsupported proof ${found}; this verifier checks DataIntegrityProof/eddsa-rdfc-2022` };
+    const found = proofs.map((candidate) => [candidate.type, candidate.cryptosuite].filter(Boolean).join('/')).filter(Boolean).join(', ');
+    return { outcome: 'invalid', reason: `${found ? `unsupported proof ${found}` : 'the proof is not a proof object'}; this verifier checks DataIntegrityProof/eddsa-rdfc-2022` };
   }
+  // The library's own messages for malformed credentials are internal (e.g. "Cannot use 'in' operator");
+  // the data-model rules say what is wrong in the credential's terms.
+  const [violation] = checkCredentialDataModel(credential, { allowProof: true });
+  if (violation) return { outcome: 'invalid', reason: `the credential is malformed: ${violation.message}` };
 
   let unresolvable: string | undefined;
-  const documentLoader = createDocumentLoader({
+  let refused: string | undefined;
+  const loader = createDocumentLoader({
     resolveDid: async (did) => {
       try {
         const document = await resolveDid(did);
@@ -57,6 +64,15 @@ export async function verifyCredentialProof({
       }
     },
   });
+  // jsonld replaces a loader failure with a generic "dereferencing a URL" message; keep the real reason.
+  const documentLoader: typeof loader = async (url) => {
+    try {
+      return await loader(url);
+    } catch (error) {
+      if (error instanceof DocumentNotFoundError) refused ??= error.message;
+      throw error;
+    }
+  };
   const result = await vc.verifyCredential({
     credential,
     suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
@@ -67,6 +83,7 @@ export async function verifyCredentialProof({
   });
   if (result.verified) return { outcome: 'valid' };
   if (unresolvable) return { outcome: 'unresolvable', reason: unresolvable };
+  if (refused) return { outcome: 'invalid', reason: refused };
   const errors = [result.error, ...(result.results ?? []).map((entry) => entry.error)].filter(Boolean);
   const reason = errors.length > 0 ? describeLibraryError(errors.at(-1)) : 'the signature does not verify';
   return { outcome: 'invalid', reason: reason.includes('Invalid signature') ? 'the signature does not verify' : reason };

@@ -1,3 +1,4 @@
+import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { authenticateClient, grantScopes, OAuthError } from './service.js';
@@ -41,6 +42,8 @@ function toOAuthError(error: FastifyError): OAuthError | undefined {
 
 const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, config } = app.ctx;
+  // RFC 6749 token requests are form-encoded; registered here so no other route accepts form bodies.
+  await app.register(formbody);
 
   app.post(
     '/oauth/token',

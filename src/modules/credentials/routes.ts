@@ -14,7 +14,7 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/credentials',
     {
-      preHandler: app.requireScope('credentials:issue'),
+      onRequest: app.requireScope('credentials:issue'),
       schema: {
         tags: ['credentials'],
         summary: 'Issue one signed Open Badges 3.0 credential for a course completion',

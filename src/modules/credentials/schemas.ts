@@ -16,7 +16,7 @@ export const displayText = (max: number) =>
       z
         .string()
         .min(1, 'must not be empty or only whitespace')
-        .max(max, `must be at most ${max} characters`)
+        .refine((value) => [...value].length <= max, `must be at most ${max} characters`)
         .refine((value) => !FORBIDDEN_IN_NAMES.test(value), 'must not contain control or bidirectional-override characters'),
     );
 

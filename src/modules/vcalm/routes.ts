@@ -8,7 +8,7 @@ const vcalmRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/credentials/issue',
     {
-      preHandler: app.requireScope('credentials:issue'),
+      onRequest: app.requireScope('credentials:issue'),
       schema: {
         tags: ['vcalm'],
         summary: 'VCALM issue: sign a credential as the caller\'s centre (eddsa-rdfc-2022)',

@@ -76,7 +76,7 @@ export function verdictOf(checks: Check[]): Verdict {
   if (failedWith(checks, 'status.suspended')) return 'suspended';
   if (failedWith(checks, 'validity.expired')) return 'expired';
   if (failedWith(checks, 'validity.not-yet-valid')) return 'not-yet-valid';
-  if (failedWith(checks, 'issuer.unrecognised', 'issuer.suspended', 'course.unauthorised')) return 'unrecognised-issuer';
+  if (failedWith(checks, 'issuer.unrecognised', 'issuer.suspended', 'course.unauthorised') && checks.some((check) => check.check === 'proof' && check.status === 'passed')) return 'unrecognised-issuer';
   if (checks.some((check) => check.status !== 'passed')) return 'unknown';
   return 'valid';
 }

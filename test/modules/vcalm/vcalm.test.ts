@@ -1,0 +1,285 @@
+import t, { type Test } from 'tap';
+import { build, createCentreWithClient, demoToken, firstAchievementId, issue } from '../../helper.js';
+
+// W3C VCALM (formerly VC-API): POST /credentials/issue -> 201 {verifiableCredential}, 400 for invalid
+// input; POST /credentials/verify -> 200 {verified, problemDetails?, results?, credential?} for any
+// well-formed request, 400 for malformed input; unknown options -> 400 UNKNOWN_OPTION_PROVIDED.
+
+type Json = Record<string, unknown>;
+
+const V2 = 'https://www.w3.org/ns/credentials/v2';
+const V1 = 'https://www.w3.org/2018/credentials/v1';
+const OB = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
+const EGYPT_DID = 'did:web:localhost%3A3000:centres:egypt-demo';
+const VCDM = 'https://www.w3.org/TR/vc-data-model-2.0#';
+const UNKNOWN_OPTION = 'https://www.w3.org/TR/vcalm#UNKNOWN_OPTION_PROVIDED';
+const XSD_DATE_TIME_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+const testApp = await build(t);
+const { app } = testApp;
+const token = await demoToken(testApp);
+
+function openBadge(): Json {
+  return {
+    '@context': [V2, OB],
+    id: 'urn:uuid:3f0c7e9a-4c1e-4b8e-9d7a-6b2f1e0c5a11',
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    name: 'AI in Teaching workshop',
+    credentialSubject: {
+      type: ['AchievementSubject'],
+      identifier: [{ type: 'IdentityObject', identityHash: 'Nadia Mansour', identityType: 'name', hashed: false }],
+      achievement: {
+        id: 'urn:uuid:9d1b2c3a-0000-4000-8000-000000000001',
+        type: ['Achievement'],
+        name: 'AI in Teaching workshop',
+        description: 'A one-day workshop on using generative AI in course design.',
+        criteria: { narrative: 'Attended the workshop and submitted a redesigned syllabus.' },
+      },
+    },
+  };
+}
+
+function plainCredential(): Json {
+  return {
+    '@context': [V2],
+    id: 'urn:uuid:5a1e0f4e-8c2b-4f6b-9a77-1f0b8e3d2c44',
+    type: ['VerifiableCredential'],
+    credentialSubject: { id: 'did:example:ebfeb1f712ebc6f1c276e12ec21', name: 'Nadia Mansour' },
+  };
+}
+
+const issueVcalm = (payload: unknown, authorization: string | null = `Bearer ${token}`) =>
+  app.inject({ method: 'POST', url: '/credentials/issue', headers: authorization ? { authorization } : {}, payload: payload as Json });
+const verifyVcalm = (payload: unknown) => app.inject({ method: 'POST', url: '/credentials/verify', payload: payload as Json });
+
+async function signed(t: Test, credential: Json): Promise<Json> {
+  const response = await issueVcalm({ credential });
+  t.equal(response.statusCode, 201, response.body);
+  return response.json().verifiableCredential;
+}
+
+/** A 400 problem whose detail names `expected`. */
+async function rejected(t: Test, payload: unknown, expected: RegExp | string, what: string) {
+  const response = await issueVcalm(payload);
+  t.equal(response.statusCode, 400, `${what}: ${response.body.slice(0, 300)}`);
+  t.match(response.headers['content-type'], /^application\/problem\+json/, what);
+  const problem = response.json();
+  t.match(problem.detail, expected, what);
+  return problem;
+}
+
+t.test('issue: an Open Badges credential without issuer gets the caller centre\'s Profile and validFrom', async (t) => {
+  const response = await issueVcalm({ credential: openBadge() });
+  t.equal(response.statusCode, 201, response.body);
+  const body = response.json();
+  t.same(Object.keys(body), ['verifiableCredential'], 'the VCALM response shape');
+  const credential = body.verifiableCredential;
+  t.same(credential.issuer.type, ['Profile']);
+  t.equal(credential.issuer.id, EGYPT_DID);
+  t.equal(credential.issuer.name, 'IIOE Egypt National Centre (demo)');
+  t.type(credential.issuer.url, 'string');
+  t.match(credential.validFrom, XSD_DATE_TIME_STAMP);
+  t.ok(Math.abs(Date.parse(credential.validFrom) - Date.now()) < 60_000, 'validFrom is the issuance time');
+  t.equal(credential.id, 'urn:uuid:3f0c7e9a-4c1e-4b8e-9d7a-6b2f1e0c5a11', 'the caller\'s id is kept');
+  t.match(credential.proof, { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod' });
+  t.match(credential.proof.verificationMethod, `${EGYPT_DID}#z6Mk`);
+
+  const verified = await verifyVcalm({ verifiableCredential: credential });
+  t.equal(verified.statusCode, 200);
+  t.same(verified.json(), { verified: true });
+
+  // the product's own verifier agrees: a valid Open Badges 3.0 credential of a recognised centre
+  const report = (await app.inject({ method: 'POST', url: '/api/v1/verify', payload: { verifiableCredential: credential } })).json();
+  t.equal(report.verdict, 'valid', JSON.stringify(report.checks));
+
+  // a caller-supplied validFrom is kept
+  const dated = await signed(t, { ...openBadge(), validFrom: '2025-01-15T09:00:00Z' });
+  t.equal(dated.validFrom, '2025-01-15T09:00:00Z');
+});
+
+t.test('issue: a plain VC 2.0 credential gets the issuer DID as a string', async (t) => {
+  const credential = await signed(t, plainCredential());
+  t.equal(credential.issuer, EGYPT_DID);
+  t.equal(credential.validFrom, undefined, 'VC 2.0 does not require validFrom: none is invented');
+  t.same(credential.credentialSubject, plainCredential().credentialSubject);
+  const verified = await verifyVcalm({ verifiableCredential: credential });
+  t.equal(verified.statusCode, 200);
+  t.same(verified.json(), { verified: true });
+
+  // issuer given explicitly as the caller's own DID (string or object) is accepted
+  const explicit = await signed(t, { ...plainCredential(), issuer: EGYPT_DID });
+  t.equal(explicit.issuer, EGYPT_DID);
+  const explicitObject = await signed(t, { ...openBadge(), issuer: { id: EGYPT_DID, type: ['Profile'], name: 'Egypt' } });
+  t.equal((explicitObject.issuer as Json).name, 'Egypt');
+  // a string @context (a one-item ordered set) is accepted
+  t.equal((await issueVcalm({ credential: { ...plainCredential(), '@context': V2 } })).statusCode, 201);
+});
+
+t.test('issue: authentication and the issuer', async (t) => {
+  const unauthenticated = await issueVcalm({ credential: plainCredential() }, null);
+  t.equal(unauthenticated.statusCode, 401);
+  t.match(unauthenticated.headers['content-type'], /^application\/problem\+json/);
+
+  const readOnly = await demoToken(testApp, 'credentials:read');
+  const forbidden = await issueVcalm({ credential: plainCredential() }, `Bearer ${readOnly}`);
+  t.equal(forbidden.statusCode, 403);
+  t.match(forbidden.json().detail, /credentials:issue/);
+
+  for (const issuer of ['did:web:example.org', { id: 'did:web:localhost%3A3000:centres:pakistan-vcalm', type: ['Profile'], name: 'x' }, 'did:web:localhost%3A3000']) {
+    const problem = await rejected(t, { credential: { ...openBadge(), issuer } }, EGYPT_DID, `issuer ${JSON.stringify(issuer).slice(0, 50)}`);
+    t.equal(problem.status, 400);
+  }
+
+  // each centre signs only as itself
+  const other = await createCentreWithClient(testApp, { slug: 'pakistan-vcalm' });
+  const asOther = await issueVcalm({ credential: plainCredential() }, `Bearer ${other.token}`);
+  t.equal(asOther.statusCode, 201, asOther.body);
+  t.equal(asOther.json().verifiableCredential.issuer, 'did:web:localhost%3A3000:centres:pakistan-vcalm');
+  const otherAsEgypt = await issueVcalm({ credential: { ...plainCredential(), issuer: EGYPT_DID } }, `Bearer ${other.token}`);
+  t.equal(otherAsEgypt.statusCode, 400);
+});
+
+t.test('issue: VC Data Model 2.0 violations are 400s naming the rule', async (t) => {
+  const { validFrom: _none, ...base } = { ...openBadge(), validFrom: undefined };
+  const cases: [string, Json, string][] = [
+    ['v1 context first', { ...plainCredential(), '@context': [V1] }, 'vcdm2:contexts'],
+    ['v1 then v2', { ...plainCredential(), '@context': [V1, V2] }, 'vcdm2:contexts'],
+    ['missing credentialSubject', (() => { const c = plainCredential(); delete c.credentialSubject; return c; })(), 'vcdm2:credential-subject'],
+    ['validUntil before validFrom', { ...base, validFrom: '2026-01-02T00:00:00Z', validUntil: '2026-01-01T00:00:00Z' }, 'vcdm2:validity-period'],
+    ['issuanceDate present', { ...plainCredential(), issuanceDate: '2025-01-01T00:00:00Z' }, 'vcdm2:v1-properties'],
+    ['type without VerifiableCredential', { ...plainCredential(), type: ['OpenBadgeCredential'] }, 'vcdm2:types'],
+    ['a proof already present', { ...plainCredential(), proof: { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofValue: 'z1' } }, 'vcdm2:proof-on-unsigned'],
+  ];
+  for (const [what, credential, rule] of cases) {
+    const problem = await rejected(t, { credential }, rule, what);
+    t.match(problem.type, VCDM, `${what}: a VC DM problem type`);
+    t.ok(problem.errors?.some((error: { message: string }) => error.message.startsWith(`${rule}:`)), `${what}: errors[] names ${rule}`);
+  }
+});
+
+t.test('issue: unknown contexts and undefined terms are 400s, never 500s', async (t) => {
+  const unknownContext = 'https://example.org/contexts/unknown-v1.jsonld';
+  const problem = await rejected(t, { credential: { ...plainCredential(), '@context': [V2, unknownContext] } }, unknownContext, 'unknown context');
+  t.equal(problem.type, `${VCDM}PARSING_ERROR`);
+  const nested = await rejected(
+    t,
+    { credential: { ...plainCredential(), '@context': [V2, { colour: { '@id': 'https://example.org/colour', '@context': 'https://example.org/scoped.jsonld' } }] } },
+    'https://example.org/scoped.jsonld',
+    'unknown scoped context',
+  );
+  t.equal(nested.status, 400);
+
+  const undefinedTerm = plainCredential();
+  (undefinedTerm.credentialSubject as Json).favouriteColour = 'green';
+  const response = await issueVcalm({ credential: undefinedTerm });
+  t.equal(response.statusCode, 400, response.body);
+  t.match(response.json().detail, /safe mode|undefined|favouriteColour/i, 'says why it cannot be signed');
+  t.match(response.json().detail, /favouriteColour/, 'names the undefined term, so the caller knows what to fix');
+
+  // the same claim with a context that defines it is signed
+  const defined = { ...undefinedTerm, '@context': [V2, { favouriteColour: 'https://example.org/vocab#favouriteColour' }] };
+  const ok = await issueVcalm({ credential: defined });
+  t.equal(ok.statusCode, 201, ok.body);
+  t.same((await verifyVcalm({ verifiableCredential: ok.json().verifiableCredential })).json(), { verified: true });
+
+  // an Open Badges credential that breaks the OB 3.0 model is a 400 too
+  const noAchievement = openBadge();
+  delete (noAchievement.credentialSubject as Json).achievement;
+  await rejected(t, { credential: noAchievement }, /achievement/, 'OB 3.0 without achievement');
+});
+
+t.test('issue: options', async (t) => {
+  const unknown = await issueVcalm({ credential: plainCredential(), options: { frobnicate: true } });
+  t.equal(unknown.statusCode, 400);
+  t.equal(unknown.json().type, UNKNOWN_OPTION);
+  t.match(unknown.json().detail, /frobnicate/);
+
+  const withId = await issueVcalm({ credential: plainCredential(), options: { credentialId: 'urn:uuid:0e3f3a2c-1111-4111-8111-111111111111' } });
+  t.equal(withId.statusCode, 201, 'credentialId is a known option');
+  const badType = await issueVcalm({ credential: plainCredential(), options: { credentialId: 42 } });
+  t.equal(badType.statusCode, 400);
+
+  const unknownTopLevel = await issueVcalm({ credential: plainCredential(), extra: 1 });
+  t.equal(unknownTopLevel.statusCode, 400, 'the request object is closed too');
+  const notAnObject = await issueVcalm({ credential: 'a credential' });
+  t.equal(notAnObject.statusCode, 400);
+});
+
+t.test('verify', async (t) => {
+  const credential = await signed(t, openBadge());
+
+  await t.test('tampered: 200, verified false, a cryptographic problem', async (t) => {
+    const tampered = structuredClone(credential);
+    (((tampered.credentialSubject as Json).identifier as Json[])[0] as Json).identityHash = 'Nadia Mansoor';
+    const response = await verifyVcalm({ verifiableCredential: tampered });
+    t.equal(response.statusCode, 200);
+    const body = response.json();
+    t.equal(body.verified, false);
+    t.ok(Array.isArray(body.problemDetails) && body.problemDetails.length > 0, 'problemDetails are returned by default');
+    t.ok(body.problemDetails.some((problem: Json) => problem.type === `${VCDM}CRYPTOGRAPHIC_SECURITY_ERROR`), JSON.stringify(body.problemDetails));
+    const quiet = await verifyVcalm({ verifiableCredential: tampered, options: { returnProblemDetails: false } });
+    t.same(quiet.json(), { verified: false }, 'returnProblemDetails: false leaves them out');
+  });
+
+  await t.test('expired: 200, verified false, a range problem', async (t) => {
+    const expired = await signed(t, { ...openBadge(), validFrom: '2020-01-01T00:00:00Z', validUntil: '2021-01-01T00:00:00Z' });
+    const body = (await verifyVcalm({ verifiableCredential: expired })).json();
+    t.equal(body.verified, false);
+    t.ok(body.problemDetails.some((problem: Json) => problem.type === `${VCDM}RANGE_ERROR`), JSON.stringify(body.problemDetails));
+    t.notOk(body.problemDetails.some((problem: Json) => problem.type === `${VCDM}CRYPTOGRAPHIC_SECURITY_ERROR`), 'the signature itself is fine');
+    const withResults = (await verifyVcalm({ verifiableCredential: expired, options: { returnResults: true } })).json();
+    t.equal(withResults.results.proof[0].verified, true);
+    t.equal(withResults.results.validUntil.verified, false);
+    t.equal(withResults.results.validFrom.verified, true);
+  });
+
+  await t.test('returnResults and returnCredential', async (t) => {
+    const body = (await verifyVcalm({ verifiableCredential: credential, options: { returnResults: true } })).json();
+    t.equal(body.verified, true);
+    t.equal(body.results.proof[0].verified, true);
+    t.same(body.results.proof[0].input, credential.proof);
+    t.equal(body.results.validFrom.verified, true);
+    t.equal(body.credential, undefined, 'no credential unless asked');
+
+    const tampered = { ...structuredClone(credential), name: 'Something else' };
+    const failed = (await verifyVcalm({ verifiableCredential: tampered, options: { returnResults: true } })).json();
+    t.equal(failed.results.proof[0].verified, false);
+
+    const echoed = (await verifyVcalm({ verifiableCredential: credential, options: { returnCredential: true } })).json();
+    t.equal(echoed.verified, true);
+    t.same(echoed.credential, credential);
+  });
+
+  await t.test('options: checks tolerated, unknown refused', async (t) => {
+    const tolerated = await verifyVcalm({ verifiableCredential: credential, options: { checks: ['proof'] } });
+    t.equal(tolerated.statusCode, 200);
+    t.equal(tolerated.json().verified, true);
+    const unknown = await verifyVcalm({ verifiableCredential: credential, options: { challenge: 'abc' } });
+    t.equal(unknown.statusCode, 400);
+    t.equal(unknown.json().type, UNKNOWN_OPTION);
+    const wrongType = await verifyVcalm({ verifiableCredential: credential, options: { returnResults: 'yes' } });
+    t.equal(wrongType.statusCode, 400);
+  });
+
+  await t.test('malformed input: 400', async (t) => {
+    const { proof: _proof, ...unsigned } = credential;
+    const missingProof = await verifyVcalm({ verifiableCredential: unsigned });
+    t.equal(missingProof.statusCode, 400);
+    t.match(missingProof.json().detail, /proof/);
+    for (const payload of [{ verifiableCredential: 'not an object' }, { verifiableCredential: [credential] }, {}, { credential }]) {
+      const response = await verifyVcalm(payload);
+      t.equal(response.statusCode, 400, JSON.stringify(payload).slice(0, 60));
+      t.match(response.headers['content-type'], /^application\/problem\+json/);
+    }
+    const unknownContext = await verifyVcalm({ verifiableCredential: { ...credential, '@context': [V2, 'https://example.org/ctx.json'] } });
+    t.equal(unknownContext.statusCode, 400);
+    t.match(unknownContext.json().detail, 'https://example.org/ctx.json');
+  });
+
+  await t.test('a credential from the product API verifies here too', async (t) => {
+    const achievementId = await firstAchievementId(app);
+    const issued = await issue(app, token, { achievementId, recipient: { name: 'Karim Adel' } });
+    t.equal(issued.statusCode, 201);
+    t.same((await verifyVcalm({ verifiableCredential: issued.json().verifiableCredential })).json(), { verified: true });
+  });
+});

