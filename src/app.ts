@@ -5,6 +5,7 @@ import { type Database, openDatabase } from './db/client.js';
 import achievementRoutes from './modules/achievements/routes.js';
 import tokenRoutes from './modules/auth/routes.js';
 import centreRoutes from './modules/centres/routes.js';
+import { createIssuanceLookups } from './modules/credentials/lookups.js';
 import credentialRoutes from './modules/credentials/routes.js';
 import { ensureDemoData } from './modules/demo/service.js';
 import didRoutes from './modules/dids/routes.js';
@@ -62,7 +63,14 @@ export async function buildApp({ config, database, logger }: BuildOptions) {
     await keys.checkMasterKey();
     await keys.ensureActiveKey({ centreId: null, purpose: 'assertion' });
 
-    await app.register(context, { config, database: db, db: db.db, keys, resolveOwnDid: createOwnDidResolver({ db: db.db, config }) });
+    await app.register(context, {
+      config,
+      database: db,
+      db: db.db,
+      keys,
+      resolveOwnDid: createOwnDidResolver({ db: db.db, config }),
+      lookups: createIssuanceLookups({ db: db.db }),
+    });
     await app.register(errors, { publicBaseUrl: config.publicBaseUrl, bodyLimit: config.bodyLimitBytes });
     await app.register(docs, { publicBaseUrl: config.publicBaseUrl });
     await app.register(auth);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import type { Database, Db } from '../db/client.js';
+import type { IssuanceLookups } from '../modules/credentials/lookups.js';
 import type { KeyStore } from '../modules/keys/service.js';
 import type { DidResolver } from '../vc/document-loader.js';
 
@@ -13,6 +14,8 @@ export interface AppContext {
   keys: KeyStore;
   /** this service's own DIDs, from the database through a short cache */
   resolveOwnDid: DidResolver;
+  /** centres and courses by id, through a short cache */
+  lookups: IssuanceLookups;
 }
 
 declare module 'fastify' {

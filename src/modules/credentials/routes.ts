@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemSchema } from '../../lib/schemas.js';
@@ -38,8 +39,11 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
         input: request.body,
         idempotencyKey: request.headers['idempotency-key'],
       });
-      const { created, ...body } = issued;
-      return reply.status(created ? 201 : 200).header('Location', issued.url).send(body);
+      // The stored serialisation is spliced in as is: the response carries the bytes that were signed and stored.
+      const body = `{"id":${JSON.stringify(issued.id)},"url":${JSON.stringify(issued.url)},"verifiableCredential":${issued.document}}`;
+      // A pre-serialised string is sent as is; the typed reply only knows the schema's object shape.
+      const untypedReply: FastifyReply = reply;
+      return untypedReply.status(issued.created ? 201 : 200).header('Location', issued.url).type('application/json; charset=utf-8').send(body);
     },
   );
 

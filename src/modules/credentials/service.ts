@@ -7,9 +7,7 @@ import type { Principal } from '../../plugins/auth.js';
 import { centreDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { signCredential } from '../../vc/sign.js';
-import { findAchievement } from '../achievements/repository.js';
 import { recordAuditEvent } from '../audit/repository.js';
-import { findCentreById } from '../centres/repository.js';
 import type { CentreRow } from '../centres/repository.js';
 import { buildOpenBadgeCredential, credentialUrl } from './document.js';
 import * as repository from './repository.js';
@@ -19,6 +17,8 @@ export interface IssuedCredential {
   id: string;
   url: string;
   verifiableCredential: Record<string, unknown>;
+  /** the signed credential serialised exactly as stored */
+  document: string;
   /** false when an Idempotency-Key replay returned the credential created by an earlier request */
   created: boolean;
 }
@@ -27,7 +27,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The centre a principal issues for; platform clients and suspended centres cannot issue. */
 export async function issuingCentre({ ctx, principal }: { ctx: AppContext; principal: Principal }): Promise<CentreRow> {
-  const centre = principal.centreId ? await findCentreById(ctx.db, principal.centreId) : undefined;
+  const centre = principal.centreId ? await ctx.lookups.centre(principal.centreId) : undefined;
   if (!centre) throw forbidden('Only a national centre\'s API client can issue credentials; this client belongs to no centre.', 'not-a-centre');
   if (centre.status !== 'active') throw forbidden(`The centre "${centre.slug}" is suspended and cannot issue credentials.`, 'centre-suspended');
   return centre;
@@ -39,7 +39,7 @@ const idempotencyConflict = () =>
 async function replay({ ctx, credentialId }: { ctx: AppContext; credentialId: string }): Promise<IssuedCredential> {
   const existing = await repository.findCredential(ctx.db, credentialId);
   if (!existing) throw new Error(`idempotency record points at missing credential ${credentialId}`);
-  return { id: existing.id, url: credentialUrl(ctx.config.publicBaseUrl, existing.id), verifiableCredential: JSON.parse(existing.document), created: false };
+  return { id: existing.id, url: credentialUrl(ctx.config.publicBaseUrl, existing.id), verifiableCredential: JSON.parse(existing.document), document: existing.document, created: false };
 }
 
 /**
@@ -67,7 +67,7 @@ export async function issueCredential({
   }
 
   const centre = await issuingCentre({ ctx, principal });
-  const achievement = await findAchievement(ctx.db, input.achievementId);
+  const achievement = await ctx.lookups.achievement(input.achievementId);
   if (!achievement) {
     throw new HttpProblem({
       status: 422,
@@ -124,7 +124,7 @@ export async function issueCredential({
     if (!winner || winner.requestHash !== requestHash) throw idempotencyConflict();
     return replay({ ctx, credentialId: winner.credentialId });
   }
-  return { id, url: credentialUrl(ctx.config.publicBaseUrl, id), verifiableCredential, created: true };
+  return { id, url: credentialUrl(ctx.config.publicBaseUrl, id), verifiableCredential, document, created: true };
 }
 
 function chooseCredentialLanguage({ requested, centreDefault, available }: { requested?: Language; centreDefault: Language; available: Language[] }): Language {

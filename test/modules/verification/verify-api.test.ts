@@ -177,6 +177,7 @@ t.test('a valid signature from an issuer that is not a recognised centre: unreco
     t.equal((await verify({ verifiableCredential: before })).json().verdict, 'valid', 'valid while the centre is active');
 
     await app.ctx.db.update(centres).set({ status: 'suspended' }).where(eq(centres.id, other.centre.id));
+    app.ctx.lookups.clear(); // as a suspension made through the service does in its own process
     const refused = await issue(app, other.token, { achievementId, recipient: { name: 'Sara Ali' } });
     t.equal(refused.statusCode, 403, 'a suspended centre cannot issue through the API');
 
