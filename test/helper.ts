@@ -105,8 +105,12 @@ export async function createCentreWithClient(testApp: TestApp, { slug, scopes = 
   return { centre, clientId: client.clientId, clientSecret, token: await tokenFor(testApp.app, client.clientId, clientSecret) };
 }
 
+/** The demo foundation course: the one course with texts in all four languages. */
 export async function firstAchievementId(app: App): Promise<string> {
-  return (await app.inject({ method: 'GET', url: '/achievements' })).json().items.at(-1).id;
+  const courses: { id: string; languages: string[] }[] = (await app.inject({ method: 'GET', url: '/achievements' })).json().items;
+  const foundation = courses.find((course) => course.languages.length === 4);
+  if (!foundation) throw new Error('the demo foundation course is missing');
+  return foundation.id;
 }
 
 /** Issues a credential through the API and returns the response body. */

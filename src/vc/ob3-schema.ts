@@ -659,6 +659,19 @@ function credentialType(kinds: readonly string[]) {
     });
 }
 
+/** Properties every OB 3.0 credential class (AchievementCredential, EndorsementCredential) shares. */
+const verifiableCredentialFields = {
+    issuer: profileRefSchema,
+    validFrom: dateTimeZ,
+    validUntil: dateTimeZ.optional(),
+    proof: oneOrMany(proofSchema, 'a Proof object').optional(),
+    credentialSchema: oneOrMany(credentialSchemaEntrySchema, 'a CredentialSchema object').optional(),
+    credentialStatus: credentialStatusSchema.optional(),
+    refreshService: refreshServiceSchema.optional(),
+    termsOfUse: oneOrMany(termsOfUseSchema, 'a TermsOfUse object').optional(),
+    evidence: z.array(evidenceSchema).optional(),
+};
+
 /** B.1.7 EndorsementCredential. */
 export const endorsementCredentialSchema = z
   .looseObject({
@@ -669,15 +682,7 @@ export const endorsementCredentialSchema = z
     description: z.string().optional(),
     credentialSubject: endorsementSubjectSchema,
     awardedDate: dateTimeZ.optional(),
-    issuer: profileRefSchema,
-    validFrom: dateTimeZ,
-    validUntil: dateTimeZ.optional(),
-    proof: oneOrMany(proofSchema, 'a Proof object').optional(),
-    credentialSchema: oneOrMany(credentialSchemaEntrySchema, 'a CredentialSchema object').optional(),
-    credentialStatus: credentialStatusSchema.optional(),
-    refreshService: refreshServiceSchema.optional(),
-    termsOfUse: oneOrMany(termsOfUseSchema, 'a TermsOfUse object').optional(),
-    evidence: z.array(evidenceSchema).optional(),
+    ...verifiableCredentialFields,
   })
   .superRefine((vc, ctx) => checkCredentialWideRules(vc, ctx, OB_ENDORSEMENT_CREDENTIAL_SCHEMA_URL));
 
@@ -758,15 +763,7 @@ export const openBadgeCredentialSchema = z
     credentialSubject: achievementSubjectSchema,
     endorsement: z.array(endorsementCredentialSchema).optional(),
     endorsementJwt: z.array(compactJws).optional(),
-    issuer: profileRefSchema,
-    validFrom: dateTimeZ,
-    validUntil: dateTimeZ.optional(),
-    proof: oneOrMany(proofSchema, 'a Proof object').optional(),
-    credentialSchema: oneOrMany(credentialSchemaEntrySchema, 'a CredentialSchema object').optional(),
-    credentialStatus: credentialStatusSchema.optional(),
-    refreshService: refreshServiceSchema.optional(),
-    termsOfUse: oneOrMany(termsOfUseSchema, 'a TermsOfUse object').optional(),
-    evidence: z.array(evidenceSchema).optional(),
+    ...verifiableCredentialFields,
   })
   .superRefine((vc, ctx) => checkCredentialWideRules(vc, ctx, OB_ACHIEVEMENT_CREDENTIAL_SCHEMA_URL));
 

