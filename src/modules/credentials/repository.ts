@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { credentials, idempotencyKeys } from '../../db/schema/index.js';
+import { auditEvents, credentials, idempotencyKeys } from '../../db/schema/index.js';
 
 export type CredentialRow = typeof credentials.$inferSelect;
 
@@ -9,8 +9,34 @@ export async function findCredential(db: DbOrTx, id: string): Promise<Credential
   return row;
 }
 
-export async function insertCredential(db: DbOrTx, credential: typeof credentials.$inferInsert) {
-  await db.insert(credentials).values(credential);
+/**
+ * Inserts a credential and its "credential.issued" audit event in one statement: atomic on its own, and
+ * one round trip instead of BEGIN, two inserts and COMMIT (issuance is the hot path).
+ */
+export async function insertIssuedCredential(
+  db: DbOrTx,
+  credential: typeof credentials.$inferInsert,
+  audit: { actorClientId: string | null; details: Record<string, unknown> },
+) {
+  const inserted = db
+    .$with('inserted')
+    .as(db.insert(credentials).values(credential).returning({ id: credentials.id, centreId: credentials.centreId }));
+  await db
+    .with(inserted)
+    .insert(auditEvents)
+    .select(
+      db
+        .select({
+          id: sql`gen_random_uuid()`.as('id'),
+          centreId: inserted.centreId,
+          credentialId: inserted.id,
+          actorClientId: sql`${audit.actorClientId}::uuid`.as('actor_client_id'),
+          action: sql`'credential.issued'`.as('action'),
+          details: sql`${JSON.stringify(audit.details)}::jsonb`.as('details'),
+          createdAt: sql`now()`.as('created_at'),
+        })
+        .from(inserted),
+    );
 }
 
 export async function findIdempotencyRecord(db: DbOrTx, clientId: string, key: string) {

@@ -7,7 +7,6 @@ import type { Principal } from '../../plugins/auth.js';
 import { centreDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { signCredential } from '../../vc/sign.js';
-import { recordAuditEvent } from '../audit/repository.js';
 import type { CentreRow } from '../centres/repository.js';
 import { buildOpenBadgeCredential, credentialUrl } from './document.js';
 import * as repository from './repository.js';
@@ -89,36 +88,33 @@ export async function issueCredential({
   assertOpenBadge(verifiableCredential);
   const document = JSON.stringify(verifiableCredential);
 
-  const outcome = await ctx.db.transaction(async (tx) => {
-    if (idempotencyKey) {
-      const claimed = await repository.claimIdempotencyKey(tx, { clientId: principal.clientUuid, key: idempotencyKey, requestHash, credentialId: id });
-      if (!claimed) return 'raced' as const;
-    }
-    await repository.insertCredential(tx, {
-      id,
-      centreId: centre.id,
-      achievementId: achievement.id,
-      signingKeyId: key.keyId,
-      issuedByClientId: principal.clientUuid,
-      recipientName: input.recipient.name,
-      recipientEmail: input.recipient.email ?? null,
-      recipientDid: input.recipient.did ?? null,
-      language,
-      validFrom,
-      validUntil: input.validUntil ? new Date(input.validUntil) : null,
-      document,
-    });
-    await recordAuditEvent(tx, {
-      centreId: centre.id,
-      credentialId: id,
-      actorClientId: principal.clientUuid,
-      action: 'credential.issued',
-      details: { achievementId: achievement.id, language },
-    });
-    return 'created' as const;
+  const row = {
+    id,
+    centreId: centre.id,
+    achievementId: achievement.id,
+    signingKeyId: key.keyId,
+    issuedByClientId: principal.clientUuid,
+    recipientName: input.recipient.name,
+    recipientEmail: input.recipient.email ?? null,
+    recipientDid: input.recipient.did ?? null,
+    language,
+    validFrom,
+    validUntil: input.validUntil ? new Date(input.validUntil) : null,
+    document,
+  };
+  const audit = { actorClientId: principal.clientUuid, details: { achievementId: achievement.id, language } };
+  // Without an Idempotency-Key the single insert statement is the transaction; with one, the key is claimed
+  // in the same transaction, so a retry racing the first request can never create a second credential.
+  if (!idempotencyKey) {
+    await repository.insertIssuedCredential(ctx.db, row, audit);
+    return { id, url: credentialUrl(ctx.config.publicBaseUrl, id), verifiableCredential, document, created: true };
+  }
+  const claimed = await ctx.db.transaction(async (tx) => {
+    if (!(await repository.claimIdempotencyKey(tx, { clientId: principal.clientUuid, key: idempotencyKey, requestHash, credentialId: id }))) return false;
+    await repository.insertIssuedCredential(tx, row, audit);
+    return true;
   });
-
-  if (outcome === 'raced' && idempotencyKey) {
+  if (!claimed) {
     // A concurrent request with the same key committed first: answer as a retry of it.
     const winner = await repository.findIdempotencyRecord(ctx.db, principal.clientUuid, idempotencyKey);
     if (!winner || winner.requestHash !== requestHash) throw idempotencyConflict();

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { count, eq } from 'drizzle-orm';
+import t from 'tap';
+import { apiClients, auditEvents, centres, credentials } from '../../../src/db/schema/index.js';
+import { insertIssuedCredential } from '../../../src/modules/credentials/repository.js';
+import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
+
+t.test('issuing writes the credential and exactly one audit event naming the client', async (t) => {
+  const testApp = await build(t);
+  const { app } = testApp;
+  const response = await issue(app, await demoToken(testApp), { achievementId: await firstAchievementId(app), recipient: { name: 'Audit Trail', email: 'a@example.org' } });
+  t.equal(response.statusCode, 201);
+  const { id } = response.json();
+  const [row] = await app.ctx.db.select().from(credentials).where(eq(credentials.id, id));
+  t.equal(row?.recipientEmail, 'a@example.org', 'the email is kept in the database for delivery');
+  const events = await app.ctx.db.select().from(auditEvents).where(eq(auditEvents.credentialId, id));
+  const [client] = await app.ctx.db.select().from(apiClients).where(eq(apiClients.clientId, testApp.demoClient.client_id));
+  t.equal(events.length, 1);
+  t.match(events[0], { action: 'credential.issued', actorClientId: client!.id, centreId: row!.centreId, details: { language: 'en' } });
+});
+
+t.test('a credential that cannot be stored leaves no audit event, and an audit event no credential', async (t) => {
+  const testApp = await build(t);
+  const { db } = testApp.app.ctx;
+  const [centre] = await db.select().from(centres).limit(1);
+  const counts = async () => ({
+    credentials: (await db.select({ n: count() }).from(credentials))[0]?.n,
+    audit: (await db.select({ n: count() }).from(auditEvents))[0]?.n,
+  });
+  const before = await counts();
+  const row = {
+    id: randomUUID(),
+    centreId: centre!.id,
+    achievementId: await firstAchievementId(testApp.app),
+    signingKeyId: randomUUID(), // no such key: the foreign key refuses the credential
+    recipientName: 'Nobody',
+    language: 'en',
+    validFrom: new Date(),
+    document: '{}',
+  };
+  await t.rejects(insertIssuedCredential(db, row, { actorClientId: null, details: {} }));
+  t.same(await counts(), before, 'neither row was written');
+  // the audit part failing (unknown actor) must take the credential with it
+  const [key] = await db.select({ id: credentials.signingKeyId }).from(credentials).limit(1);
+  const validKey = key?.id ?? (await testApp.app.ctx.keys.ensureActiveKey({ centreId: centre!.id, purpose: 'assertion' })).id;
+  await t.rejects(insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: randomUUID(), details: {} }));
+  t.same(await counts(), before, 'neither row was written');
+});
