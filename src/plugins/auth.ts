@@ -22,6 +22,8 @@ export interface Principal {
   centreId: string | null;
   centreSlug: string | null;
   scopes: ReadonlySet<string>;
+  /** the request this principal acts in, recorded in audit events */
+  requestId: string;
 }
 
 declare module '@fastify/jwt' {
@@ -35,6 +37,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook (before body parsing): a valid bearer token from an enabled client holding `scope`. */
     requireScope(scope: Scope): onRequestAsyncHookHandler;
+    /** onRequest hook: a platform (not centre) client holding registry:admin. */
+    requireAdmin: onRequestAsyncHookHandler;
   }
   interface FastifyRequest {
     principal?: Principal;
@@ -50,6 +54,15 @@ const unauthorized = (detail: string, tokenSent = true) =>
     title: 'Unauthorized',
     detail,
     headers: { 'WWW-Authenticate': tokenSent ? `Bearer ${REALM}, error="invalid_token"` : `Bearer ${REALM}` },
+  });
+
+const forbiddenScope = (scope: Scope, principal: Principal | undefined) =>
+  new HttpProblem({
+    status: 403,
+    type: problemType('insufficient-scope'),
+    title: 'Forbidden',
+    detail: `This action needs the scope "${scope}"${scope === 'registry:admin' ? ' of a platform client' : ''}; the token has: ${[...(principal?.scopes ?? [])].join(' ') || 'none'}.`,
+    headers: { 'WWW-Authenticate': `Bearer ${REALM}, error="insufficient_scope", scope="${scope}"` },
   });
 
 const CLIENT_STATUS_TTL_MS = 5_000;
@@ -101,21 +114,21 @@ export default fp(
         centreId: claims.cid,
         centreSlug: claims.centre,
         scopes: new Set(claims.scope.split(' ')),
+        requestId: request.id,
       };
     }
 
-    app.decorate('requireScope', (scope: Scope): onRequestAsyncHookHandler => async (request) => {
+    const requireScope = (scope: Scope): onRequestAsyncHookHandler => async (request) => {
       const principal = await authenticate(request);
-      if (!principal.scopes.has(scope)) {
-        throw new HttpProblem({
-          status: 403,
-          type: problemType('insufficient-scope'),
-          title: 'Forbidden',
-          detail: `This action needs the scope "${scope}"; the token has: ${[...principal.scopes].join(' ') || 'none'}.`,
-          headers: { 'WWW-Authenticate': `Bearer ${REALM}, error="insufficient_scope", scope="${scope}"` },
-        });
-      }
+      if (!principal.scopes.has(scope)) throw forbiddenScope(scope, principal);
       request.principal = principal;
+    };
+    app.decorate('requireScope', requireScope);
+    const adminScope = requireScope('registry:admin');
+    app.decorate('requireAdmin', async function (this: FastifyInstance, request, reply) {
+      await adminScope.call(this, request, reply);
+      // registry:admin is only ever granted to platform clients; a centre client holding it is refused anyway.
+      if (request.principal?.centreId !== null) throw forbiddenScope('registry:admin', request.principal);
     });
   },
   { name: 'auth', dependencies: ['context'] },

@@ -1,4 +1,4 @@
-import { boolean, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { LocalizedText } from '../../lib/i18n.js';
 
 /** National centres: each issues credentials under its own did:web identifier. */
@@ -15,3 +15,19 @@ export const centres = pgTable('centres', {
   isDemo: boolean('is_demo').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Every suspension and reactivation of a centre, so verification can judge the centre's standing at the time
+ * a credential was issued (the proof's `created`), not only now.
+ */
+export const centreStatusChanges = pgTable(
+  'centre_status_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    centreId: uuid('centre_id').notNull().references(() => centres.id),
+    status: text('status', { enum: ['active', 'suspended'] }).notNull(),
+    reason: text('reason').notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('centre_status_changes_centre').on(table.centreId, table.changedAt)],
+);

@@ -12,4 +12,6 @@ export const apiClients = pgTable('api_clients', {
   status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
   isDemo: boolean('is_demo').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  secretRotatedAt: timestamp('secret_rotated_at', { withTimezone: true }),
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
 });

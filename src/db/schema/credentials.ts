@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { achievements } from './achievements.js';
 import { centres } from './centres.js';
 import { apiClients } from './clients.js';
@@ -20,6 +20,7 @@ export const credentials = pgTable(
     recipientEmail: text('recipient_email'),
     recipientDid: text('recipient_did'),
     language: text('language').notNull(),
+    achievementVersion: integer('achievement_version').notNull().default(1),
     validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
     validUntil: timestamp('valid_until', { withTimezone: true }),
     document: text('document').notNull(),
@@ -50,8 +51,14 @@ export const auditEvents = pgTable(
     credentialId: uuid('credential_id').references(() => credentials.id),
     actorClientId: uuid('actor_client_id').references(() => apiClients.id),
     action: text('action').notNull(),
+    /** what the action was done to, e.g. "centre:pakistan", "client:iioe_…", "credential:<uuid>" */
+    target: text('target'),
+    requestId: text('request_id'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('audit_events_credential').on(table.credentialId, table.createdAt)],
+  (table) => [
+    index('audit_events_credential').on(table.credentialId, table.createdAt),
+    index('audit_events_centre').on(table.centreId, table.createdAt),
+  ],
 );

@@ -3,3 +3,4 @@ export * from './centres.js';
 export * from './clients.js';
 export * from './credentials.js';
 export * from './keys.js';
+export * from './registry.js';

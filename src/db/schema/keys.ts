@@ -16,6 +16,9 @@ export const signingKeys = pgTable(
     encryptedPrivateKey: text('encrypted_private_key'),
     status: text('status', { enum: ['active', 'retired', 'compromised'] }).notNull().default('active'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+    compromisedAt: timestamp('compromised_at', { withTimezone: true }),
+    compromiseReason: text('compromise_reason'),
   },
   (table) => [
     // One active key per owner and purpose; concurrent first starts race on this and the loser re-reads.

@@ -16,7 +16,7 @@ export async function findCredential(db: DbOrTx, id: string): Promise<Credential
 export async function insertIssuedCredential(
   db: DbOrTx,
   credential: typeof credentials.$inferInsert,
-  audit: { actorClientId: string | null; details: Record<string, unknown> },
+  audit: { actorClientId: string | null; requestId?: string; details: Record<string, unknown> },
 ) {
   const inserted = db
     .$with('inserted')
@@ -32,6 +32,8 @@ export async function insertIssuedCredential(
           credentialId: inserted.id,
           actorClientId: sql`${audit.actorClientId}::uuid`.as('actor_client_id'),
           action: sql`'credential.issued'`.as('action'),
+          target: sql`'credential:' || ${inserted.id}`.as('target'),
+          requestId: sql`${audit.requestId ?? null}::text`.as('request_id'),
           details: sql`${JSON.stringify(audit.details)}::jsonb`.as('details'),
           createdAt: sql`now()`.as('created_at'),
         })
