@@ -3,7 +3,9 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import achievementRoutes from './modules/achievements/routes.js';
+import authorisationRoutes from './modules/authorisations/routes.js';
 import tokenRoutes from './modules/auth/routes.js';
+import centreAdminRoutes from './modules/centres/admin-routes.js';
 import centreRoutes from './modules/centres/routes.js';
 import { createIssuanceLookups } from './modules/credentials/lookups.js';
 import credentialRoutes from './modules/credentials/routes.js';
@@ -12,12 +14,20 @@ import didRoutes from './modules/dids/routes.js';
 import { createOwnDidResolver } from './modules/dids/service.js';
 import healthRoutes from './modules/health/routes.js';
 import { createKeyStore } from './modules/keys/service.js';
+import auditRoutes from './modules/audit/routes.js';
+import clientRoutes from './modules/clients/routes.js';
+import keyRoutes from './modules/keys/routes.js';
+import registryRoutes from './modules/registry/routes.js';
+import { createRegistryPublisher } from './modules/registry/service.js';
 import vcalmRoutes from './modules/vcalm/routes.js';
 import verificationRoutes from './modules/verification/routes.js';
 import auth from './plugins/auth.js';
 import context from './plugins/context.js';
 import docs from './plugins/docs.js';
 import errors from './plugins/errors.js';
+import rateLimits from './plugins/rate-limits.js';
+import { createDidResolver } from './vc/did-resolver.js';
+import { createGuardedFetcher, type GuardedFetcher } from './vc/fetcher.js';
 import { loadMasterKey } from './vc/master-key.js';
 
 export interface BuildOptions {
@@ -25,6 +35,10 @@ export interface BuildOptions {
   /** An already-open database (tests); otherwise one is opened from config and closed with the app. */
   database?: Database;
   logger?: FastifyServerOptions['logger'];
+  /** who opens the embedded database: the CLI refuses to run while the service holds it */
+  role?: 'service' | 'cli';
+  /** The outbound fetcher (tests: one trusting a local HTTPS server); otherwise built from config.remote. */
+  fetcher?: GuardedFetcher;
 }
 
 /** Log redaction: credentials, secrets and key material never reach the logs. */
@@ -42,7 +56,7 @@ export const REDACTED_LOG_PATHS = [
 ];
 
 /** Builds the whole service (no listen): database and migrations, keys, plugins, then the route modules. */
-export async function buildApp({ config, database, logger }: BuildOptions) {
+export async function buildApp({ config, database, logger, fetcher, role = 'service' }: BuildOptions) {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
     bodyLimit: config.bodyLimitBytes,
@@ -54,7 +68,7 @@ export async function buildApp({ config, database, logger }: BuildOptions) {
   app.setSerializerCompiler(serializerCompiler);
   app.removeContentTypeParser('text/plain'); // bodies are JSON (or form, for /oauth/token): anything else is a 415
 
-  const db = database ?? (await openDatabase(config.database));
+  const db = database ?? (await openDatabase(config.database, role));
   try {
     await db.migrate();
     const master = await loadMasterKey({ masterKey: config.masterKey, keysDir: config.keysDir });
@@ -63,26 +77,37 @@ export async function buildApp({ config, database, logger }: BuildOptions) {
     await keys.checkMasterKey();
     await keys.ensureActiveKey({ centreId: null, purpose: 'assertion' });
 
+    const resolveOwnDid = createOwnDidResolver({ db: db.db, config });
     await app.register(context, {
       config,
       database: db,
       db: db.db,
       keys,
-      resolveOwnDid: createOwnDidResolver({ db: db.db, config }),
+      masterKey: master.key,
+      resolveOwnDid,
+      resolveDid: createDidResolver({ resolveOwnDid, fetcher: fetcher ?? createGuardedFetcher(config.remote), publicBaseUrl: config.publicBaseUrl }),
       lookups: createIssuanceLookups({ db: db.db }),
+      registry: createRegistryPublisher({ db: db.db, config, keys, log: app.log }),
     });
     await app.register(errors, { publicBaseUrl: config.publicBaseUrl, bodyLimit: config.bodyLimitBytes });
     await app.register(docs, { publicBaseUrl: config.publicBaseUrl });
+    await app.register(rateLimits);
     await app.register(auth);
 
     await app.register(healthRoutes);
     await app.register(tokenRoutes);
     await app.register(didRoutes);
     await app.register(centreRoutes);
+    await app.register(centreAdminRoutes);
+    await app.register(keyRoutes);
+    await app.register(clientRoutes);
+    await app.register(auditRoutes);
     await app.register(achievementRoutes);
+    await app.register(authorisationRoutes);
     await app.register(credentialRoutes);
     await app.register(verificationRoutes);
     await app.register(vcalmRoutes);
+    await app.register(registryRoutes);
 
     if (config.demo) app.addHook('onReady', async () => ensureDemoData({ ctx: app.ctx, log: app.log }));
     if (!database) app.addHook('onClose', async () => db.close());

@@ -32,8 +32,15 @@ const envSchema = z
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
     TRUST_PROXY: booleanFromEnv.default(false),
+    RATE_LIMIT_TOKEN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+    RATE_LIMIT_VERIFY_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
     PLATFORM_NAME: z.string().trim().min(1).max(200).default('UNESCO-ICHEI International Institute of Online Education (IIOE)'),
     PLATFORM_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('https://www.ichei.org'),
+    REMOTE_RESOLUTION: booleanFromEnv.default(true),
+    REMOTE_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    REMOTE_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(262_144),
+    // Tests and closed networks only: lets outbound fetches reach loopback and private addresses.
+    REMOTE_ALLOW_PRIVATE_ADDRESSES: booleanFromEnv.default(false),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.KEYS_MASTER_KEY) {
@@ -59,7 +66,11 @@ export interface Config {
   accessTokenTtlSeconds: number;
   bodyLimitBytes: number;
   trustProxy: boolean;
+  /** requests per minute per client address, per process */
+  rateLimits: { token: number; verify: number };
   platform: { name: string; url: string };
+  /** outbound fetches of other issuers' documents (DESIGN §3 "Outbound network") */
+  remote: { enabled: boolean; timeoutMs: number; maxBytes: number; allowPrivateAddresses: boolean };
 }
 
 export class ConfigError extends Error {
@@ -96,6 +107,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accessTokenTtlSeconds: values.ACCESS_TOKEN_TTL_SECONDS,
     bodyLimitBytes: values.BODY_LIMIT_BYTES,
     trustProxy: values.TRUST_PROXY,
+    rateLimits: { token: values.RATE_LIMIT_TOKEN_PER_MINUTE, verify: values.RATE_LIMIT_VERIFY_PER_MINUTE },
     platform: { name: values.PLATFORM_NAME, url: values.PLATFORM_URL },
+    remote: {
+      enabled: values.REMOTE_RESOLUTION,
+      timeoutMs: values.REMOTE_FETCH_TIMEOUT_MS,
+      maxBytes: values.REMOTE_FETCH_MAX_BYTES,
+      allowPrivateAddresses: values.REMOTE_ALLOW_PRIVATE_ADDRESSES,
+    },
   };
 }

@@ -6,12 +6,14 @@ import { Writable } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import type { Test } from 'tap';
-import { type App, buildApp, REDACTED_LOG_PATHS } from '../src/app.js';
+import { type App, buildApp, type BuildOptions, REDACTED_LOG_PATHS } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { type Database, pgliteDatabase, postgresDatabase } from '../src/db/client.js';
 import { createClient } from '../src/modules/auth/service.js';
 import type { Scope } from '../src/modules/auth/scopes.js';
 import { insertCentre } from '../src/modules/centres/repository.js';
+import { insertAuthorisation } from '../src/modules/authorisations/repository.js';
+import { achievements } from '../src/db/schema/index.js';
 
 export const BASE_URL = 'http://localhost:3000';
 
@@ -51,7 +53,7 @@ export interface TestApp {
 }
 
 /** Builds the real app on a fresh database with demo data, closed when the test ends. */
-export async function build(t: Test, env: Record<string, string> = {}): Promise<TestApp> {
+export async function build(t: Test, env: Record<string, string> = {}, options: Pick<BuildOptions, 'fetcher'> = {}): Promise<TestApp> {
   const keysDir = await mkdtemp(join(tmpdir(), 'iioe-keys-'));
   const { database, url, drop } = await freshDatabase();
   const logs: string[] = [];
@@ -67,10 +69,13 @@ export async function build(t: Test, env: Record<string, string> = {}): Promise<
     KEYS_MASTER_KEY: randomBytes(32).toString('base64url'),
     DEMO: 'true',
     LOG_LEVEL: 'info',
+    // Test files make many requests from one address; the rate-limit test sets its own low limits.
+    RATE_LIMIT_TOKEN_PER_MINUTE: '100000',
+    RATE_LIMIT_VERIFY_PER_MINUTE: '100000',
     ...(url ? { DATABASE_URL: url } : {}),
     ...env,
   });
-  const app = await buildApp({ config, database, logger: { level: 'info', stream, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } } });
+  const app = await buildApp({ config, database, ...options, logger: { level: 'info', stream, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } } });
   t.teardown(async () => {
     await app.close();
     await database.close();
@@ -96,13 +101,30 @@ export async function tokenFor(app: App, clientId: string, clientSecret: string,
 export const demoToken = (testApp: TestApp, scope?: string) =>
   tokenFor(testApp.app, testApp.demoClient.client_id, testApp.demoClient.client_secret, scope);
 
-/** A second centre with its own client, to prove isolation and issuer checks. */
-export async function createCentreWithClient(testApp: TestApp, { slug, scopes = ['credentials:issue'] as Scope[] }: { slug: string; scopes?: Scope[] }) {
+/**
+ * A second centre with its own client, to prove isolation and issuer checks. By default the centre is
+ * authorised (from its creation, open-ended) for every course that exists at that moment, so it can issue
+ * like the demo centre; pass `authorise: []` for a centre authorised for nothing, or a list of course ids.
+ */
+export async function createCentreWithClient(
+  testApp: TestApp,
+  { slug, scopes = ['credentials:issue'] as Scope[], authorise }: { slug: string; scopes?: Scope[]; authorise?: string[] },
+) {
   const { db, keys } = testApp.app.ctx;
   const centre = await insertCentre(db, { slug, name: { en: `IIOE ${slug} centre` }, countryCode: 'PK' });
   await keys.ensureActiveKey({ centreId: centre.id, purpose: 'assertion' });
+  const courseIds = authorise ?? (await db.select({ id: achievements.id }).from(achievements)).map((row) => row.id);
+  for (const achievementId of courseIds) {
+    await insertAuthorisation(db, { centreId: centre.id, achievementId, validFrom: centre.createdAt });
+  }
   const { client, clientSecret } = await createClient({ db, centreId: centre.id, name: `${slug} client`, scopes });
   return { centre, clientId: client.clientId, clientSecret, token: await tokenFor(testApp.app, client.clientId, clientSecret) };
+}
+
+/** A token of a new platform admin client (registry:admin, no centre), through the real token endpoint. */
+export async function adminToken(testApp: TestApp): Promise<string> {
+  const { client, clientSecret } = await createClient({ db: testApp.app.ctx.db, centreId: null, name: 'Test admin', scopes: ['registry:admin'] });
+  return tokenFor(testApp.app, client.clientId, clientSecret);
 }
 
 /** The demo foundation course: the one course with texts in all four languages. */

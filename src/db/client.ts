@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
+import { lockDataDir } from './lock.js';
 import * as schema from './schema/index.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -55,8 +56,15 @@ export function postgresDatabase(url: string): Database {
   };
 }
 
-export async function openDatabase(config: Config['database']): Promise<Database> {
+export async function openDatabase(config: Config['database'], role: 'service' | 'cli' = 'service'): Promise<Database> {
   if (config.kind === 'postgres') return postgresDatabase(config.url);
   await mkdir(config.dataDir, { recursive: true });
-  return pgliteDatabase(await PGlite.create({ dataDir: config.dataDir }));
+  const unlock = await lockDataDir(config.dataDir, role);
+  try {
+    const database = pgliteDatabase(await PGlite.create({ dataDir: config.dataDir }));
+    return { ...database, close: () => database.close().finally(unlock) };
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
 }

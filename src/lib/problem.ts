@@ -48,3 +48,6 @@ export const forbidden = (detail: string, slug = 'forbidden') =>
 
 export const unprocessable = (detail: string, slug: string) =>
   new HttpProblem({ status: 422, type: problemType(slug), title: 'Unprocessable Content', detail });
+
+export const conflict = (detail: string, slug = 'conflict') =>
+  new HttpProblem({ status: 409, type: problemType(slug), title: 'Conflict', detail });

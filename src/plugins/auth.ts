@@ -37,6 +37,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook (before body parsing): a valid bearer token from an enabled client holding `scope`. */
     requireScope(scope: Scope): onRequestAsyncHookHandler;
+    /** onRequest hook: a valid token holding at least one of `scopes` (e.g. an admin, or the centre's own client). */
+    requireAnyScope(scopes: Scope[]): onRequestAsyncHookHandler;
     /** onRequest hook: a platform (not centre) client holding registry:admin. */
     requireAdmin: onRequestAsyncHookHandler;
   }
@@ -56,13 +58,13 @@ const unauthorized = (detail: string, tokenSent = true) =>
     headers: { 'WWW-Authenticate': tokenSent ? `Bearer ${REALM}, error="invalid_token"` : `Bearer ${REALM}` },
   });
 
-const forbiddenScope = (scope: Scope, principal: Principal | undefined) =>
+const forbiddenScope = (scopes: Scope[], principal: Principal | undefined) =>
   new HttpProblem({
     status: 403,
     type: problemType('insufficient-scope'),
     title: 'Forbidden',
-    detail: `This action needs the scope "${scope}"${scope === 'registry:admin' ? ' of a platform client' : ''}; the token has: ${[...(principal?.scopes ?? [])].join(' ') || 'none'}.`,
-    headers: { 'WWW-Authenticate': `Bearer ${REALM}, error="insufficient_scope", scope="${scope}"` },
+    detail: `This action needs the scope ${scopes.map((scope) => `"${scope}"`).join(' or ')}${scopes.length === 1 && scopes[0] === 'registry:admin' ? ' of a platform client' : ''}; the token has: ${[...(principal?.scopes ?? [])].join(' ') || 'none'}.`,
+    headers: { 'WWW-Authenticate': `Bearer ${REALM}, error="insufficient_scope", scope="${scopes.join(' ')}"` },
   });
 
 const CLIENT_STATUS_TTL_MS = 5_000;
@@ -118,17 +120,18 @@ export default fp(
       };
     }
 
-    const requireScope = (scope: Scope): onRequestAsyncHookHandler => async (request) => {
+    const requireAnyScope = (scopes: Scope[]): onRequestAsyncHookHandler => async (request) => {
       const principal = await authenticate(request);
-      if (!principal.scopes.has(scope)) throw forbiddenScope(scope, principal);
+      if (!scopes.some((scope) => principal.scopes.has(scope))) throw forbiddenScope(scopes, principal);
       request.principal = principal;
     };
-    app.decorate('requireScope', requireScope);
-    const adminScope = requireScope('registry:admin');
+    app.decorate('requireAnyScope', requireAnyScope);
+    app.decorate('requireScope', (scope: Scope) => requireAnyScope([scope]));
+    const adminScope = requireAnyScope(['registry:admin']);
     app.decorate('requireAdmin', async function (this: FastifyInstance, request, reply) {
       await adminScope.call(this, request, reply);
       // registry:admin is only ever granted to platform clients; a centre client holding it is refused anyway.
-      if (request.principal?.centreId !== null) throw forbiddenScope('registry:admin', request.principal);
+      if (request.principal?.centreId !== null) throw forbiddenScope(['registry:admin'], request.principal);
     });
   },
   { name: 'auth', dependencies: ['context'] },

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Database, Db } from '../db/client.js';
 import type { IssuanceLookups } from '../modules/credentials/lookups.js';
 import type { KeyStore } from '../modules/keys/service.js';
+import type { RegistryPublisher } from '../modules/registry/service.js';
 import type { DidResolver } from '../vc/document-loader.js';
 
 /** What services need from the running app: passed to them explicitly, never through `request`. */
@@ -12,10 +13,16 @@ export interface AppContext {
   database: Database;
   db: Db;
   keys: KeyStore;
+  /** the master key the stored private keys are encrypted under (for master-key rotation only) */
+  masterKey: Uint8Array;
   /** this service's own DIDs, from the database through a short cache */
-  resolveOwnDid: DidResolver;
+  resolveOwnDid: DidResolver & { clear(): void };
+  /** any DID a proof names: our own from the database, did:key offline, other did:web over guarded HTTPS */
+  resolveDid: DidResolver;
   /** centres and courses by id, through a short cache */
   lookups: IssuanceLookups;
+  /** the signed trust registry */
+  registry: RegistryPublisher;
 }
 
 declare module 'fastify' {

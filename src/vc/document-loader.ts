@@ -18,13 +18,14 @@ export class DocumentNotFoundError extends Error {
 }
 
 /**
- * The only document loader the service uses: contexts from the bundled npm packages, DIDs and their
+ * The only document loader the service uses: contexts from the bundled npm packages (and our own published
+ * contexts, passed in as `ownContexts`), DIDs and their
  * verification methods from `resolveDid`. Anything else is refused, so no signature ever depends on the
  * network and no credential can make the service fetch a URL.
  */
-export function createDocumentLoader({ resolveDid }: { resolveDid?: DidResolver } = {}): DocumentLoader {
+export function createDocumentLoader({ resolveDid, ownContexts }: { resolveDid?: DidResolver; ownContexts?: ReadonlyMap<string, object> } = {}): DocumentLoader {
   return async (url) => {
-    const context = bundledContexts.get(url);
+    const context = bundledContexts.get(url) ?? ownContexts?.get(url);
     if (context) return { contextUrl: null, documentUrl: url, document: context };
     if (url.startsWith('did:') && resolveDid) {
       const [did = '', fragment] = url.split('#', 2);

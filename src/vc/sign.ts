@@ -1,6 +1,6 @@
 import * as vc from '@digitalbazaar/vc';
 import type { ActiveSigningKey } from '../modules/keys/service.js';
-import { createDocumentLoader } from './document-loader.js';
+import { createDocumentLoader, type DocumentLoader } from './document-loader.js';
 
 // Signing needs contexts only; the issuer's DID is not looked up to sign.
 const contextLoader = createDocumentLoader();
@@ -16,9 +16,17 @@ export class SigningError extends Error {
  * Adds a DataIntegrityProof (eddsa-rdfc-2022) with the stock @digitalbazaar/vc `issue`. The library runs
  * JSON-LD in safe mode, so a term that no context defines makes signing fail instead of being dropped.
  */
-export async function signCredential({ credential, key }: { credential: object; key: ActiveSigningKey }): Promise<Record<string, unknown>> {
+export async function signCredential({
+  credential,
+  key,
+  documentLoader = contextLoader,
+}: {
+  credential: object;
+  key: ActiveSigningKey;
+  documentLoader?: DocumentLoader;
+}): Promise<Record<string, unknown>> {
   try {
-    return await vc.issue({ credential: structuredClone(credential), suite: key.suite, documentLoader: contextLoader });
+    return await vc.issue({ credential: structuredClone(credential), suite: key.suite, documentLoader });
   } catch (error) {
     throw new SigningError(describeLibraryError(error), error);
   }

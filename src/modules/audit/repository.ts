@@ -1,4 +1,6 @@
+import { and, desc, eq, gte, lt, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import type { PageCursor } from '../../lib/pagination.js';
 import { auditEvents } from '../../db/schema/index.js';
 
 export type AuditEvent = typeof auditEvents.$inferInsert;
@@ -6,4 +8,31 @@ export type AuditEvent = typeof auditEvents.$inferInsert;
 /** Appends to the audit trail; called inside the transaction of the change it records. */
 export async function recordAuditEvent(db: DbOrTx, event: AuditEvent) {
   await db.insert(auditEvents).values(event);
+}
+
+export interface AuditFilter {
+  centreId?: string;
+  action?: string;
+  target?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** Newest first, keyset-paginated on (createdAt, id). */
+export async function listAuditEvents(db: DbOrTx, { filter, limit, after }: { filter: AuditFilter; limit: number; after?: PageCursor }) {
+  return db
+    .select()
+    .from(auditEvents)
+    .where(
+      and(
+        filter.centreId ? eq(auditEvents.centreId, filter.centreId) : undefined,
+        filter.action ? eq(auditEvents.action, filter.action) : undefined,
+        filter.target ? eq(auditEvents.target, filter.target) : undefined,
+        filter.from ? gte(auditEvents.createdAt, filter.from) : undefined,
+        filter.to ? lt(auditEvents.createdAt, filter.to) : undefined,
+        after ? or(lt(auditEvents.createdAt, after.createdAt), and(eq(auditEvents.createdAt, after.createdAt), lt(auditEvents.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .limit(limit + 1);
 }

@@ -2,6 +2,9 @@ import type { DbOrTx } from '../../db/client.js';
 import type { Principal } from '../../plugins/auth.js';
 import { recordAuditEvent } from './repository.js';
 
+/** The service itself or an operator at the CLI: no API client. */
+export type SystemActor = { clientUuid: null; requestId?: string };
+
 /**
  * Records an admin or centre action in the append-only audit trail: who (the client), on which centre, what
  * (`action`, `target`), in which request, and a before/after summary. Never pass secrets in `details`.
@@ -15,7 +18,7 @@ export function recordAction({
   details = {},
 }: {
   db: DbOrTx;
-  actor: Principal | { clientUuid: null; requestId?: string };
+  actor: Principal | SystemActor;
   action: string;
   centreId: string | null;
   target: string;

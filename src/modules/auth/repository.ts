@@ -25,3 +25,13 @@ export async function insertClient(db: DbOrTx, client: typeof apiClients.$inferI
   if (!row) throw new Error('client insert returned no row');
   return row;
 }
+
+export async function listClientsOfCentre(db: DbOrTx, centreId: string) {
+  return db.select().from(apiClients).where(eq(apiClients.centreId, centreId)).orderBy(apiClients.createdAt);
+}
+
+export async function updateClient(db: DbOrTx, id: string, changes: Partial<typeof apiClients.$inferInsert>): Promise<ApiClientRow> {
+  const [row] = await db.update(apiClients).set(changes).where(eq(apiClients.id, id)).returning();
+  if (!row) throw new Error(`client ${id} vanished during update`);
+  return row;
+}

@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { HttpProblem } from '../../lib/problem.js';
 import { authenticateClient, grantScopes, OAuthError } from './service.js';
 import { oauthErrorSchema, tokenRequestSchema, tokenResponseSchema } from './schemas.js';
 
@@ -30,6 +31,8 @@ function sendOAuthError(reply: FastifyReply, error: OAuthError) {
 /** Any failure before or inside the handler (bad JSON, wrong media type, size) in RFC 6749 form. */
 function toOAuthError(error: FastifyError): OAuthError | undefined {
   if (error instanceof OAuthError) return error;
+  // Rate limiting (429) and other problems raised before the handler keep their status.
+  if (error instanceof HttpProblem && error.status < 500) return new OAuthError('invalid_request', error.message, error.status);
   if ((error.statusCode ?? 500) >= 500) return undefined;
   const reason =
     error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
@@ -48,6 +51,7 @@ const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/oauth/token',
     {
+      config: { rateLimit: { max: config.rateLimits.token, timeWindow: 60_000 } },
       schema: {
         tags: ['auth'],
         summary: 'OAuth 2.0 client credentials grant: exchange a client id and secret for a short-lived access token',

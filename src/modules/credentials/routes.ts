@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { sendSerialisedDocument } from '../../lib/documents.js';
 import { problemSchema } from '../../lib/schemas.js';
 import { getCredentialDocument, issueCredential } from './service.js';
 import { idempotencyKeyHeaderSchema, issueCredentialBodySchema, issuedCredentialSchema } from './schemas.js';
@@ -58,15 +58,9 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { document } = await getCredentialDocument({ ctx: app.ctx, id: request.params.id });
-      const etag = `"${createHash('sha256').update(document).digest('base64url').slice(0, 27)}"`;
-      reply
-        .header('ETag', etag)
-        .header('Vary', 'Accept')
-        // The signed bytes never change; whether the credential still holds is a verification question.
-        .header('Cache-Control', 'public, max-age=86400')
-        .header('X-Robots-Tag', 'noindex, nofollow');
-      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-      return reply.type(credentialMediaType(request.headers.accept)).send(document);
+      // The signed bytes never change; whether the credential still holds is a verification question.
+      reply.header('Vary', 'Accept').header('X-Robots-Tag', 'noindex, nofollow');
+      return sendSerialisedDocument(request, reply, { body: document, contentType: credentialMediaType(request.headers.accept), cacheControl: 'public, max-age=86400' });
     },
   );
 };

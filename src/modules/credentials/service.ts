@@ -7,6 +7,7 @@ import type { Principal } from '../../plugins/auth.js';
 import { centreDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { signCredential } from '../../vc/sign.js';
+import { assertMayCertify } from '../authorisations/service.js';
 import type { CentreRow } from '../centres/repository.js';
 import { buildOpenBadgeCredential, credentialUrl } from './document.js';
 import * as repository from './repository.js';
@@ -76,6 +77,8 @@ export async function issueCredential({
       errors: [{ path: 'body.achievementId', message: 'no course has this id' }],
     });
   }
+  // Judged at the time of issuance (now), never at the caller's validFrom.
+  await assertMayCertify({ db: ctx.db, centre, achievement });
   const available = commonLanguages(achievement.name, achievement.description, achievement.criteria);
   const language = chooseCredentialLanguage({ requested: input.language, centreDefault: centre.defaultLanguage as Language, available });
 
@@ -98,11 +101,13 @@ export async function issueCredential({
     recipientEmail: input.recipient.email ?? null,
     recipientDid: input.recipient.did ?? null,
     language,
+    // the version whose content the signed document embeds (the same cached row built it)
+    achievementVersion: achievement.version,
     validFrom,
     validUntil: input.validUntil ? new Date(input.validUntil) : null,
     document,
   };
-  const audit = { actorClientId: principal.clientUuid, details: { achievementId: achievement.id, language } };
+  const audit = { actorClientId: principal.clientUuid, requestId: principal.requestId, details: { achievementId: achievement.id, achievementVersion: achievement.version, language } };
   // Without an Idempotency-Key the single insert statement is the transaction; with one, the key is claimed
   // in the same transaction, so a retry racing the first request can never create a second credential.
   if (!idempotencyKey) {

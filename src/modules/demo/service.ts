@@ -2,7 +2,9 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../plugins/context.js';
-import { insertAchievement } from '../achievements/repository.js';
+import { listDemoAchievements } from '../achievements/repository.js';
+import { createCourseIn } from '../achievements/service.js';
+import { grantMissingAuthorisations } from '../authorisations/service.js';
 import { createClient } from '../auth/service.js';
 import { findCentreBySlug, insertCentre } from '../centres/repository.js';
 import { DEMO_CENTRE, DEMO_COURSES, DEMO_SERIES } from './data.js';
@@ -17,15 +19,20 @@ async function readDemoClientFile(path: string): Promise<{ client_id: string; ce
   }
 }
 
+const SYSTEM = { clientUuid: null } as const;
+
 /**
- * Creates the demo centre, its courses and an API client, once: later starts find them and do nothing.
- * The client's secret is random per installation and written only to keys/demo-client.json (mode 0600).
+ * Creates the demo centre, its courses (each with its version-1 snapshot) and an API client, once: later
+ * starts find them and only make sure the demo centre is authorised for every demo course (installations
+ * created before authorisations existed get theirs on their next start). The client's secret is random per
+ * installation and written only to keys/demo-client.json (mode 0600).
  */
 export async function ensureDemoData({ ctx, log }: { ctx: AppContext; log: FastifyBaseLogger }) {
   const clientFile = join(ctx.config.keysDir, DEMO_CLIENT_FILE);
   const existingCentre = await findCentreBySlug(ctx.db, DEMO_CENTRE.slug);
   const existingFile = await readDemoClientFile(clientFile);
   if (existingCentre && existingFile) {
+    await ensureDemoAuthorisations({ ctx, log });
     log.info({ demoClientFile: clientFile }, `demo data present; demo API client credentials are in ${clientFile}`);
     return;
   }
@@ -35,7 +42,11 @@ export async function ensureDemoData({ ctx, log }: { ctx: AppContext; log: Fasti
     if (!existingCentre) {
       await ctx.keys.ensureActiveKey({ db: tx, centreId: centre.id, purpose: 'assertion' });
       for (const course of DEMO_COURSES) {
-        await insertAchievement(tx, { ...course, series: DEMO_SERIES, achievementType: 'MicroCredential', isDemo: true });
+        await createCourseIn(tx, {
+          actor: SYSTEM,
+          input: { ...course, series: DEMO_SERIES, achievementType: 'MicroCredential', alignments: [], isDemo: true },
+          audit: false,
+        });
       }
     }
     // A missing file means the secret is lost: make a fresh client rather than reuse an unknown secret.
@@ -48,6 +59,7 @@ export async function ensureDemoData({ ctx, log }: { ctx: AppContext; log: Fasti
     });
     return { centre, client, clientSecret };
   });
+  await ensureDemoAuthorisations({ ctx, log });
 
   await mkdir(ctx.config.keysDir, { recursive: true, mode: 0o700 });
   const contents = { client_id: created.client.clientId, client_secret: created.clientSecret, centre: created.centre.slug };
@@ -57,4 +69,29 @@ export async function ensureDemoData({ ctx, log }: { ctx: AppContext; log: Fasti
     { demoClientFile: clientFile, centre: created.centre.slug },
     `demo data created: centre "${created.centre.slug}" with ${DEMO_COURSES.length} courses; demo API client credentials written to ${clientFile}`,
   );
+}
+
+/**
+ * The demo centre may certify every demo course, from the time the centre (or the course, if later) was
+ * created, so credentials it issued before authorisations existed are judged authorised too. A pair that
+ * ever had an authorisation is left alone: an admin's revocation is never undone by a restart.
+ */
+async function ensureDemoAuthorisations({ ctx, log }: { ctx: AppContext; log: FastifyBaseLogger }) {
+  const granted = await ctx.db.transaction(async (tx) => {
+    const centre = await findCentreBySlug(tx, DEMO_CENTRE.slug);
+    if (!centre) return 0;
+    const courses = await listDemoAchievements(tx);
+    const createdAt = new Map(courses.map((course) => [course.id, course.createdAt]));
+    return grantMissingAuthorisations({
+      db: tx,
+      actor: SYSTEM,
+      centre,
+      achievements: courses,
+      validFrom: (id) => new Date(Math.max(centre.createdAt.getTime(), createdAt.get(id)?.getTime() ?? 0)),
+    });
+  });
+  if (granted > 0) {
+    log.info({ centre: DEMO_CENTRE.slug, granted }, `authorised the demo centre for ${granted} demo course(s)`);
+    await ctx.registry.republish({ reason: 'authorisation.granted' });
+  }
 }

@@ -33,7 +33,7 @@ export async function resolveOwnDid({ db, config, did }: { db: Db; config: Confi
 const DID_DOCUMENT_TTL_MS = 5_000;
 
 /** resolveOwnDid behind a short cache: verification resolves the same few issuers over and over. */
-export function createOwnDidResolver({ db, config }: { db: Db; config: Config }): DidResolver {
+export function createOwnDidResolver({ db, config }: { db: Db; config: Config }): DidResolver & { clear(): void } {
   const cache = createTtlCache<string, Record<string, unknown> | undefined>({ ttlMs: DID_DOCUMENT_TTL_MS });
-  return (did) => cache.get(did, () => resolveOwnDid({ db, config, did }));
+  return Object.assign((did: string) => cache.get(did, () => resolveOwnDid({ db, config, did })), { clear: () => cache.clear() });
 }

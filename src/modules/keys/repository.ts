@@ -41,3 +41,28 @@ export async function listEncryptedKeys(db: DbOrTx) {
     .from(signingKeys)
     .where(eq(signingKeys.status, 'active'));
 }
+
+export async function listKeys(db: DbOrTx, centreId: string) {
+  return db
+    .select()
+    .from(signingKeys)
+    .where(and(eq(signingKeys.centreId, centreId), eq(signingKeys.purpose, 'assertion')))
+    .orderBy(signingKeys.createdAt);
+}
+
+export async function findKeyByPublicKey(db: DbOrTx, publicKeyMultibase: string) {
+  const [row] = await db.select().from(signingKeys).where(eq(signingKeys.publicKeyMultibase, publicKeyMultibase)).limit(1);
+  return row;
+}
+
+/** Takes a key out of use: its private part is destroyed (the column is cleared) in the same statement. */
+export async function retireKey(db: DbOrTx, id: string, change: { status: 'retired' | 'compromised'; at: Date; reason?: string }) {
+  await db
+    .update(signingKeys)
+    .set({
+      status: change.status,
+      encryptedPrivateKey: null,
+      ...(change.status === 'retired' ? { retiredAt: change.at } : { compromisedAt: change.at, compromiseReason: change.reason ?? null }),
+    })
+    .where(eq(signingKeys.id, id));
+}

@@ -25,6 +25,8 @@ export interface KeyStore {
   accessTokenKey(): Promise<{ privateKey: KeyObject; publicKeyMultibase: string }>;
   /** Fails with a clear message when the master key does not decrypt the stored keys. */
   checkMasterKey(): Promise<void>;
+  /** Retires (or marks compromised) the owner's key and makes a new active one, in the caller's transaction. */
+  replaceActiveKey(input: { db: DbOrTx; centreId: string; retire: { id: string; status: 'retired' | 'compromised'; reason?: string } }): Promise<SigningKeyRow>;
   clearCache(): void;
 }
 
@@ -77,6 +79,11 @@ export function createKeyStore({ db, masterKey }: { db: Db; masterKey: Uint8Arra
       for (const row of await repository.listEncryptedKeys(db)) {
         if (row.encryptedPrivateKey) await decryptPrivateKey(row.encryptedPrivateKey, row.publicKeyMultibase, masterKey);
       }
+    },
+    async replaceActiveKey({ db: tx, centreId, retire }) {
+      await repository.retireKey(tx, retire.id, { status: retire.status, at: new Date(), reason: retire.reason });
+      cache.clear();
+      return ensureActiveKey({ db: tx, centreId, purpose: 'assertion' });
     },
     clearCache: () => cache.clear(),
   };

@@ -11,6 +11,7 @@ import { recordAuditEvent } from '../audit/repository.js';
 import { centreIssuerProfile } from '../centres/service.js';
 import { xsdDateTime } from '../credentials/document.js';
 import { issuingCentre } from '../credentials/service.js';
+import { assertMayCertifyNamedCourses } from '../authorisations/service.js';
 import { verifyCredential } from '../verification/service.js';
 import type { Check } from '../verification/report.js';
 import type { VcalmProblem } from './schemas.js';
@@ -112,6 +113,9 @@ export async function issueVcalmCredential({
       );
     }
   }
+
+  // A credential naming one of our courses needs the centre's authorisation for it, now (as our own issuance).
+  await assertMayCertifyNamedCourses({ ctx, centre, credential });
 
   const key = await ctx.keys.activeAssertionKey({ centreId: centre.id, did });
   let verifiableCredential: Record<string, unknown>;

@@ -9,6 +9,7 @@ const verificationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/verify',
     {
+      config: { rateLimit: { max: app.ctx.config.rateLimits.verify, timeWindow: 60_000 } },
       schema: {
         tags: ['verification'],
         summary: 'Verify a credential (JSON, or a link or id of this service) and get a report with a verdict',

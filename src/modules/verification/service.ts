@@ -4,7 +4,8 @@ import type { AppContext } from '../../plugins/context.js';
 import { parseOwnDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { verifyCredentialProof } from '../../vc/verify-proof.js';
-import { findCentreBySlug } from '../centres/repository.js';
+import { type CentreRow, centreStatusAt, findCentreBySlug } from '../centres/repository.js';
+import { findKeyByPublicKey } from '../keys/repository.js';
 import { getCredentialDocument } from '../credentials/service.js';
 import { checkMessage } from './messages.js';
 import { type Check, type CheckCode, type CheckName, type CheckOutcome, summarise, type VerificationReport, verdictOf } from './report.js';
@@ -54,13 +55,20 @@ export async function verifyCredential({
   const centre = ownDid?.kind === 'centre' ? await findCentreBySlug(ctx.db, ownDid.slug) : undefined;
   const checks: Check[] = [];
 
+  const proofBody = record(Array.isArray(credential.proof) ? credential.proof[0] : credential.proof);
+  const signedAt = typeof proofBody.created === 'string' && !Number.isNaN(Date.parse(proofBody.created)) ? new Date(proofBody.created) : now;
+  const revokedKey = await compromisedOwnKey({ ctx, verificationMethod: proofBody.verificationMethod });
+
   // proof
   if (ownDid?.kind === 'centre' && !centre) {
     checks.push(make('proof', 'failed', 'proof.invalid', { reason: `the issuer ${issuerId} does not exist on this service` }));
+  } else if (revokedKey) {
+    const date = revokedKey.toISOString().slice(0, 10);
+    checks.push(make('proof', 'failed', 'key.revoked', { date }, { compromisedAt: revokedKey.toISOString() }));
   } else {
     const proof = await verifyCredentialProof({
       credential,
-      resolveDid: ctx.resolveOwnDid,
+      resolveDid: ctx.resolveDid,
     });
     if (proof.outcome === 'valid') checks.push(make('proof', 'passed', 'proof.valid'));
     else if (proof.outcome === 'missing') checks.push(make('proof', 'failed', 'proof.missing'));
@@ -68,9 +76,10 @@ export async function verifyCredential({
     else checks.push(make('proof', 'failed', 'proof.invalid', { reason: proof.reason }, { reason: proof.reason }));
   }
 
-  // issuer: a centre of this service (the signed trust registry refines this)
-  if (centre && centre.status === 'active') checks.push(make('issuer', 'passed', 'issuer.recognised', { platformName: ctx.config.platform.name }));
-  else if (centre) checks.push(make('issuer', 'failed', 'issuer.suspended'));
+  // issuer: a centre in the trust registry, judged at the time of issuance (the proof's `created`)
+  const standing = centre ? await centreStandingAt({ ctx, centre, at: signedAt }) : undefined;
+  if (standing === 'active') checks.push(make('issuer', 'passed', 'issuer.recognised', { platformName: ctx.config.platform.name }));
+  else if (standing === 'suspended') checks.push(make('issuer', 'failed', 'issuer.suspended', {}, { at: signedAt.toISOString() }));
   else checks.push(make('issuer', 'failed', 'issuer.unrecognised', { issuerId }));
 
   // status: nothing this service issues carries one yet; a status it cannot read must not pass
@@ -104,6 +113,22 @@ function validityCheck(
     return make('validity', 'failed', 'validity.not-yet-valid', { validFrom: displayDate(validFrom) });
   }
   return make('validity', 'passed', 'validity.current', { validUntil: validUntil && displayDate(validUntil) });
+}
+
+/** A centre's status when it signed: the last recorded change before then; active from its creation. */
+async function centreStandingAt({ ctx, centre, at }: { ctx: AppContext; centre: CentreRow; at: Date }) {
+  const recorded = await centreStatusAt(ctx.db, centre.id, at);
+  if (recorded) return recorded;
+  return at.getTime() + CLOCK_SKEW_MS >= centre.createdAt.getTime() ? 'active' : undefined;
+}
+
+/** When a proof names one of our keys marked compromised, the date it was; otherwise undefined. */
+async function compromisedOwnKey({ ctx, verificationMethod }: { ctx: AppContext; verificationMethod: unknown }) {
+  if (typeof verificationMethod !== 'string' || !verificationMethod.includes('#')) return undefined;
+  const [did = '', fragment = ''] = verificationMethod.split('#', 2);
+  if (!parseOwnDid(did, ctx.config.publicBaseUrl)) return undefined;
+  const key = await findKeyByPublicKey(ctx.db, fragment);
+  return key?.status === 'compromised' ? (key.compromisedAt ?? new Date(0)) : undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -57,3 +57,19 @@ t.test('a stored key moved to another row is refused', async (t) => {
   const masterKey = Buffer.from(testApp.app.ctx.config.masterKey!, 'base64url');
   await t.rejects(decryptPrivateKey(a!.encryptedPrivateKey!, b!.publicKeyMultibase, masterKey), /does not belong to the public key/);
 });
+
+t.test('master-key rotation re-encrypts every stored key; only the new master key opens them', async (t) => {
+  const testApp = await build(t);
+  const { app } = testApp;
+  const { reencryptAllKeys } = await import('../../../src/modules/keys/master-key-rotation.js');
+  const { decryptPrivateKey } = await import('../../../src/vc/keys.js');
+  const oldKey = Buffer.from(app.ctx.config.masterKey!, 'base64url');
+  const newKey = Buffer.alloc(32, 42);
+  const count = await reencryptAllKeys({ db: app.ctx.db, oldKey, newKey });
+  const rows = (await app.ctx.db.select().from(signingKeys)).filter((row) => row.encryptedPrivateKey);
+  t.equal(count, rows.length);
+  for (const row of rows) {
+    t.ok(await decryptPrivateKey(row.encryptedPrivateKey!, row.publicKeyMultibase, newKey));
+    await t.rejects(decryptPrivateKey(row.encryptedPrivateKey!, row.publicKeyMultibase, oldKey), /not the one it was encrypted with/);
+  }
+});

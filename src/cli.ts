@@ -1,0 +1,161 @@
+/**
+ * Admin commands: `npm run cli -- <group> <command> [--options] [--json]`. Same configuration as the service
+ * (env vars) and the same service functions as the API. In embedded mode it refuses to run while the service
+ * holds the data directory (PGlite allows one process).
+ */
+import { randomBytes } from 'node:crypto';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { z } from 'zod';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { HttpProblem } from './lib/problem.js';
+import type { SystemActor } from './modules/audit/service.js';
+import { createClient } from './modules/auth/service.js';
+import { CENTRE_SCOPES, isScope, type Scope } from './modules/auth/scopes.js';
+import { grantAuthorisation } from './modules/authorisations/service.js';
+import { grantAuthorisationBodySchema } from './modules/authorisations/schemas.js';
+import { getCentre, createCentre, setCentreStatus } from './modules/centres/service.js';
+import { createCentreBodySchema } from './modules/centres/schemas.js';
+import { createCentreClient } from './modules/clients/service.js';
+import { rotateCentreKey } from './modules/keys/admin.js';
+import { reencryptAllKeys } from './modules/keys/master-key-rotation.js';
+import type { AppContext } from './plugins/context.js';
+
+const USAGE = `Usage: npm run cli -- <command> [options] [--json]
+
+  clients create --admin [--name N]                       a platform admin client (scope registry:admin)
+  clients create --centre SLUG --scopes a,b [--name N]    a centre client (scopes: ${CENTRE_SCOPES.join(', ')})
+  centres create --slug S --name N --country CC [--language en|fr|ar|zh] [--host H] [--website URL] [--email E]
+  centres suspend --slug S --reason R
+  centres reactivate --slug S --reason R
+  authorisations grant --centre SLUG --achievement ID [--from RFC3339] [--until RFC3339]
+  keys rotate --centre SLUG
+  keys rotate-master                                      re-encrypt every stored key under a new master key
+
+--json prints one JSON object. Secrets are printed once: store them now.`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    json: { type: 'boolean', default: false },
+    admin: { type: 'boolean', default: false },
+    centre: { type: 'string' },
+    scopes: { type: 'string' },
+    name: { type: 'string' },
+    slug: { type: 'string' },
+    country: { type: 'string' },
+    language: { type: 'string' },
+    host: { type: 'string' },
+    website: { type: 'string' },
+    email: { type: 'string' },
+    reason: { type: 'string' },
+    achievement: { type: 'string' },
+    from: { type: 'string' },
+    until: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+class UsageError extends Error {}
+
+const operator: SystemActor = { clientUuid: null, requestId: `cli-${process.pid}` };
+
+function required(name: keyof typeof values): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+/** Validates CLI input with the API's own schema, so both refuse the same things with the same words. */
+function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; '));
+  return parsed.data;
+}
+
+async function run(ctx: AppContext, command: string): Promise<Record<string, unknown>> {
+  switch (command) {
+    case 'clients create': {
+      if (values.admin) {
+        const { client, clientSecret } = await createClient({ db: ctx.db, centreId: null, name: values.name ?? 'Platform admin', scopes: ['registry:admin'] });
+        return { client_id: client.clientId, client_secret: clientSecret };
+      }
+      const scopes = required('scopes').split(',').map((scope) => scope.trim());
+      const invalid = scopes.filter((scope) => !isScope(scope) || !CENTRE_SCOPES.includes(scope));
+      if (invalid.length > 0) throw new UsageError(`unknown or non-centre scopes: ${invalid.join(', ')}; use ${CENTRE_SCOPES.join(', ')}`);
+      const centre = await getCentre({ db: ctx.db, slug: required('centre') });
+      const created = await createCentreClient({ ctx, actor: operator, centre, name: values.name ?? 'API client', scopes: scopes as Scope[] });
+      return { client_id: created.client_id, client_secret: created.client_secret, centre: centre.slug };
+    }
+    case 'centres create': {
+      const input = parseWith(createCentreBodySchema, {
+        slug: required('slug'),
+        name: { [values.language ?? 'en']: required('name') },
+        countryCode: required('country'),
+        ...(values.language ? { defaultLanguage: values.language } : {}),
+        ...(values.host ? { hostInstitution: values.host } : {}),
+        ...(values.website ? { websiteUrl: values.website } : {}),
+        ...(values.email ? { contactEmail: values.email } : {}),
+      });
+      return createCentre({ ctx, actor: operator, input });
+    }
+    case 'centres suspend':
+    case 'centres reactivate':
+      return setCentreStatus({ ctx, actor: operator, slug: required('slug'), status: command.endsWith('suspend') ? 'suspended' : 'active', reason: required('reason') });
+    case 'authorisations grant': {
+      const input = parseWith(grantAuthorisationBodySchema, {
+        centre: required('centre'),
+        achievementId: required('achievement'),
+        ...(values.from ? { validFrom: values.from } : {}),
+        ...(values.until ? { validUntil: values.until } : {}),
+      });
+      return grantAuthorisation({ ctx, actor: operator, input });
+    }
+    case 'keys rotate':
+      return rotateCentreKey({ ctx, actor: operator, centre: await getCentre({ db: ctx.db, slug: required('centre') }) });
+    case 'keys rotate-master': {
+      const newKey = randomBytes(32);
+      const count = await reencryptAllKeys({ db: ctx.db, oldKey: ctx.masterKey, newKey });
+      const encoded = newKey.toString('base64url');
+      if (ctx.config.masterKey) return { reencrypted: count, KEYS_MASTER_KEY: encoded, note: 'set KEYS_MASTER_KEY to this value on every replica before restarting' };
+      // Embedded mode: replace keys/master.key atomically; the old key no longer opens anything.
+      const path = join(ctx.config.keysDir, 'master.key');
+      await writeFile(`${path}.new`, `${encoded}\n`, { mode: 0o600 });
+      await rename(`${path}.new`, path);
+      return { reencrypted: count, masterKeyFile: path };
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+function print(result: Record<string, unknown>) {
+  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else for (const [key, value] of Object.entries(result)) process.stdout.write(`${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
+}
+
+async function main() {
+  const command = positionals.slice(0, 2).join(' ');
+  if (values.help || positionals.length < 2) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(values.help ? 0 : 64);
+  }
+  const config = loadConfig();
+  // Logs go to stderr so that --json output on stdout is exactly one JSON object.
+  const app = await buildApp({ config, role: 'cli', logger: { level: 'warn', stream: process.stderr } });
+  try {
+    print(await run(app.ctx, command));
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof HttpProblem || error instanceof UsageError || error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  if (values.json) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
+  process.stderr.write(`${message}${error instanceof UsageError ? `\n\n${USAGE}` : ''}\n`);
+  process.exit(error instanceof UsageError ? 64 : 1);
+});

@@ -1,0 +1,17 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * Sends an already-serialised public document (the exact signed bytes) with a strong ETag and the given
+ * Cache-Control, answering 304 to a matching If-None-Match so caches and CDNs can revalidate cheaply.
+ */
+export function sendSerialisedDocument(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { body, contentType, cacheControl }: { body: string; contentType: string; cacheControl: string },
+) {
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  reply.header('ETag', etag).header('Cache-Control', cacheControl);
+  if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+  return reply.type(contentType).send(body);
+}

@@ -1,0 +1,113 @@
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { cryptosuite as stockCryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as vc from '@digitalbazaar/vc';
+import { eq } from 'drizzle-orm';
+import t from 'tap';
+import { auditEvents, signingKeys } from '../../../src/db/schema/index.js';
+import { createClient } from '../../../src/modules/auth/service.js';
+import { BASE_URL, build, type TestApp, tokenFor } from '../../helper.js';
+import { outsideContexts } from '../../support/outside-contexts.js';
+
+async function platformAdminToken(testApp: TestApp) {
+  const { client, clientSecret } = await createClient({ db: testApp.app.ctx.db, centreId: null, name: 'admin', scopes: ['registry:admin'] });
+  return tokenFor(testApp.app, client.clientId, clientSecret);
+}
+
+const pakistan = { slug: 'pakistan', name: { en: 'IIOE Pakistan National Centre', ar: 'المركز الوطني في باكستان' }, countryCode: 'PK', websiteUrl: 'https://pk.example.org' };
+
+t.test('the admin registers, updates, suspends and reactivates a centre; every step is audited', async (t) => {
+  const testApp = await build(t);
+  const { app } = testApp;
+  const admin = { authorization: `Bearer ${await platformAdminToken(testApp)}` };
+
+  const created = await app.inject({ method: 'POST', url: '/api/v1/centres', headers: admin, payload: pakistan });
+  t.equal(created.statusCode, 201, created.body);
+  t.match(created.json(), { slug: 'pakistan', did: 'did:web:localhost%3A3000:centres:pakistan', status: 'active', countryCode: 'PK', defaultLanguage: 'en' });
+  const did = await app.inject({ method: 'GET', url: '/centres/pakistan/did.json' });
+  t.equal(did.json().verificationMethod.length, 1, 'the new centre has a key in its DID document');
+
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/centres', headers: admin, payload: pakistan })).statusCode, 409, 'slugs are unique');
+  const bad = await app.inject({ method: 'POST', url: '/api/v1/centres', headers: admin, payload: { ...pakistan, slug: 'Bad Slug', countryCode: 'XX' } });
+  t.equal(bad.statusCode, 400);
+  t.same(bad.json().errors.map((e: { path: string }) => e.path).sort(), ['body.countryCode', 'body.slug']);
+
+  const updated = await app.inject({ method: 'PATCH', url: '/api/v1/centres/pakistan', headers: admin, payload: { hostInstitution: 'Allama Iqbal Open University' } });
+  t.equal(updated.json().hostInstitution, 'Allama Iqbal Open University');
+
+  const suspended = await app.inject({ method: 'POST', url: '/api/v1/centres/pakistan/suspend', headers: admin, payload: { reason: 'review' } });
+  t.equal(suspended.json().status, 'suspended');
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/centres/pakistan/suspend', headers: admin, payload: { reason: 'again' } })).statusCode, 409);
+  const registry = JSON.parse((await app.inject({ method: 'GET', url: '/registry' })).body);
+  t.match(registry.credentialSubject.recognisedCentres.find((c: { id: string }) => c.id.endsWith(':pakistan')), { centreStatus: 'suspended', countryCode: 'PK' });
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/centres/pakistan/reactivate', headers: admin, payload: { reason: 'cleared' } })).json().status, 'active');
+
+  const actions = (await app.ctx.db.select().from(auditEvents).where(eq(auditEvents.target, 'centre:pakistan'))).map((e) => e.action);
+  t.same(actions.sort(), ['centre.created', 'centre.reactivated', 'centre.suspended', 'centre.updated'].sort());
+
+  const demoToken = await tokenFor(app, testApp.demoClient.client_id, testApp.demoClient.client_secret);
+  const asCentre = { authorization: `Bearer ${demoToken}` };
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/centres', headers: asCentre, payload: { ...pakistan, slug: 'x1' } })).statusCode, 403, 'only admins create centres');
+  t.equal((await app.inject({ method: 'GET', url: '/api/v1/centres/pakistan', headers: asCentre })).statusCode, 404, 'another centre is not even visible');
+  t.same((await app.inject({ method: 'GET', url: '/api/v1/centres', headers: asCentre })).json().items.map((c: { slug: string }) => c.slug), ['egypt-demo']);
+});
+
+t.test('the trust registry is signed by the platform DID and verifies with the stock library', async (t) => {
+  const testApp = await build(t);
+  const { app } = testApp;
+  const response = await app.inject({ method: 'GET', url: '/registry' });
+  t.equal(response.statusCode, 200);
+  const registry = JSON.parse(response.body);
+  t.equal(registry.issuer.id, 'did:web:localhost%3A3000');
+  t.match(registry.credentialSubject.recognisedCentres, [{ id: 'did:web:localhost%3A3000:centres:egypt-demo', centreStatus: 'active', countryCode: 'EG' }]);
+  t.equal((await app.inject({ method: 'GET', url: '/registry', headers: { 'if-none-match': response.headers.etag as string } })).statusCode, 304);
+
+  // An outside verifier: contexts from npm plus our published registry context fetched from the service.
+  const contextUrl = registry['@context'][1] as string;
+  const published = (await app.inject({ method: 'GET', url: new URL(contextUrl).pathname })).json();
+  const didDocument = (await app.inject({ method: 'GET', url: '/.well-known/did.json' })).json();
+  const documentLoader = async (url: string) => {
+    const document = url === contextUrl ? published : url.startsWith('did:web:localhost%3A3000') ? (url.includes('#') ? { '@context': didDocument['@context'], ...didDocument.verificationMethod.find((m: { id: string }) => m.id === url) } : didDocument) : outsideContexts.get(url);
+    if (!document) throw new Error(`unknown ${url}`);
+    return { contextUrl: null, documentUrl: url, document };
+  };
+  const result = await vc.verifyCredential({ credential: registry, suite: new DataIntegrityProof({ cryptosuite: stockCryptosuite }), documentLoader });
+  t.equal(result.verified, true, JSON.stringify(result.error));
+  const tampered = structuredClone(registry);
+  tampered.credentialSubject.recognisedCentres[0].centreStatus = 'suspended';
+  t.equal((await vc.verifyCredential({ credential: tampered, suite: new DataIntegrityProof({ cryptosuite: stockCryptosuite }), documentLoader })).verified, false);
+  t.equal(BASE_URL, 'http://localhost:3000');
+});
+
+t.test('key rotation keeps old credentials verifying; a compromised key fails them as key.revoked', async (t) => {
+  const testApp = await build(t);
+  const { app } = testApp;
+  const admin = { authorization: `Bearer ${await platformAdminToken(testApp)}` };
+  const token = await tokenFor(app, testApp.demoClient.client_id, testApp.demoClient.client_secret);
+  const courses = (await app.inject({ method: 'GET', url: '/achievements' })).json().items;
+  const issueOne = async (name: string) =>
+    (await app.inject({ method: 'POST', url: '/api/v1/credentials', headers: { authorization: `Bearer ${token}` }, payload: { achievementId: courses[0].id, recipient: { name } } })).json();
+  const verify = async (credential: object) => (await app.inject({ method: 'POST', url: '/api/v1/verify', payload: { verifiableCredential: credential } })).json();
+
+  const before = await issueOne('Before Rotation');
+  const rotated = await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/rotate', headers: admin });
+  t.equal(rotated.statusCode, 201, rotated.body);
+  const after = await issueOne('After Rotation');
+  t.not(after.verifiableCredential.proof.verificationMethod, before.verifiableCredential.proof.verificationMethod, 'the new credential is signed with the new key');
+  t.equal((await verify(before.verifiableCredential)).verdict, 'valid', 'the credential signed with the retired key still verifies');
+  t.equal((await verify(after.verifiableCredential)).verdict, 'valid');
+
+  const keys = (await app.inject({ method: 'GET', url: '/api/v1/centres/egypt-demo/keys', headers: admin })).json().items;
+  t.same(keys.map((k: { status: string }) => k.status), ['retired', 'active']);
+  const retiredRow = (await app.ctx.db.select().from(signingKeys).where(eq(signingKeys.status, 'retired')))[0];
+  t.equal(retiredRow?.encryptedPrivateKey, null, 'the retired key\'s private part is destroyed');
+
+  const compromised = await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/compromise', headers: admin, payload: { keyId: before.verifiableCredential.proof.verificationMethod, reason: 'laptop stolen' } });
+  t.equal(compromised.statusCode, 200, compromised.body);
+  const did = (await app.inject({ method: 'GET', url: '/centres/egypt-demo/did.json' })).json();
+  t.notOk(did.verificationMethod.some((m: { id: string }) => m.id === before.verifiableCredential.proof.verificationMethod), 'the compromised key left the DID document');
+  const report = await verify(before.verifiableCredential);
+  t.equal(report.verdict, 'invalid');
+  t.match(report.checks.find((c: { check: string }) => c.check === 'proof'), { status: 'failed', code: 'key.revoked', message: /compromised on \d{4}-\d{2}-\d{2}/ });
+  t.equal((await verify(after.verifiableCredential)).verdict, 'valid', 'credentials of the other key are unaffected');
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/rotate', headers: { authorization: `Bearer ${token}` } })).statusCode, 403, 'a centre cannot rotate keys itself');
+});
