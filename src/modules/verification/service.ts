@@ -6,6 +6,7 @@ import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { verifyCredentialProof } from '../../vc/verify-proof.js';
 import { type CentreRow, centreStatusAt, findCentreBySlug } from '../centres/repository.js';
 import { findKeyByPublicKey } from '../keys/repository.js';
+import { isAuthorisedAt } from '../authorisations/service.js';
 import { getCredentialDocument } from '../credentials/service.js';
 import { checkMessage } from './messages.js';
 import { type Check, type CheckCode, type CheckName, type CheckOutcome, summarise, type VerificationReport, verdictOf } from './report.js';
@@ -82,6 +83,15 @@ export async function verifyCredential({
   else if (standing === 'suspended') checks.push(make('issuer', 'failed', 'issuer.suspended', {}, { at: signedAt.toISOString() }));
   else checks.push(make('issuer', 'failed', 'issuer.unrecognised', { issuerId }));
 
+  // authorised: for our own centres, was the centre authorised for this course when it signed?
+  if (centre && standing) {
+    const achievementId = ownAchievementId(credential, ctx.config.publicBaseUrl);
+    const authorised = achievementId
+      ? await duringSignedSecond(signedAt, (at) => isAuthorisedAt({ db: ctx.db, centreId: centre.id, achievementId, at }))
+      : false;
+    checks.push(authorised ? make('authorised', 'passed', 'course.authorised') : make('authorised', 'failed', 'course.unauthorised', {}, { at: signedAt.toISOString() }));
+  }
+
   // status: nothing this service issues carries one yet; a status it cannot read must not pass
   if (credential.credentialStatus !== undefined) {
     checks.push(make('status', 'unknown', 'status.unreadable', { reason: 'this verifier does not read status lists yet' }));
@@ -113,6 +123,24 @@ function validityCheck(
     return make('validity', 'failed', 'validity.not-yet-valid', { validFrom: displayDate(validFrom) });
   }
   return make('validity', 'passed', 'validity.current', { validUntil: validUntil && displayDate(validUntil) });
+}
+
+/**
+ * A proof's `created` names a second, not an instant: a condition holds at signing if it held at some point
+ * in that second (a grant made at 10:00:00.400 covers a credential stamped 10:00:00).
+ */
+async function duringSignedSecond(signedAt: Date, holds: (at: Date) => Promise<boolean>): Promise<boolean> {
+  return (await holds(signedAt)) || holds(new Date(signedAt.getTime() + 999));
+}
+
+/** The uuid of the course a credential names, when it is one of this service's courses. */
+function ownAchievementId(credential: Record<string, unknown>, publicBaseUrl: string): string | undefined {
+  const subject = record(Array.isArray(credential.credentialSubject) ? credential.credentialSubject[0] : credential.credentialSubject);
+  const id = record(subject.achievement).id;
+  const prefix = `${publicBaseUrl}/achievements/`;
+  if (typeof id !== 'string' || !id.startsWith(prefix)) return undefined;
+  const candidate = id.slice(prefix.length);
+  return UUID.test(candidate) ? candidate : undefined;
 }
 
 /** A centre's status when it signed: the last recorded change before then; active from its creation. */
