@@ -247,25 +247,28 @@ export async function grantMissingAuthorisations({
 }
 
 /**
- * VCALM issue: a caller-built credential naming one of our courses (credentialSubject.achievement.id is our
- * achievement URL) needs the same authorisation as our own issuance; any other credential is not ours to judge.
+ * VCALM issue: a centre signs Open Badges only for IIOE courses it is authorised for, now (as our own issuance).
+ * Every achievement the credential names must be one of our courses by its URL: an achievement of the caller's
+ * own making would carry the centre's recognised signature without the registry vouching for it — the
+ * lookalike-course confusion the trust registry exists to prevent. A credential that names no achievement
+ * claims no course, so there is nothing to authorise.
  */
 export async function assertMayCertifyNamedCourses({ ctx, centre, credential }: { ctx: AppContext; centre: Pick<CentreRow, 'id' | 'slug'>; credential: Record<string, unknown> }) {
   const prefix = achievementUrl(ctx.config.publicBaseUrl, '');
-  const subjects = Array.isArray(credential.credentialSubject) ? credential.credentialSubject : [credential.credentialSubject];
-  const named = new Set<string>();
-  for (const subject of subjects) {
-    const achievement = (subject as { achievement?: unknown } | undefined)?.achievement;
-    for (const item of Array.isArray(achievement) ? achievement : [achievement]) {
-      const id = (item as { id?: unknown } | undefined)?.id;
-      if (typeof id === 'string' && id.startsWith(prefix)) named.add(id.slice(prefix.length));
-    }
-  }
   const at = new Date();
-  for (const id of named) {
-    const achievement = UUID.test(id) ? await ctx.lookups.achievement(id) : undefined;
-    // A URL of ours naming no course: no centre can be authorised for it.
-    if (!achievement) throw courseUnauthorised(centre, { id, name: { en: `${prefix}${id}` } });
+  for (const named of namedAchievements(credential)) {
+    const ownId = named.id?.startsWith(prefix) ? named.id.slice(prefix.length) : undefined;
+    const achievement = ownId && UUID.test(ownId) ? await ctx.lookups.achievement(ownId) : undefined;
+    // Not a course of the IIOE catalogue: no centre can be authorised for it.
+    if (!achievement) throw courseUnauthorised(centre, { id: named.id ?? '(no id)', name: { en: named.name ?? named.id ?? 'unnamed achievement' } });
     await assertMayCertify({ db: ctx.db, centre, achievement, at });
   }
+}
+
+function namedAchievements(credential: Record<string, unknown>): { id?: string; name?: string }[] {
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return list(credential.credentialSubject)
+    .flatMap((subject) => list((subject as { achievement?: unknown } | null)?.achievement))
+    .map((item) => ({ id: text((item as { id?: unknown } | null)?.id), name: text((item as { name?: unknown } | null)?.name) }));
 }

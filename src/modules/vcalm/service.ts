@@ -114,7 +114,7 @@ export async function issueVcalmCredential({
     }
   }
 
-  // A credential naming one of our courses needs the centre's authorisation for it, now (as our own issuance).
+  // Every achievement it names must be an IIOE course the centre is authorised for, now (as our own issuance).
   await assertMayCertifyNamedCourses({ ctx, centre, credential });
 
   const key = await ctx.keys.activeAssertionKey({ centreId: centre.id, did });

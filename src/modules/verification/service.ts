@@ -83,9 +83,11 @@ export async function verifyCredential({
   else if (standing === 'suspended') checks.push(make('issuer', 'failed', 'issuer.suspended', {}, { at: signedAt.toISOString() }));
   else checks.push(make('issuer', 'failed', 'issuer.unrecognised', { issuerId }));
 
-  // authorised: for our own centres, was the centre authorised for this course when it signed?
-  if (centre && standing) {
-    const achievementId = ownAchievementId(credential, ctx.config.publicBaseUrl);
+  // authorised: for our own centres, was the centre authorised for this course when it signed? An achievement
+  // outside the IIOE catalogue is one no centre is authorised for; a credential naming none claims no course.
+  const achievement = centre && standing ? namedAchievement(credential, ctx.config.publicBaseUrl) : undefined;
+  if (centre && achievement) {
+    const achievementId = achievement.ownId;
     const authorised = achievementId
       ? await duringSignedSecond(signedAt, (at) => isAuthorisedAt({ db: ctx.db, centreId: centre.id, achievementId, at }))
       : false;
@@ -134,13 +136,15 @@ async function duringSignedSecond(signedAt: Date, holds: (at: Date) => Promise<b
 }
 
 /** The uuid of the course a credential names, when it is one of this service's courses. */
-function ownAchievementId(credential: Record<string, unknown>, publicBaseUrl: string): string | undefined {
+/** The credential's achievement, if it names one, with its catalogue id when the URL is one of our courses'. */
+function namedAchievement(credential: Record<string, unknown>, publicBaseUrl: string): { ownId?: string } | undefined {
   const subject = record(Array.isArray(credential.credentialSubject) ? credential.credentialSubject[0] : credential.credentialSubject);
+  if (subject.achievement === undefined) return undefined;
   const id = record(subject.achievement).id;
   const prefix = `${publicBaseUrl}/achievements/`;
-  if (typeof id !== 'string' || !id.startsWith(prefix)) return undefined;
+  if (typeof id !== 'string' || !id.startsWith(prefix)) return {};
   const candidate = id.slice(prefix.length);
-  return UUID.test(candidate) ? candidate : undefined;
+  return UUID.test(candidate) ? { ownId: candidate } : {};
 }
 
 /** A centre's status when it signed: the last recorded change before then; active from its creation. */

@@ -18,8 +18,10 @@ const XSD_DATE_TIME_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]
 const testApp = await build(t);
 const { app } = testApp;
 const token = await demoToken(testApp);
+// The demo IIOE course the demo centre is authorised for: a centre signs Open Badges only for catalogue courses.
+const courseUrl = `http://localhost:3000/achievements/${await firstAchievementId(app)}`;
 
-function openBadge(): Json {
+function openBadge(achievementId = courseUrl): Json {
   return {
     '@context': [V2, OB],
     id: 'urn:uuid:3f0c7e9a-4c1e-4b8e-9d7a-6b2f1e0c5a11',
@@ -29,7 +31,7 @@ function openBadge(): Json {
       type: ['AchievementSubject'],
       identifier: [{ type: 'IdentityObject', identityHash: 'Nadia Mansour', identityType: 'name', hashed: false }],
       achievement: {
-        id: 'urn:uuid:9d1b2c3a-0000-4000-8000-000000000001',
+        id: achievementId,
         type: ['Achievement'],
         name: 'AI in Teaching workshop',
         description: 'A one-day workshop on using generative AI in course design.',
@@ -95,6 +97,18 @@ t.test('issue: an Open Badges credential without issuer gets the caller centre\'
   // a caller-supplied validFrom is kept
   const dated = await signed(t, { ...openBadge(), validFrom: '2025-01-15T09:00:00Z' });
   t.equal(dated.validFrom, '2025-01-15T09:00:00Z');
+});
+
+t.test('issue: an achievement outside the IIOE catalogue is refused, naming it', async (t) => {
+  for (const achievementId of ['urn:uuid:9d1b2c3a-0000-4000-8000-000000000001', 'http://localhost:3000/achievements/not-a-course', 'https://example.org/achievements/ai-workshop']) {
+    const response = await issueVcalm({ credential: openBadge(achievementId) });
+    t.equal(response.statusCode, 403, `${achievementId}: ${response.body.slice(0, 200)}`);
+    t.match(response.headers['content-type'], /^application\/problem\+json/);
+    const problem = response.json();
+    t.equal(problem.type, 'http://localhost:3000/problems/course-unauthorised');
+    t.match(problem.detail, 'AI in Teaching workshop', 'names the course');
+    t.equal(problem.achievementId, achievementId);
+  }
 });
 
 t.test('issue: a plain VC 2.0 credential gets the issuer DID as a string', async (t) => {

@@ -196,6 +196,23 @@ t.test('a valid signature from an issuer that is not a recognised centre: unreco
   });
 });
 
+t.test('a recognised centre\'s signature on an achievement outside the IIOE catalogue: course.unauthorised', async (t) => {
+  // Such a credential cannot come from our issuance paths; a leaked or misused key could still make one, and the
+  // registry does not vouch for a course it does not list.
+  const centre = await findCentreBySlug(app.ctx.db, 'egypt-demo');
+  const did = centreDid(BASE_URL, 'egypt-demo');
+  const key = await app.ctx.keys.activeAssertionKey({ centreId: centre!.id, did });
+  const lookalike = openBadgeFrom(credential.issuer as Json);
+  const subject = lookalike.credentialSubject as Json;
+  subject.achievement = { ...(subject.achievement as Json), id: 'https://example.org/achievements/genai-foundation' };
+  const report = (await verify({ verifiableCredential: await signCredential({ credential: lookalike, key }) })).json() as Report;
+  t.match(checkOf(report, 'proof'), { status: 'passed', code: 'proof.valid' });
+  t.match(checkOf(report, 'issuer'), { status: 'passed', code: 'issuer.recognised' });
+  t.match(checkOf(report, 'authorised'), { status: 'failed', code: 'course.unauthorised' });
+  t.equal(report.verdict, 'unrecognised-issuer', 'a warning, not a forgery');
+  t.equal(report.verified, false);
+});
+
 t.test('a credentialStatus this service cannot read: status unknown, not verified', async (t) => {
   const foreignStatus = {
     id: 'https://status.example.org/lists/7#4242',
