@@ -186,6 +186,15 @@ t.test('API description', async (t) => {
     t.match(spec.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer' });
     t.ok(spec.paths['/oauth/token'].post, 'POST /oauth/token');
     t.notOk(paths.includes('/openapi.json'), 'the description does not describe itself');
+
+    // every route the app serves (but the documentation's own) is described, with each of its methods
+    const served = servedRoutes(app.printRoutes({ commonPrefix: false }));
+    t.ok(served.some(({ path }) => path === '/api/v1/centres/:slug/keys/rotate'), 'the route tree is read to its leaves');
+    for (const { path, methods } of served) {
+      if (path === '/openapi.json' || path.startsWith('/docs')) continue;
+      const documented = spec.paths[path.replace(/:(\w+)/g, '{$1}')];
+      for (const method of methods.filter((m) => m !== 'HEAD')) t.ok(documented?.[method.toLowerCase()], `OpenAPI describes ${method} ${path}`);
+    }
   });
   t.test('/docs serves the HTML documentation', async (t) => {
     for (const url of ['/docs', '/docs/']) {
@@ -197,3 +206,18 @@ t.test('API description', async (t) => {
     }
   });
 });
+
+/** The routes of Fastify's printRoutes tree (four columns per level), as full paths with their methods. */
+function servedRoutes(tree: string): { path: string; methods: string[] }[] {
+  const ancestors: string[] = [];
+  const routes: { path: string; methods: string[] }[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^([│ ]*)[├└]── (\S+)(?: \(([^)]*)\))?$/.exec(line.trimEnd());
+    if (!match) continue;
+    const depth = match[1]!.length / 4;
+    ancestors.length = depth;
+    ancestors.push(match[2]!);
+    if (match[3]) routes.push({ path: ancestors.join(''), methods: match[3].split(', ') });
+  }
+  return routes;
+}
