@@ -1,7 +1,7 @@
 import t from 'tap';
 import { build } from '../helper.js';
 
-t.test('the token endpoint and the public verify API are rate-limited per address', async (t) => {
+t.test('the token endpoint and the public verify APIs are rate-limited per address', async (t) => {
   const testApp = await build(t, { RATE_LIMIT_TOKEN_PER_MINUTE: '3', RATE_LIMIT_VERIFY_PER_MINUTE: '2' });
   const { app } = testApp;
   const token = () => app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: testApp.demoClient.client_id, client_secret: testApp.demoClient.client_secret } });
@@ -19,5 +19,13 @@ t.test('the token endpoint and the public verify API are rate-limited per addres
   t.match(tooMany.headers['content-type'], /^application\/problem\+json/);
   t.match(tooMany.json(), { status: 429, type: /\/problems\/rate-limited$/, detail: /retry in \d+ s/ });
   t.ok(Number(tooMany.headers['retry-after']) > 0);
+
+  // the VCALM verify endpoint has its own allowance of the same size
+  const vcalmVerify = () => app.inject({ method: 'POST', url: '/credentials/verify', payload: {} });
+  for (let i = 0; i < 2; i++) t.equal((await vcalmVerify()).statusCode, 400, 'malformed, but counted');
+  const vcalmLimited = await vcalmVerify();
+  t.equal(vcalmLimited.statusCode, 429);
+  t.match(vcalmLimited.json(), { status: 429, type: /\/problems\/rate-limited$/ });
+
   t.equal((await app.inject({ method: 'GET', url: '/achievements' })).statusCode, 200, 'other routes are not limited');
 });

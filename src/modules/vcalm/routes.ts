@@ -26,6 +26,8 @@ const vcalmRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/credentials/verify',
     {
+      // a public endpoint that runs the whole verifier: limited like POST /api/v1/verify
+      config: { rateLimit: { max: app.ctx.config.rateLimits.verify, timeWindow: 60_000 } },
       schema: {
         tags: ['vcalm'],
         summary: 'VCALM verify: 200 with verified true/false for a well-formed credential, 400 for malformed input',
