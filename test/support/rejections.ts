@@ -48,3 +48,30 @@ export async function assertRejectedIssuance(
   t.same(await rowCounts(app), before, 'nothing was written');
   return problem;
 }
+
+/**
+ * Sends a request that must be refused and asserts an RFC 9457 problem naming what to fix (type, status,
+ * detail, and exactly the offending `errors[].path`s) and that `counts()` is unchanged (nothing written).
+ */
+export async function assertRefused<Counts>(
+  t: Test,
+  counts: () => Promise<Counts>,
+  send: () => Promise<Injected>,
+  expected: { status: number; type: string; detail?: RegExp; errors?: [string, RegExp][] },
+) {
+  const before = await counts();
+  const response = await send();
+  t.equal(response.statusCode, expected.status, response.body);
+  t.match(response.headers['content-type'], /^application\/problem\+json/);
+  const problem = response.json();
+  t.equal(problem.type, `${BASE_URL}/problems/${expected.type}`);
+  t.equal(problem.status, expected.status);
+  t.type(problem.instance, 'string');
+  if (expected.detail) t.match(problem.detail, expected.detail);
+  if (expected.errors) {
+    t.same(problem.errors?.map((error: { path: string }) => error.path), expected.errors.map(([path]) => path), 'errors name exactly the offending paths');
+    for (const [index, [path, message]] of expected.errors.entries()) t.match(problem.errors?.[index]?.message, message, `the message for ${path}`);
+  }
+  t.same(await counts(), before, 'nothing was written');
+  return problem;
+}

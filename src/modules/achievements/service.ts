@@ -31,10 +31,12 @@ export interface CourseContent {
   alignments: Alignment[];
 }
 
+type OptionalContent = 'series' | 'level' | 'hours' | 'alignments';
+
 const CONTENT_FIELDS = ['name', 'description', 'criteria', 'achievementType', 'series', 'level', 'hours', 'alignments'] as const satisfies readonly (keyof CourseContent)[];
 
 /** The snapshot stored for a version (same shape as migration 0002's backfill). */
-export function courseContent(row: CourseContent): CourseContent {
+export function courseContent(row: Omit<CourseContent, OptionalContent> & Partial<Pick<CourseContent, OptionalContent>>): CourseContent {
   return {
     name: row.name,
     description: row.description,
@@ -189,14 +191,7 @@ export async function createCourse({ ctx, actor, input }: { ctx: AppContext; act
 /** The writes of createCourse, inside a caller's transaction (the demo data uses it). */
 export async function createCourseIn(tx: DbOrTx, { actor, input, audit = true }: { actor: Principal | SystemActor; input: CreateCourseInput & { isDemo?: boolean }; audit?: boolean }) {
   const created = await repository.insertAchievement(tx, {
-    name: input.name,
-    description: input.description,
-    criteria: input.criteria,
-    achievementType: input.achievementType,
-    series: input.series ?? null,
-    level: input.level ?? null,
-    hours: input.hours ?? null,
-    alignments: input.alignments,
+    ...courseContent(input),
     isDemo: input.isDemo ?? false,
     version: 1,
   });

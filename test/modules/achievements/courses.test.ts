@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
+import { assertRefused } from '../../support/rejections.js';
 import t, { type Test } from 'tap';
 import { achievements, achievementVersions, auditEvents } from '../../../src/db/schema/index.js';
 import { achievementSchema } from '../../../src/vc/ob3-schema.js';
@@ -60,28 +61,8 @@ async function created(t: Test, payload: Json = validCourse()): Promise<Json> {
   return response.json();
 }
 
-/** A problem+json refusal that names what to fix, and nothing written. */
-async function refused(
-  t: Test,
-  send: () => Promise<Injected>,
-  expected: { status: number; type: string; detail?: RegExp; errors?: [string, RegExp][] },
-) {
-  const before = await counts();
-  const response = await send();
-  t.equal(response.statusCode, expected.status, response.body);
-  t.match(response.headers['content-type'], /^application\/problem\+json/);
-  const problem = response.json();
-  t.equal(problem.type, `${BASE_URL}/problems/${expected.type}`);
-  t.equal(problem.status, expected.status);
-  t.type(problem.instance, 'string');
-  if (expected.detail) t.match(problem.detail, expected.detail);
-  if (expected.errors) {
-    t.same(problem.errors?.map((error: Json) => error.path), expected.errors.map(([path]) => path), 'errors name exactly the offending paths');
-    for (const [index, [path, message]] of expected.errors.entries()) t.match(problem.errors?.[index]?.message, message, `the message for ${path}`);
-  }
-  t.same(await counts(), before, 'nothing was written');
-  return problem;
-}
+/** A problem+json refusal naming what to fix; nothing written. */
+const refused = (t: Test, send: () => Promise<Injected>, expected: Parameters<typeof assertRefused>[3]) => assertRefused(t, counts, send, expected);
 
 t.test('create: 201 with the course at version 1, its snapshot and an audit event, together', async (t) => {
   const before = await counts();

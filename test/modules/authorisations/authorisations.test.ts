@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
+import { assertRefused } from '../../support/rejections.js';
 import t, { type Test } from 'tap';
 import { auditEvents, authorisations } from '../../../src/db/schema/index.js';
 import { createClient } from '../../../src/modules/auth/service.js';
@@ -44,22 +45,7 @@ async function granted(t: Test, payload: Json): Promise<Json> {
 }
 
 /** A problem+json refusal naming what to fix; nothing written. */
-async function refused(t: Test, send: () => Promise<Injected>, expected: { status: number; type: string; detail?: RegExp; errors?: [string, RegExp][] }) {
-  const before = await counts();
-  const response = await send();
-  t.equal(response.statusCode, expected.status, response.body);
-  t.match(response.headers['content-type'], /^application\/problem\+json/);
-  const problem = response.json();
-  t.equal(problem.type, `${BASE_URL}/problems/${expected.type}`);
-  t.equal(problem.status, expected.status);
-  if (expected.detail) t.match(problem.detail, expected.detail);
-  if (expected.errors) {
-    t.same(problem.errors?.map((error: Json) => error.path), expected.errors.map(([path]) => path), 'errors name exactly the offending paths');
-    for (const [index, [path, message]] of expected.errors.entries()) t.match(problem.errors?.[index]?.message, message, `the message for ${path}`);
-  }
-  t.same(await counts(), before, 'nothing was written');
-  return problem;
-}
+const refused = (t: Test, send: () => Promise<Injected>, expected: Parameters<typeof assertRefused>[3]) => assertRefused(t, counts, send, expected);
 
 /** Every item of a list, following nextCursor page by page. */
 async function listAll(t: Test, query: string, token: string, limit: number): Promise<Json[]> {
