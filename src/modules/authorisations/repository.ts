@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, lte, or, type Placeholder, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { achievements, auditEvents, authorisations, centres } from '../../db/schema/index.js';
 import type { LocalizedText } from '../../lib/i18n.js';
@@ -19,18 +19,21 @@ export async function findAuthorisationAt(
   const [row] = await db
     .select()
     .from(authorisations)
-    .where(
-      and(
-        eq(authorisations.centreId, centreId),
-        eq(authorisations.achievementId, achievementId),
-        lte(authorisations.validFrom, at),
-        or(isNull(authorisations.validUntil), gt(authorisations.validUntil, at)),
-        or(isNull(authorisations.revokedAt), gt(authorisations.revokedAt, at)),
-      ),
-    )
+    .where(authorisationInForce({ centreId, achievementId, at }))
     .orderBy(desc(authorisations.validFrom))
     .limit(1);
   return row;
+}
+
+/** The condition of findAuthorisationAt, for statements that must check it as they write (issuance). */
+export function authorisationInForce({ centreId, achievementId, at }: { centreId: string | Placeholder; achievementId: string | Placeholder; at: Date | Placeholder }) {
+  return and(
+    eq(authorisations.centreId, centreId),
+    eq(authorisations.achievementId, achievementId),
+    lte(authorisations.validFrom, at),
+    or(isNull(authorisations.validUntil), gt(authorisations.validUntil, at)),
+    or(isNull(authorisations.revokedAt), gt(authorisations.revokedAt, at)),
+  );
 }
 
 /**
@@ -79,6 +82,11 @@ export async function insertAuthorisation(db: DbOrTx, authorisation: typeof auth
   const [row] = await db.insert(authorisations).values(authorisation).returning();
   if (!row) throw new Error('authorisation insert returned no row');
   return row;
+}
+
+/** All of a centre's authorisations, revoked and expired ones included (verification judges past times). */
+export async function listCentreAuthorisations(db: DbOrTx, centreId: string): Promise<AuthorisationRow[]> {
+  return db.select().from(authorisations).where(eq(authorisations.centreId, centreId));
 }
 
 export async function findAuthorisation(db: DbOrTx, id: string): Promise<AuthorisationRow | undefined> {

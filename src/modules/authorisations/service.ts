@@ -49,7 +49,8 @@ export async function assertMayCertify({
   throw courseUnauthorised(centre, achievement);
 }
 
-function courseUnauthorised(centre: Pick<CentreRow, 'slug'>, achievement: { id: string; name: Partial<Record<Language, string>> }) {
+/** 403 naming the course a centre may not certify now. */
+export function courseUnauthorised(centre: Pick<CentreRow, 'slug'>, achievement: { id: string; name: Partial<Record<Language, string>> }) {
   const name = courseName(achievement.name);
   return new HttpProblem({
     status: 403,
@@ -60,7 +61,8 @@ function courseUnauthorised(centre: Pick<CentreRow, 'slug'>, achievement: { id: 
   });
 }
 
-function statusAt(row: { validFrom: Date; validUntil: Date | null; revokedAt: Date | null }, now: Date) {
+/** An authorisation's state at `now`; `active` exactly when findAuthorisationAt would return it. */
+export function authorisationStatusAt(row: { validFrom: Date; validUntil: Date | null; revokedAt: Date | null }, now: Date) {
   if (row.revokedAt && row.revokedAt <= now) return 'revoked' as const;
   if (row.validFrom > now) return 'scheduled' as const;
   if (row.validUntil && row.validUntil <= now) return 'expired' as const;
@@ -79,7 +81,7 @@ export function authorisationView(row: AuthorisationListRow, publicBaseUrl: stri
     validUntil: row.validUntil ? xsdDateTime(row.validUntil) : null,
     revokedAt: row.revokedAt ? xsdDateTime(row.revokedAt) : null,
     revocationReason: row.revocationReason,
-    status: statusAt(row, now),
+    status: authorisationStatusAt(row, now),
     createdAt: xsdDateTime(row.createdAt),
   };
 }
@@ -139,6 +141,7 @@ export async function grantAuthorisation({ ctx, actor, input }: { ctx: AppContex
     });
     return row.id;
   });
+  ctx.lookups.clear();
   await ctx.registry.republish({ reason: 'authorisation.granted' });
   return viewOf(ctx, id);
 }
@@ -174,6 +177,7 @@ export async function revokeAuthorisation({ ctx, actor, id, reason }: { ctx: App
       },
     });
   });
+  ctx.lookups.clear();
   await ctx.registry.republish({ reason: 'authorisation.revoked' });
   return viewOf(ctx, id);
 }

@@ -47,12 +47,12 @@ export async function recordStatusChange(db: DbOrTx, change: { centreId: string;
 }
 
 /** The centre's status at an instant: the last change at or before it (active from creation when none). */
-export async function centreStatusAt(db: DbOrTx, centreId: string, at: Date): Promise<'active' | 'suspended' | undefined> {
-  const [change] = await db
-    .select({ status: centreStatusChanges.status })
+/** A centre's status changes, oldest first (verification judges a centre at the time it signed). */
+export async function listStatusChanges(db: DbOrTx, centreId: string): Promise<{ status: 'active' | 'suspended'; changedAt: Date }[]> {
+  return db
+    .select({ status: centreStatusChanges.status, changedAt: centreStatusChanges.changedAt })
     .from(centreStatusChanges)
-    .where(and(eq(centreStatusChanges.centreId, centreId), lte(centreStatusChanges.changedAt, at)))
-    .orderBy(desc(centreStatusChanges.changedAt))
-    .limit(1);
-  return change?.status;
+    .where(eq(centreStatusChanges.centreId, centreId))
+    .orderBy(centreStatusChanges.changedAt);
 }
+

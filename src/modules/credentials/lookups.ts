@@ -1,15 +1,39 @@
 import type { Db } from '../../db/client.js';
 import { createTtlCache } from '../../lib/ttl-cache.js';
 import { type AchievementRow, findAchievement } from '../achievements/repository.js';
-import { type CentreRow, findCentreById } from '../centres/repository.js';
+import { type AuthorisationRow, listCentreAuthorisations } from '../authorisations/repository.js';
+import { type CentreRow, findCentreById, findCentreBySlug, listStatusChanges } from '../centres/repository.js';
+import { listKeys } from '../keys/repository.js';
 
-// A cohort issuance hits the same centre and course thousands of times; a suspension or a course update
-// reaches issuance within this time on every replica (the same window as key rotation).
+/**
+ * What verification needs to judge one of our centres at the time it signed a credential: its status history,
+ * every authorisation it ever had, and when any of its keys was marked compromised. Read together, so verifying
+ * a cohort's credentials costs no database round trip per credential.
+ */
+export interface IssuerFacts {
+  centre: CentreRow;
+  statusChanges: { status: 'active' | 'suspended'; changedAt: Date }[];
+  authorisations: AuthorisationRow[];
+  /** public key multibase → when it was marked compromised */
+  compromisedKeys: Map<string, Date>;
+}
+
+async function loadIssuerFacts(db: Db, slug: string): Promise<IssuerFacts | undefined> {
+  const centre = await findCentreBySlug(db, slug);
+  if (!centre) return undefined;
+  const [statusChanges, authorisations, keys] = await Promise.all([listStatusChanges(db, centre.id), listCentreAuthorisations(db, centre.id), listKeys(db, centre.id)]);
+  const compromisedKeys = new Map(keys.filter((key) => key.status === 'compromised').map((key) => [key.publicKeyMultibase, key.compromisedAt ?? new Date(0)]));
+  return { centre, statusChanges, authorisations, compromisedKeys };
+}
+
+// A cohort issuance (or verification) hits the same centre and course thousands of times; a suspension, a
+// course update, an authorisation change or a key compromise reaches issuance and verification within this
+// time on every replica (the same window as key rotation).
 const REFERENCE_TTL_MS = 5_000;
 
 const NOT_FOUND = Symbol('not found');
 
-/** Cached reads of what issuance refers to; misses are not cached, so a new course is usable at once. */
+/** Cached reads of what issuance and verification refer to; misses are not cached, so a new course is usable at once. */
 export function createIssuanceLookups({ db }: { db: Db }) {
   const caches: { clear(): void }[] = [];
   const cached = <Row>(load: (id: string) => Promise<Row | undefined>) => {
@@ -27,6 +51,8 @@ export function createIssuanceLookups({ db }: { db: Db }) {
   return {
     centre: cached<CentreRow>((id) => findCentreById(db, id)),
     achievement: cached<AchievementRow>((id) => findAchievement(db, id)),
+    /** one of our centres by slug, with what verification judges it by */
+    issuer: cached<IssuerFacts>((slug) => loadIssuerFacts(db, slug)),
     /** forget everything in this process (after a change made here; other replicas wait out the TTL) */
     clear: () => caches.forEach((cache) => cache.clear()),
   };

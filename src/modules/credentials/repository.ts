@@ -1,6 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { auditEvents, credentials, idempotencyKeys } from '../../db/schema/index.js';
+import { auditEvents, authorisations, credentials, idempotencyKeys } from '../../db/schema/index.js';
+import { authorisationInForce } from '../authorisations/repository.js';
 
 export type CredentialRow = typeof credentials.$inferSelect;
 
@@ -9,36 +10,70 @@ export async function findCredential(db: DbOrTx, id: string): Promise<Credential
   return row;
 }
 
-/**
- * Inserts a credential and its "credential.issued" audit event in one statement: atomic on its own, and
- * one round trip instead of BEGIN, two inserts and COMMIT (issuance is the hot path).
- */
-export async function insertIssuedCredential(
-  db: DbOrTx,
-  credential: typeof credentials.$inferInsert,
-  audit: { actorClientId: string | null; requestId?: string; details: Record<string, unknown> },
-) {
+type CredentialInsert = typeof credentials.$inferInsert;
+type IssuanceAudit = { actorClientId: string | null; requestId?: string; details: Record<string, unknown> };
+
+// Every column but issued_at (the database's now()), so the statement is the same for every credential.
+const INSERTED_FIELDS = (Object.keys(getTableColumns(credentials)) as (keyof CredentialInsert)[]).filter((key) => key !== 'issuedAt');
+
+/** The issuance statement, with placeholders: built and prepared once per database handle (see below). */
+function issuedCredentialStatement(db: DbOrTx) {
+  const columns = getTableColumns(credentials);
+  const names = sql.join(INSERTED_FIELDS.map((key) => sql.identifier(columns[key].name)), sql`, `);
+  // INSERT … SELECT gives its parameters no types from the target columns: cast each to its column's type.
+  const values = sql.join(
+    INSERTED_FIELDS.map((key) => sql`${sql.placeholder(key)}::${sql.raw(columns[key].getSQLType())}`),
+    sql`, `,
+  );
+  const authorised = db
+    .select({ one: sql`1` })
+    .from(authorisations)
+    .where(authorisationInForce({ centreId: sql.placeholder('centreId'), achievementId: sql.placeholder('achievementId'), at: sql.placeholder('authorisedAt') }));
   const inserted = db
-    .$with('inserted')
-    .as(db.insert(credentials).values(credential).returning({ id: credentials.id, centreId: credentials.centreId }));
-  await db
+    .$with('inserted', { id: sql<string>`id`.as('id'), centreId: sql<string>`centre_id`.as('centre_id') })
+    .as(sql`insert into ${credentials} (${names}) select ${values} where exists (${authorised}) returning id, centre_id`);
+  return db
     .with(inserted)
     .insert(auditEvents)
     .select(
       db
         .select({
           id: sql`gen_random_uuid()`.as('id'),
-          centreId: inserted.centreId,
-          credentialId: inserted.id,
-          actorClientId: sql`${audit.actorClientId}::uuid`.as('actor_client_id'),
+          centreId: sql`${inserted.centreId}`.as('centre_id'),
+          credentialId: sql`${inserted.id}`.as('credential_id'),
+          actorClientId: sql`${sql.placeholder('actorClientId')}::uuid`.as('actor_client_id'),
           action: sql`'credential.issued'`.as('action'),
           target: sql`'credential:' || ${inserted.id}`.as('target'),
-          requestId: sql`${audit.requestId ?? null}::text`.as('request_id'),
-          details: sql`${JSON.stringify(audit.details)}::jsonb`.as('details'),
+          requestId: sql`${sql.placeholder('requestId')}::text`.as('request_id'),
+          details: sql`${sql.placeholder('details')}::jsonb`.as('details'),
           createdAt: sql`now()`.as('created_at'),
         })
         .from(inserted),
-    );
+    )
+    .returning({ id: auditEvents.id })
+    .prepare('insert_issued_credential');
+}
+
+// Building this statement through the query builder costs about as much as running it, on every issuance.
+const preparedStatements = new WeakMap<DbOrTx, ReturnType<typeof issuedCredentialStatement>>();
+
+/**
+ * Inserts a credential and its "credential.issued" audit event in one statement, and only if the centre is
+ * authorised for the course at `authorisedAt`: the check and the write are one atomic step (no revocation can
+ * slip between them), in one round trip instead of a query, BEGIN, two inserts and COMMIT (issuance is the hot
+ * path). Returns false, writing nothing, when no authorisation is in force.
+ */
+export async function insertIssuedCredential(db: DbOrTx, credential: CredentialInsert & { achievementVersion: number }, audit: IssuanceAudit, { authorisedAt }: { authorisedAt: Date }): Promise<boolean> {
+  let statement = preparedStatements.get(db);
+  if (!statement) preparedStatements.set(db, (statement = issuedCredentialStatement(db)));
+  const values: Record<string, unknown> = { authorisedAt, actorClientId: audit.actorClientId, requestId: audit.requestId ?? null, details: JSON.stringify(audit.details) };
+  // driver values: the placeholders carry no column encoders (drizzle's cannot encode a null timestamp)
+  for (const key of INSERTED_FIELDS) {
+    const value = credential[key] ?? null;
+    values[key] = value instanceof Date ? value.toISOString() : value;
+  }
+  const written = await statement.execute(values);
+  return written.length > 0;
 }
 
 export async function findIdempotencyRecord(db: DbOrTx, clientId: string, key: string) {

@@ -7,7 +7,7 @@ import type { Principal } from '../../plugins/auth.js';
 import { centreDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { signCredential } from '../../vc/sign.js';
-import { assertMayCertify } from '../authorisations/service.js';
+import { courseUnauthorised } from '../authorisations/service.js';
 import type { CentreRow } from '../centres/repository.js';
 import { buildOpenBadgeCredential, credentialUrl } from './document.js';
 import * as repository from './repository.js';
@@ -77,11 +77,12 @@ export async function issueCredential({
       errors: [{ path: 'body.achievementId', message: 'no course has this id' }],
     });
   }
-  // Judged at the time of issuance (now), never at the caller's validFrom.
-  await assertMayCertify({ db: ctx.db, centre, achievement });
   const available = commonLanguages(achievement.name, achievement.description, achievement.criteria);
   const language = chooseCredentialLanguage({ requested: input.language, centreDefault: centre.defaultLanguage as Language, available });
 
+  // The authorisation is judged at the time of issuance (now), never at the caller's validFrom, by the
+  // statement that writes the credential.
+  const issuedAt = new Date();
   const id = randomUUID();
   // Default: the issuance time, to the second (sub-second precision only adds noise to a certificate date).
   const validFrom = input.validFrom ? new Date(input.validFrom) : new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -110,13 +111,15 @@ export async function issueCredential({
   const audit = { actorClientId: principal.clientUuid, requestId: principal.requestId, details: { achievementId: achievement.id, achievementVersion: achievement.version, language } };
   // Without an Idempotency-Key the single insert statement is the transaction; with one, the key is claimed
   // in the same transaction, so a retry racing the first request can never create a second credential.
+  const unauthorised = () => courseUnauthorised(centre, achievement);
   if (!idempotencyKey) {
-    await repository.insertIssuedCredential(ctx.db, row, audit);
+    if (!(await repository.insertIssuedCredential(ctx.db, row, audit, { authorisedAt: issuedAt }))) throw unauthorised();
     return { id, url: credentialUrl(ctx.config.publicBaseUrl, id), verifiableCredential, document, created: true };
   }
   const claimed = await ctx.db.transaction(async (tx) => {
     if (!(await repository.claimIdempotencyKey(tx, { clientId: principal.clientUuid, key: idempotencyKey, requestHash, credentialId: id }))) return false;
-    await repository.insertIssuedCredential(tx, row, audit);
+    // throwing rolls the key claim back with it
+    if (!(await repository.insertIssuedCredential(tx, row, audit, { authorisedAt: issuedAt }))) throw unauthorised();
     return true;
   });
   if (!claimed) {

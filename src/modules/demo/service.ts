@@ -92,6 +92,7 @@ async function ensureDemoAuthorisations({ ctx, log }: { ctx: AppContext; log: Fa
   });
   if (granted > 0) {
     log.info({ centre: DEMO_CENTRE.slug, granted }, `authorised the demo centre for ${granted} demo course(s)`);
+    ctx.lookups.clear();
     await ctx.registry.republish({ reason: 'authorisation.granted' });
   }
 }

@@ -48,6 +48,7 @@ export async function rotateCentreKey({ ctx, actor, centre }: { ctx: AppContext;
     return replacement;
   });
   ctx.resolveOwnDid.clear();
+  ctx.lookups.clear();
   await ctx.registry.republish({ reason: 'key.rotated' });
   return keyView(created, did);
 }
@@ -70,6 +71,7 @@ export async function compromiseCentreKey({ ctx, actor, centre, keyId, reason }:
   });
   ctx.keys.clearCache();
   ctx.resolveOwnDid.clear();
+  ctx.lookups.clear();
   await ctx.registry.republish({ reason: 'key.compromised' });
   return listCentreKeys({ ctx, centre });
 }

@@ -4,9 +4,9 @@ import type { AppContext } from '../../plugins/context.js';
 import { parseOwnDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { verifyCredentialProof } from '../../vc/verify-proof.js';
-import { type CentreRow, centreStatusAt, findCentreBySlug } from '../centres/repository.js';
 import { findKeyByPublicKey } from '../keys/repository.js';
-import { isAuthorisedAt } from '../authorisations/service.js';
+import { authorisationStatusAt } from '../authorisations/service.js';
+import type { IssuerFacts } from '../credentials/lookups.js';
 import { getCredentialDocument } from '../credentials/service.js';
 import { checkMessage } from './messages.js';
 import { type Check, type CheckCode, type CheckName, type CheckOutcome, summarise, type VerificationReport, verdictOf } from './report.js';
@@ -53,12 +53,13 @@ export async function verifyCredential({
 
   const issuerId = issuerIdOf(credential);
   const ownDid = issuerId ? parseOwnDid(issuerId, ctx.config.publicBaseUrl) : undefined;
-  const centre = ownDid?.kind === 'centre' ? await findCentreBySlug(ctx.db, ownDid.slug) : undefined;
+  const facts = ownDid?.kind === 'centre' ? await ctx.lookups.issuer(ownDid.slug) : undefined;
+  const centre = facts?.centre;
   const checks: Check[] = [];
 
   const proofBody = record(Array.isArray(credential.proof) ? credential.proof[0] : credential.proof);
   const signedAt = typeof proofBody.created === 'string' && !Number.isNaN(Date.parse(proofBody.created)) ? new Date(proofBody.created) : now;
-  const revokedKey = await compromisedOwnKey({ ctx, verificationMethod: proofBody.verificationMethod });
+  const revokedKey = await compromisedOwnKey({ ctx, facts, verificationMethod: proofBody.verificationMethod });
 
   // proof
   if (ownDid?.kind === 'centre' && !centre) {
@@ -78,7 +79,7 @@ export async function verifyCredential({
   }
 
   // issuer: a centre in the trust registry, judged at the time of issuance (the proof's `created`)
-  const standing = centre ? await centreStandingAt({ ctx, centre, at: signedAt }) : undefined;
+  const standing = facts ? centreStandingAt(facts, signedAt) : undefined;
   if (standing === 'active') checks.push(make('issuer', 'passed', 'issuer.recognised', { platformName: ctx.config.platform.name }));
   else if (standing === 'suspended') checks.push(make('issuer', 'failed', 'issuer.suspended', {}, { at: signedAt.toISOString() }));
   else checks.push(make('issuer', 'failed', 'issuer.unrecognised', { issuerId }));
@@ -86,10 +87,10 @@ export async function verifyCredential({
   // authorised: for our own centres, was the centre authorised for this course when it signed? An achievement
   // outside the IIOE catalogue is one no centre is authorised for; a credential naming none claims no course.
   const achievement = centre && standing ? namedAchievement(credential, ctx.config.publicBaseUrl) : undefined;
-  if (centre && achievement) {
+  if (facts && achievement) {
     const achievementId = achievement.ownId;
     const authorised = achievementId
-      ? await duringSignedSecond(signedAt, (at) => isAuthorisedAt({ db: ctx.db, centreId: centre.id, achievementId, at }))
+      ? duringSignedSecond(signedAt, (at) => facts.authorisations.some((row) => row.achievementId === achievementId && authorisationStatusAt(row, at) === 'active'))
       : false;
     checks.push(authorised ? make('authorised', 'passed', 'course.authorised') : make('authorised', 'failed', 'course.unauthorised', {}, { at: signedAt.toISOString() }));
   }
@@ -131,11 +132,10 @@ function validityCheck(
  * A proof's `created` names a second, not an instant: a condition holds at signing if it held at some point
  * in that second (a grant made at 10:00:00.400 covers a credential stamped 10:00:00).
  */
-async function duringSignedSecond(signedAt: Date, holds: (at: Date) => Promise<boolean>): Promise<boolean> {
-  return (await holds(signedAt)) || holds(new Date(signedAt.getTime() + 999));
+function duringSignedSecond(signedAt: Date, holds: (at: Date) => boolean): boolean {
+  return holds(signedAt) || holds(new Date(signedAt.getTime() + 999));
 }
 
-/** The uuid of the course a credential names, when it is one of this service's courses. */
 /** The credential's achievement, if it names one, with its catalogue id when the URL is one of our courses'. */
 function namedAchievement(credential: Record<string, unknown>, publicBaseUrl: string): { ownId?: string } | undefined {
   const subject = record(Array.isArray(credential.credentialSubject) ? credential.credentialSubject[0] : credential.credentialSubject);
@@ -148,17 +148,19 @@ function namedAchievement(credential: Record<string, unknown>, publicBaseUrl: st
 }
 
 /** A centre's status when it signed: the last recorded change before then; active from its creation. */
-async function centreStandingAt({ ctx, centre, at }: { ctx: AppContext; centre: CentreRow; at: Date }) {
-  const recorded = await centreStatusAt(ctx.db, centre.id, at);
-  if (recorded) return recorded;
+function centreStandingAt({ centre, statusChanges }: IssuerFacts, at: Date) {
+  const recorded = statusChanges.findLast((change) => change.changedAt <= at);
+  if (recorded) return recorded.status;
   return at.getTime() + CLOCK_SKEW_MS >= centre.createdAt.getTime() ? 'active' : undefined;
 }
 
 /** When a proof names one of our keys marked compromised, the date it was; otherwise undefined. */
-async function compromisedOwnKey({ ctx, verificationMethod }: { ctx: AppContext; verificationMethod: unknown }) {
+async function compromisedOwnKey({ ctx, facts, verificationMethod }: { ctx: AppContext; facts?: IssuerFacts; verificationMethod: unknown }) {
   if (typeof verificationMethod !== 'string' || !verificationMethod.includes('#')) return undefined;
   const [did = '', fragment = ''] = verificationMethod.split('#', 2);
   if (!parseOwnDid(did, ctx.config.publicBaseUrl)) return undefined;
+  // a centre's keys come with its cached facts; the platform's own (rarely verified against) from the database
+  if (facts) return facts.compromisedKeys.get(fragment);
   const key = await findKeyByPublicKey(ctx.db, fragment);
   return key?.status === 'compromised' ? (key.compromisedAt ?? new Date(0)) : undefined;
 }

@@ -3,7 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import t, { type Test } from 'tap';
 import { auditEvents, authorisations, credentials } from '../../../src/db/schema/index.js';
 import { findAuthorisationAt, insertAuthorisation } from '../../../src/modules/authorisations/repository.js';
-import { isAuthorisedAt } from '../../../src/modules/authorisations/service.js';
+import { authorisationStatusAt, isAuthorisedAt } from '../../../src/modules/authorisations/service.js';
 import { assertRejectedIssuance } from '../../support/rejections.js';
 import { adminToken, BASE_URL, build, createCentreWithClient, issue } from '../../helper.js';
 
@@ -159,4 +159,13 @@ t.test('findAuthorisationAt / isAuthorisedAt: validFrom ≤ at < validUntil, and
   t.notOk(await isAuthorisedAt({ db, centreId: zeta.centre.id, achievementId: otherCourse.id, at: at('2025-01-01T00:00:00Z') }), 'validUntil is exclusive');
   const [rows] = await db.select({ n: count() }).from(authorisations).where(eq(authorisations.centreId, zeta.centre.id));
   t.equal(rows?.n, 2);
+
+  // verification judges cached rows in JavaScript: authorisationStatusAt must agree with the SQL at every edge
+  const edges = ['2023-12-31T23:59:59.999Z', '2024-01-01T00:00:00Z', '2024-06-30T23:59:59.999Z', '2024-07-01T00:00:00Z', '2024-12-31T23:59:59.999Z', '2025-01-01T00:00:00Z'];
+  for (const candidate of [row, open]) {
+    for (const iso of edges) {
+      const bySql = (await findAuthorisationAt(db, { centreId: zeta.centre.id, achievementId: candidate.achievementId, at: at(iso) }))?.id === candidate.id;
+      t.equal(authorisationStatusAt(candidate, at(iso)) === 'active', bySql, `${candidate.id === row.id ? 'revoked' : 'open'} authorisation at ${iso}`);
+    }
+  }
 });

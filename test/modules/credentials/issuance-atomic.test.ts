@@ -34,15 +34,21 @@ t.test('a credential that cannot be stored leaves no audit event, and an audit e
     achievementId: await firstAchievementId(testApp.app),
     signingKeyId: randomUUID(), // no such key: the foreign key refuses the credential
     recipientName: 'Nobody',
+    achievementVersion: 1,
     language: 'en',
     validFrom: new Date(),
     document: '{}',
   };
-  await t.rejects(insertIssuedCredential(db, row, { actorClientId: null, details: {} }));
+  await t.rejects(insertIssuedCredential(db, row, { actorClientId: null, details: {} }, { authorisedAt: new Date() }));
   t.same(await counts(), before, 'neither row was written');
   // the audit part failing (unknown actor) must take the credential with it
   const [key] = await db.select({ id: credentials.signingKeyId }).from(credentials).limit(1);
   const validKey = key?.id ?? (await testApp.app.ctx.keys.ensureActiveKey({ centreId: centre!.id, purpose: 'assertion' })).id;
-  await t.rejects(insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: randomUUID(), details: {} }));
+  await t.rejects(insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: randomUUID(), details: {} }, { authorisedAt: new Date() }));
   t.same(await counts(), before, 'neither row was written');
+  // no authorisation in force at the time of issuance: the statement writes nothing and says so
+  t.equal(await insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: null, details: {} }, { authorisedAt: new Date('2000-01-01T00:00:00Z') }), false);
+  t.same(await counts(), before, 'nothing written without an authorisation');
+  t.equal(await insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: null, details: {} }, { authorisedAt: new Date() }), true, 'and with one, both rows');
+  t.same(await counts(), { credentials: before.credentials! + 1, audit: before.audit! + 1 });
 });
