@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt, lte, or, type Placeholder, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { achievements, auditEvents, authorisations, centres } from '../../db/schema/index.js';
 import type { LocalizedText } from '../../lib/i18n.js';
@@ -26,7 +26,7 @@ export async function findAuthorisationAt(
 }
 
 /** The condition of findAuthorisationAt, for statements that must check it as they write (issuance). */
-export function authorisationInForce({ centreId, achievementId, at }: { centreId: string | Placeholder; achievementId: string | Placeholder; at: Date | Placeholder }) {
+export function authorisationInForce({ centreId, achievementId, at }: { centreId: string | SQL; achievementId: string | SQL; at: Date | SQL }) {
   return and(
     eq(authorisations.centreId, centreId),
     eq(authorisations.achievementId, achievementId),

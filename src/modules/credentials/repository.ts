@@ -28,7 +28,7 @@ function issuedCredentialStatement(db: DbOrTx) {
   const authorised = db
     .select({ one: sql`1` })
     .from(authorisations)
-    .where(authorisationInForce({ centreId: sql.placeholder('centreId'), achievementId: sql.placeholder('achievementId'), at: sql.placeholder('authorisedAt') }));
+    .where(authorisationInForce({ centreId: sql`${sql.placeholder('centreId')}::uuid`, achievementId: sql`${sql.placeholder('achievementId')}::uuid`, at: sql`${sql.placeholder('authorisedAt')}::timestamptz` }));
   const inserted = db
     .$with('inserted', { id: sql<string>`id`.as('id'), centreId: sql<string>`centre_id`.as('centre_id') })
     .as(sql`insert into ${credentials} (${names}) select ${values} where exists (${authorised}) returning id, centre_id`);
@@ -66,7 +66,7 @@ const preparedStatements = new WeakMap<DbOrTx, ReturnType<typeof issuedCredentia
 export async function insertIssuedCredential(db: DbOrTx, credential: CredentialInsert & { achievementVersion: number }, audit: IssuanceAudit, { authorisedAt }: { authorisedAt: Date }): Promise<boolean> {
   let statement = preparedStatements.get(db);
   if (!statement) preparedStatements.set(db, (statement = issuedCredentialStatement(db)));
-  const values: Record<string, unknown> = { authorisedAt, actorClientId: audit.actorClientId, requestId: audit.requestId ?? null, details: JSON.stringify(audit.details) };
+  const values: Record<string, unknown> = { authorisedAt: authorisedAt.toISOString(), actorClientId: audit.actorClientId, requestId: audit.requestId ?? null, details: JSON.stringify(audit.details) };
   // driver values: the placeholders carry no column encoders (drizzle's cannot encode a null timestamp)
   for (const key of INSERTED_FIELDS) {
     const value = credential[key] ?? null;
