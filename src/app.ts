@@ -19,6 +19,8 @@ import clientRoutes from './modules/clients/routes.js';
 import keyRoutes from './modules/keys/routes.js';
 import registryRoutes from './modules/registry/routes.js';
 import { createRegistryPublisher } from './modules/registry/service.js';
+import statusRoutes from './modules/status/routes.js';
+import { createStatusLists } from './modules/status/service.js';
 import vcalmRoutes from './modules/vcalm/routes.js';
 import verificationRoutes from './modules/verification/routes.js';
 import auth from './plugins/auth.js';
@@ -78,6 +80,8 @@ export async function buildApp({ config, database, logger, fetcher, role = 'serv
     await keys.ensureActiveKey({ centreId: null, purpose: 'assertion' });
 
     const resolveOwnDid = createOwnDidResolver({ db: db.db, config });
+    const outbound = fetcher ?? createGuardedFetcher(config.remote);
+    const lookups = createIssuanceLookups({ db: db.db });
     await app.register(context, {
       config,
       database: db,
@@ -85,9 +89,11 @@ export async function buildApp({ config, database, logger, fetcher, role = 'serv
       keys,
       masterKey: master.key,
       resolveOwnDid,
-      resolveDid: createDidResolver({ resolveOwnDid, fetcher: fetcher ?? createGuardedFetcher(config.remote), publicBaseUrl: config.publicBaseUrl }),
-      lookups: createIssuanceLookups({ db: db.db }),
+      resolveDid: createDidResolver({ resolveOwnDid, fetcher: outbound, publicBaseUrl: config.publicBaseUrl }),
+      lookups,
       registry: createRegistryPublisher({ db: db.db, config, keys, log: app.log }),
+      statusLists: createStatusLists({ db: db.db, config, keys, lookups }),
+      fetcher: outbound,
     });
     await app.register(errors, { publicBaseUrl: config.publicBaseUrl, bodyLimit: config.bodyLimitBytes });
     await app.register(docs, { publicBaseUrl: config.publicBaseUrl });
@@ -108,6 +114,7 @@ export async function buildApp({ config, database, logger, fetcher, role = 'serv
     await app.register(verificationRoutes);
     await app.register(vcalmRoutes);
     await app.register(registryRoutes);
+    await app.register(statusRoutes);
 
     if (config.demo) app.addHook('onReady', async () => ensureDemoData({ ctx: app.ctx, log: app.log }));
     if (!database) app.addHook('onClose', async () => db.close());

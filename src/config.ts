@@ -36,6 +36,15 @@ const envSchema = z
     RATE_LIMIT_VERIFY_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
     PLATFORM_NAME: z.string().trim().min(1).max(200).default('UNESCO-ICHEI International Institute of Online Education (IIOE)'),
     PLATFORM_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('https://www.ichei.org'),
+    STATUS_LIST_SIZE: z.coerce
+      .number()
+      .int()
+      .min(131_072, 'must be at least 131072 (the Bitstring Status List privacy minimum of 16 KB)')
+      .max(16_777_216)
+      .refine((value) => value % 8 === 0, 'must be a multiple of 8')
+      .default(131_072),
+    STATUS_LIST_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+    STATUS_LIST_VALIDITY_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(168),
     REMOTE_RESOLUTION: booleanFromEnv.default(true),
     REMOTE_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     REMOTE_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(262_144),
@@ -69,6 +78,8 @@ export interface Config {
   /** requests per minute per client address, per process */
   rateLimits: { token: number; verify: number };
   platform: { name: string; url: string };
+  /** revocation lists: entries per list, Cache-Control max-age of the served list, validity of each signed list */
+  statusLists: { size: number; maxAgeSeconds: number; validityMs: number };
   /** outbound fetches of other issuers' documents (DESIGN §3 "Outbound network") */
   remote: { enabled: boolean; timeoutMs: number; maxBytes: number; allowPrivateAddresses: boolean };
 }
@@ -109,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: values.TRUST_PROXY,
     rateLimits: { token: values.RATE_LIMIT_TOKEN_PER_MINUTE, verify: values.RATE_LIMIT_VERIFY_PER_MINUTE },
     platform: { name: values.PLATFORM_NAME, url: values.PLATFORM_URL },
+    statusLists: { size: values.STATUS_LIST_SIZE, maxAgeSeconds: values.STATUS_LIST_MAX_AGE_SECONDS, validityMs: values.STATUS_LIST_VALIDITY_HOURS * 3_600_000 },
     remote: {
       enabled: values.REMOTE_RESOLUTION,
       timeoutMs: values.REMOTE_FETCH_TIMEOUT_MS,

@@ -15,3 +15,8 @@ export function sendSerialisedDocument(
   if (request.headers['if-none-match'] === etag) return reply.status(304).send();
   return reply.type(contentType).send(body);
 }
+
+/** The media type a signed credential is served as: VC 2.0 registers application/vc, JSON otherwise. */
+export function vcMediaType(accept: string | undefined) {
+  return accept?.includes('application/vc') ? 'application/vc' : 'application/json';
+}

@@ -5,7 +5,9 @@ import type { Database, Db } from '../db/client.js';
 import type { IssuanceLookups } from '../modules/credentials/lookups.js';
 import type { KeyStore } from '../modules/keys/service.js';
 import type { RegistryPublisher } from '../modules/registry/service.js';
+import type { StatusLists } from '../modules/status/service.js';
 import type { DidResolver } from '../vc/document-loader.js';
+import type { GuardedFetcher } from '../vc/fetcher.js';
 
 /** What services need from the running app: passed to them explicitly, never through `request`. */
 export interface AppContext {
@@ -23,6 +25,10 @@ export interface AppContext {
   lookups: IssuanceLookups;
   /** the signed trust registry */
   registry: RegistryPublisher;
+  /** the centres' revocation lists: entry allocation and the signed list documents */
+  statusLists: StatusLists;
+  /** the one outbound fetcher (other issuers' DID documents and status lists) */
+  fetcher: GuardedFetcher;
 }
 
 declare module 'fastify' {

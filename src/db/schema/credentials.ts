@@ -1,8 +1,9 @@
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { achievements } from './achievements.js';
 import { centres } from './centres.js';
 import { apiClients } from './clients.js';
 import { signingKeys } from './keys.js';
+import { statusLists } from './status.js';
 
 /**
  * Issued credentials. `document` is the signed credential exactly as issued (text, not jsonb, so the bytes
@@ -25,8 +26,23 @@ export const credentials = pgTable(
     validUntil: timestamp('valid_until', { withTimezone: true }),
     document: text('document').notNull(),
     issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+    /** the revocation entry the signed credential carries (absent only on credentials issued before status lists) */
+    statusListId: uuid('status_list_id').references(() => statusLists.id),
+    statusListIndex: integer('status_list_index'),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revocationReason: text('revocation_reason'),
+    /** a hold kept by the service (outside verifiers see only revocation); lifts itself at suspendedUntil */
+    suspendedAt: timestamp('suspended_at', { withTimezone: true }),
+    suspendedUntil: timestamp('suspended_until', { withTimezone: true }),
+    suspensionReason: text('suspension_reason'),
+    /** corrections: the credential that replaced this one, and the one this one replaced */
+    supersededBy: uuid('superseded_by').references((): AnyPgColumn => credentials.id),
+    supersedes: uuid('supersedes').references((): AnyPgColumn => credentials.id),
   },
-  (table) => [index('credentials_centre_issued').on(table.centreId, table.issuedAt)],
+  (table) => [
+    index('credentials_centre_issued').on(table.centreId, table.issuedAt),
+    uniqueIndex('credentials_status_entry').on(table.statusListId, table.statusListIndex),
+  ],
 );
 
 /** Idempotency-Key records: a retried request with the same key and body returns the same credential. */

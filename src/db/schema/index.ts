@@ -4,3 +4,4 @@ export * from './clients.js';
 export * from './credentials.js';
 export * from './keys.js';
 export * from './registry.js';
+export * from './status.js';

@@ -24,6 +24,7 @@ export function buildOpenBadgeCredential({
   language,
   input,
   validFrom,
+  credentialStatus,
 }: {
   id: string;
   config: Config;
@@ -32,6 +33,8 @@ export function buildOpenBadgeCredential({
   language: Language;
   input: IssueCredentialInput;
   validFrom: Date;
+  /** the one BitstringStatusListEntry (Open Badges 3.0 allows at most one status) */
+  credentialStatus: Record<string, unknown>;
 }) {
   const achievementJson = achievementDocument({ achievement, config, language });
   const evidence = input.evidence?.map((item) => ({
@@ -48,6 +51,7 @@ export function buildOpenBadgeCredential({
     issuer: centreIssuerProfile({ centre, publicBaseUrl: config.publicBaseUrl, language }),
     validFrom: xsdDateTime(validFrom),
     ...(input.validUntil ? { validUntil: xsdDateTime(new Date(input.validUntil)) } : {}),
+    credentialStatus,
     credentialSubject: {
       ...(input.recipient.did ? { id: input.recipient.did } : {}),
       type: ['AchievementSubject'],

@@ -1,6 +1,6 @@
-import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { auditEvents, authorisations, credentials, idempotencyKeys } from '../../db/schema/index.js';
+import { auditEvents, authorisations, credentials, idempotencyKeys, statusLists } from '../../db/schema/index.js';
 import { authorisationInForce } from '../authorisations/repository.js';
 
 export type CredentialRow = typeof credentials.$inferSelect;
@@ -29,11 +29,22 @@ function issuedCredentialStatement(db: DbOrTx) {
     .select({ one: sql`1` })
     .from(authorisations)
     .where(authorisationInForce({ centreId: sql`${sql.placeholder('centreId')}::uuid`, achievementId: sql`${sql.placeholder('achievementId')}::uuid`, at: sql`${sql.placeholder('authorisedAt')}::timestamptz` }));
+  const listHasRoom = db
+    .select({ one: sql`1` })
+    .from(statusLists)
+    .where(and(eq(statusLists.id, sql`${sql.placeholder('statusListId')}::uuid`), lt(statusLists.allocated, sql`${sql.placeholder('listCapacity')}::integer`)));
+  // The status entry is unique: an entry another process took first makes the insert a no-op, never a duplicate.
   const inserted = db
-    .$with('inserted', { id: sql<string>`id`.as('id'), centreId: sql<string>`centre_id`.as('centre_id') })
-    .as(sql`insert into ${credentials} (${names}) select ${values} where exists (${authorised}) returning id, centre_id`);
+    .$with('inserted', { id: sql<string>`id`.as('id'), centreId: sql<string>`centre_id`.as('centre_id'), statusListId: sql<string>`status_list_id`.as('status_list_id') })
+    .as(
+      sql`insert into ${credentials} (${names}) select ${values} where exists (${authorised}) and exists (${listHasRoom})
+          on conflict do nothing returning id, centre_id, status_list_id`,
+    );
+  const counted = db
+    .$with('counted')
+    .as(db.update(statusLists).set({ allocated: sql`${statusLists.allocated} + 1` }).where(sql`${statusLists.id} in (select status_list_id from ${inserted})`).returning({ id: statusLists.id }));
   return db
-    .with(inserted)
+    .with(inserted, counted)
     .insert(auditEvents)
     .select(
       db
@@ -58,15 +69,22 @@ function issuedCredentialStatement(db: DbOrTx) {
 const preparedStatements = new WeakMap<DbOrTx, ReturnType<typeof issuedCredentialStatement>>();
 
 /**
- * Inserts a credential and its "credential.issued" audit event in one statement, and only if the centre is
- * authorised for the course at `authorisedAt`: the check and the write are one atomic step (no revocation can
- * slip between them), in one round trip instead of a query, BEGIN, two inserts and COMMIT (issuance is the hot
- * path). Returns false, writing nothing, when no authorisation is in force.
+ * Inserts a credential, counts its status entry on its list and writes its "credential.issued" audit event in
+ * one statement, and only if the centre is authorised for the course at `authorisedAt`, the list has room
+ * (fewer than `listCapacity` entries taken) and the entry is free: checks and writes are one atomic step (no
+ * revocation can slip between them; two processes can never hold one entry), in one round trip instead of
+ * queries, BEGIN, three writes and COMMIT (issuance is the hot path). Returns false, writing nothing, when any
+ * condition fails; the caller finds out which.
  */
-export async function insertIssuedCredential(db: DbOrTx, credential: CredentialInsert & { achievementVersion: number }, audit: IssuanceAudit, { authorisedAt }: { authorisedAt: Date }): Promise<boolean> {
+export async function insertIssuedCredential(
+  db: DbOrTx,
+  credential: CredentialInsert & { achievementVersion: number; statusListId: string; statusListIndex: number },
+  audit: IssuanceAudit,
+  { authorisedAt, listCapacity }: { authorisedAt: Date; listCapacity: number },
+): Promise<boolean> {
   let statement = preparedStatements.get(db);
   if (!statement) preparedStatements.set(db, (statement = issuedCredentialStatement(db)));
-  const values: Record<string, unknown> = { authorisedAt: authorisedAt.toISOString(), actorClientId: audit.actorClientId, requestId: audit.requestId ?? null, details: JSON.stringify(audit.details) };
+  const values: Record<string, unknown> = { authorisedAt: authorisedAt.toISOString(), listCapacity, actorClientId: audit.actorClientId, requestId: audit.requestId ?? null, details: JSON.stringify(audit.details) };
   // driver values: the placeholders carry no column encoders (drizzle's cannot encode a null timestamp)
   for (const key of INSERTED_FIELDS) {
     const value = credential[key] ?? null;

@@ -1,15 +1,10 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { sendSerialisedDocument } from '../../lib/documents.js';
+import { sendSerialisedDocument, vcMediaType } from '../../lib/documents.js';
 import { problemSchema } from '../../lib/schemas.js';
 import { getCredentialDocument, issueCredential } from './service.js';
 import { idempotencyKeyHeaderSchema, issueCredentialBodySchema, issuedCredentialSchema } from './schemas.js';
-
-/** Media types a credential is served as; VC 2.0 registers application/vc. */
-function credentialMediaType(accept: string | undefined) {
-  return accept?.includes('application/vc') ? 'application/vc' : 'application/json';
-}
 
 const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -60,7 +55,7 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
       const { document } = await getCredentialDocument({ ctx: app.ctx, id: request.params.id });
       // The signed bytes never change; whether the credential still holds is a verification question.
       reply.header('Vary', 'Accept').header('X-Robots-Tag', 'noindex, nofollow');
-      return sendSerialisedDocument(request, reply, { body: document, contentType: credentialMediaType(request.headers.accept), cacheControl: 'public, max-age=86400' });
+      return sendSerialisedDocument(request, reply, { body: document, contentType: vcMediaType(request.headers.accept), cacheControl: 'public, max-age=86400' });
     },
   );
 };

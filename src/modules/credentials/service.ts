@@ -7,7 +7,10 @@ import type { Principal } from '../../plugins/auth.js';
 import { centreDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { signCredential } from '../../vc/sign.js';
-import { courseUnauthorised } from '../authorisations/service.js';
+import { courseUnauthorised, isAuthorisedAt } from '../authorisations/service.js';
+import type { AchievementRow } from '../achievements/repository.js';
+import type { DbOrTx } from '../../db/client.js';
+import { statusListEntry } from '../../vc/status-list.js';
 import type { CentreRow } from '../centres/repository.js';
 import { buildOpenBadgeCredential, credentialUrl } from './document.js';
 import * as repository from './repository.js';
@@ -80,55 +83,121 @@ export async function issueCredential({
   const available = commonLanguages(achievement.name, achievement.description, achievement.criteria);
   const language = chooseCredentialLanguage({ requested: input.language, centreDefault: centre.defaultLanguage as Language, available });
 
-  // The authorisation is judged at the time of issuance (now), never at the caller's validFrom, by the
-  // statement that writes the credential.
-  const issuedAt = new Date();
-  const id = randomUUID();
-  // Default: the issuance time, to the second (sub-second precision only adds noise to a certificate date).
-  const validFrom = input.validFrom ? new Date(input.validFrom) : new Date(Math.floor(Date.now() / 1000) * 1000);
-  const unsigned = buildOpenBadgeCredential({ id, config: ctx.config, centre, achievement, language, input, validFrom });
-  const key = await ctx.keys.activeAssertionKey({ centreId: centre.id, did: centreDid(ctx.config.publicBaseUrl, centre.slug) });
-  const verifiableCredential = await signCredential({ credential: unsigned, key });
-  assertOpenBadge(verifiableCredential);
-  const document = JSON.stringify(verifiableCredential);
-
-  const row = {
-    id,
-    centreId: centre.id,
-    achievementId: achievement.id,
-    signingKeyId: key.keyId,
-    issuedByClientId: principal.clientUuid,
-    recipientName: input.recipient.name,
-    recipientEmail: input.recipient.email ?? null,
-    recipientDid: input.recipient.did ?? null,
-    language,
-    // the version whose content the signed document embeds (the same cached row built it)
-    achievementVersion: achievement.version,
-    validFrom,
-    validUntil: input.validUntil ? new Date(input.validUntil) : null,
-    document,
-  };
-  const audit = { actorClientId: principal.clientUuid, requestId: principal.requestId, details: { achievementId: achievement.id, achievementVersion: achievement.version, language } };
-  // Without an Idempotency-Key the single insert statement is the transaction; with one, the key is claimed
-  // in the same transaction, so a retry racing the first request can never create a second credential.
-  const unauthorised = () => courseUnauthorised(centre, achievement);
-  if (!idempotencyKey) {
-    if (!(await repository.insertIssuedCredential(ctx.db, row, audit, { authorisedAt: issuedAt }))) throw unauthorised();
-    return { id, url: credentialUrl(ctx.config.publicBaseUrl, id), verifiableCredential, document, created: true };
-  }
-  const claimed = await ctx.db.transaction(async (tx) => {
-    if (!(await repository.claimIdempotencyKey(tx, { clientId: principal.clientUuid, key: idempotencyKey, requestHash, credentialId: id }))) return false;
-    // throwing rolls the key claim back with it
-    if (!(await repository.insertIssuedCredential(tx, row, audit, { authorisedAt: issuedAt }))) throw unauthorised();
-    return true;
-  });
-  if (!claimed) {
+  try {
+    const issued = await signAndStore({
+      ctx,
+      principal,
+      centre,
+      achievement,
+      language,
+      input,
+      // With an Idempotency-Key the key is claimed in the issuing transaction, so a retry racing the first
+      // request can never create a second credential.
+      inTransaction: idempotencyKey
+        ? {
+            before: async (tx, credentialId) => {
+              if (!(await repository.claimIdempotencyKey(tx, { clientId: principal.clientUuid, key: idempotencyKey, requestHash, credentialId }))) throw new KeyAlreadyClaimed();
+            },
+          }
+        : undefined,
+    });
+    return { ...issued, created: true };
+  } catch (error) {
+    if (!(error instanceof KeyAlreadyClaimed) || !idempotencyKey) throw error;
     // A concurrent request with the same key committed first: answer as a retry of it.
     const winner = await repository.findIdempotencyRecord(ctx.db, principal.clientUuid, idempotencyKey);
     if (!winner || winner.requestHash !== requestHash) throw idempotencyConflict();
     return replay({ ctx, credentialId: winner.credentialId });
   }
-  return { id, url: credentialUrl(ctx.config.publicBaseUrl, id), verifiableCredential, document, created: true };
+}
+
+class KeyAlreadyClaimed extends Error {}
+const NOT_WRITTEN = Symbol('not written');
+// Each attempt takes a fresh entry; more than a couple are needed only when other processes keep taking them.
+const MAX_ENTRY_ATTEMPTS = 8;
+
+/**
+ * Builds, signs and stores one credential of `centre` with a random entry of its revocation list. The statement
+ * that stores it also checks that the centre is authorised for the course now (never at the caller's validFrom)
+ * and that the entry is still free; an entry taken meanwhile by another process is retried with a new one.
+ * `inTransaction` adds writes that must commit with the credential (an idempotency claim, a superseded credential).
+ */
+export async function signAndStore({
+  ctx,
+  principal,
+  centre,
+  achievement,
+  language,
+  input,
+  supersedes,
+  inTransaction,
+}: {
+  ctx: AppContext;
+  principal: Principal;
+  centre: CentreRow;
+  achievement: AchievementRow;
+  language: Language;
+  input: IssueCredentialInput;
+  supersedes?: string;
+  inTransaction?: { before?: (tx: DbOrTx, credentialId: string) => Promise<void>; after?: (tx: DbOrTx, credentialId: string) => Promise<void> };
+}): Promise<Omit<IssuedCredential, 'created'>> {
+  // Default: the issuance time, to the second (sub-second precision only adds noise to a certificate date).
+  const validFrom = input.validFrom ? new Date(input.validFrom) : new Date(Math.floor(Date.now() / 1000) * 1000);
+  const key = await ctx.keys.activeAssertionKey({ centreId: centre.id, did: centreDid(ctx.config.publicBaseUrl, centre.slug) });
+  for (let attempt = 0; attempt < MAX_ENTRY_ATTEMPTS; attempt++) {
+    const issuedAt = new Date();
+    const id = randomUUID();
+    const slot = await ctx.statusLists.reserve(centre.id);
+    const credentialStatus = statusListEntry({ listUrl: slot.listUrl, index: slot.index });
+    const unsigned = buildOpenBadgeCredential({ id, config: ctx.config, centre, achievement, language, input, validFrom, credentialStatus });
+    const verifiableCredential = await signCredential({ credential: unsigned, key });
+    assertOpenBadge(verifiableCredential);
+    const document = JSON.stringify(verifiableCredential);
+    const row = {
+      id,
+      centreId: centre.id,
+      achievementId: achievement.id,
+      signingKeyId: key.keyId,
+      issuedByClientId: principal.clientUuid,
+      recipientName: input.recipient.name,
+      recipientEmail: input.recipient.email ?? null,
+      recipientDid: input.recipient.did ?? null,
+      language,
+      // the version whose content the signed document embeds (the same cached row built it)
+      achievementVersion: achievement.version,
+      validFrom,
+      validUntil: input.validUntil ? new Date(input.validUntil) : null,
+      document,
+      statusListId: slot.listId,
+      statusListIndex: slot.index,
+      supersedes: supersedes ?? null,
+    };
+    const audit = {
+      actorClientId: principal.clientUuid,
+      requestId: principal.requestId,
+      details: { achievementId: achievement.id, achievementVersion: achievement.version, language, ...(supersedes ? { supersedes } : {}) },
+    };
+    const conditions = { authorisedAt: issuedAt, listCapacity: slot.capacity };
+    let written: boolean;
+    if (!inTransaction) {
+      written = await repository.insertIssuedCredential(ctx.db, row, audit, conditions);
+    } else {
+      written = await ctx.db
+        .transaction(async (tx) => {
+          await inTransaction.before?.(tx, id);
+          // throwing rolls back what `before` wrote
+          if (!(await repository.insertIssuedCredential(tx, row, audit, conditions))) throw NOT_WRITTEN;
+          await inTransaction.after?.(tx, id);
+          return true;
+        })
+        .catch((error) => (error === NOT_WRITTEN ? false : Promise.reject(error)));
+    }
+    if (written) return { id, url: credentialUrl(ctx.config.publicBaseUrl, id), verifiableCredential, document };
+    // Not written: no authorisation in force, or the entry or the list's room was taken by another process.
+    if (!(await isAuthorisedAt({ db: ctx.db, centreId: centre.id, achievementId: achievement.id, at: issuedAt }))) throw courseUnauthorised(centre, achievement);
+    ctx.statusLists.forget(centre.id);
+  }
+  throw new Error(`no free status list entry for centre ${centre.slug} after ${MAX_ENTRY_ATTEMPTS} attempts`);
 }
 
 function chooseCredentialLanguage({ requested, centreDefault, available }: { requested?: Language; centreDefault: Language; available: Language[] }): Language {

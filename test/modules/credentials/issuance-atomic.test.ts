@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import t from 'tap';
-import { apiClients, auditEvents, centres, credentials } from '../../../src/db/schema/index.js';
+import { apiClients, auditEvents, centres, credentials, statusLists } from '../../../src/db/schema/index.js';
 import { insertIssuedCredential } from '../../../src/modules/credentials/repository.js';
 import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
 
@@ -27,7 +27,10 @@ t.test('a credential that cannot be stored leaves no audit event, and an audit e
     credentials: (await db.select({ n: count() }).from(credentials))[0]?.n,
     audit: (await db.select({ n: count() }).from(auditEvents))[0]?.n,
   });
-  const before = await counts();
+  const slot = await testApp.app.ctx.statusLists.reserve(centre!.id);
+  const allocated = async () => (await db.select({ n: statusLists.allocated }).from(statusLists).where(eq(statusLists.id, slot.listId)))[0]?.n;
+  const before = { ...(await counts()), allocated: await allocated() };
+  const countsNow = async () => ({ ...(await counts()), allocated: await allocated() });
   const row = {
     id: randomUUID(),
     centreId: centre!.id,
@@ -38,17 +41,26 @@ t.test('a credential that cannot be stored leaves no audit event, and an audit e
     language: 'en',
     validFrom: new Date(),
     document: '{}',
+    statusListId: slot.listId,
+    statusListIndex: slot.index,
   };
-  await t.rejects(insertIssuedCredential(db, row, { actorClientId: null, details: {} }, { authorisedAt: new Date() }));
-  t.same(await counts(), before, 'neither row was written');
+  const now = { authorisedAt: new Date(), listCapacity: slot.capacity };
+  await t.rejects(insertIssuedCredential(db, row, { actorClientId: null, details: {} }, now));
+  t.same(await countsNow(), before, 'no row was written and no entry counted');
   // the audit part failing (unknown actor) must take the credential with it
   const [key] = await db.select({ id: credentials.signingKeyId }).from(credentials).limit(1);
   const validKey = key?.id ?? (await testApp.app.ctx.keys.ensureActiveKey({ centreId: centre!.id, purpose: 'assertion' })).id;
-  await t.rejects(insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: randomUUID(), details: {} }, { authorisedAt: new Date() }));
-  t.same(await counts(), before, 'neither row was written');
+  await t.rejects(insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: randomUUID(), details: {} }, now));
+  t.same(await countsNow(), before, 'no row was written and no entry counted');
   // no authorisation in force at the time of issuance: the statement writes nothing and says so
-  t.equal(await insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: null, details: {} }, { authorisedAt: new Date('2000-01-01T00:00:00Z') }), false);
-  t.same(await counts(), before, 'nothing written without an authorisation');
-  t.equal(await insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: null, details: {} }, { authorisedAt: new Date() }), true, 'and with one, both rows');
-  t.same(await counts(), { credentials: before.credentials! + 1, audit: before.audit! + 1 });
+  t.equal(await insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: null, details: {} }, { ...now, authorisedAt: new Date('2000-01-01T00:00:00Z') }), false);
+  t.same(await countsNow(), before, 'nothing written without an authorisation');
+  // a list with no room left: nothing written
+  t.equal(await insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: null, details: {} }, { ...now, listCapacity: before.allocated! }), false);
+  t.same(await countsNow(), before, 'nothing written when the list is full');
+  t.equal(await insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: null, details: {} }, now), true, 'and with everything in order, all of it');
+  t.same(await countsNow(), { credentials: before.credentials! + 1, audit: before.audit! + 1, allocated: before.allocated! + 1 });
+  // the same entry for another credential: refused without an error, nothing written
+  t.equal(await insertIssuedCredential(db, { ...row, id: randomUUID(), signingKeyId: validKey }, { actorClientId: null, details: {} }, now), false, 'an entry is held by one credential only');
+  t.same(await countsNow(), { credentials: before.credentials! + 1, audit: before.audit! + 1, allocated: before.allocated! + 1 });
 });
