@@ -58,6 +58,7 @@ t.test('a centre issues a credential; anyone fetches it by its link and verifies
         ['proof', 'passed', 'proof.valid'],
         ['issuer', 'passed', 'issuer.recognised'],
         ['authorised', 'passed', 'course.authorised'],
+        ['status', 'passed', 'status.active'],
         ['validity', 'passed', 'validity.current'],
         ['schema', 'passed', 'schema.ob3'],
       ],

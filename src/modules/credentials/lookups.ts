@@ -4,6 +4,7 @@ import { type AchievementRow, findAchievement } from '../achievements/repository
 import { type AuthorisationRow, listCentreAuthorisations } from '../authorisations/repository.js';
 import { type CentreRow, findCentreById, findCentreBySlug, listStatusChanges } from '../centres/repository.js';
 import { listKeys } from '../keys/repository.js';
+import { type CredentialLifecycle, findLifecycle } from './repository.js';
 
 /**
  * What verification needs to judge one of our centres at the time it signed a credential: its status history,
@@ -53,6 +54,8 @@ export function createIssuanceLookups({ db }: { db: Db }) {
     achievement: cached<AchievementRow>((id) => findAchievement(db, id)),
     /** one of our centres by slug, with what verification judges it by */
     issuer: cached<IssuerFacts>((slug) => loadIssuerFacts(db, slug)),
+    /** one of our credentials' revocation, suspension and replacement, by uuid */
+    lifecycle: cached<CredentialLifecycle>((id) => findLifecycle(db, id)),
     /** forget everything in this process (after a change made here; other replicas wait out the TTL) */
     clear: () => caches.forEach((cache) => cache.clear()),
   };

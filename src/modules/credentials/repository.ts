@@ -94,6 +94,27 @@ export async function insertIssuedCredential(
   return written.length > 0;
 }
 
+/** What the service itself knows of a credential's standing: revocation and suspension, and its replacement. */
+export async function findLifecycle(db: DbOrTx, id: string) {
+  const [row] = await db
+    .select({
+      id: credentials.id,
+      centreId: credentials.centreId,
+      revokedAt: credentials.revokedAt,
+      revocationReason: credentials.revocationReason,
+      suspendedAt: credentials.suspendedAt,
+      suspendedUntil: credentials.suspendedUntil,
+      suspensionReason: credentials.suspensionReason,
+      supersededBy: credentials.supersededBy,
+    })
+    .from(credentials)
+    .where(eq(credentials.id, id))
+    .limit(1);
+  return row;
+}
+
+export type CredentialLifecycle = NonNullable<Awaited<ReturnType<typeof findLifecycle>>>;
+
 export async function findIdempotencyRecord(db: DbOrTx, clientId: string, key: string) {
   const [row] = await db
     .select()

@@ -18,7 +18,10 @@ const en: Catalogue = {
   'course.authorised': (p) => `The centre is authorised to certify ${p.achievementName ?? 'this course'}.`,
   'course.unauthorised': (p) => `The centre was not authorised to certify ${p.achievementName ?? 'this course'} when it issued this credential.`,
   'status.active': () => 'The credential has not been revoked or suspended.',
-  'status.revoked': (p) => `The credential was revoked${p.date ? ` on ${p.date}` : ''}${p.reason ? `: ${p.reason}` : ''}.`,
+  'status.revoked': (p) =>
+    p.replacement
+      ? `The credential was replaced by a corrected one${p.date ? ` on ${p.date}` : ''} and is no longer valid; the current credential is ${p.replacement}.`
+      : `The credential was revoked${p.date ? ` on ${p.date}` : ''}${p.reason ? `: ${p.reason}` : ''}.`,
   'status.suspended': (p) => `The credential is suspended${p.until ? ` until ${p.until}` : ''}${p.reason ? `: ${p.reason}` : ''}.`,
   'status.unreadable': (p) => `The revocation status could not be checked${p.reason ? ` (${p.reason})` : ''}, so the credential cannot be confirmed as current.`,
   'validity.current': (p) => (p.validUntil ? `The credential is within its validity period (until ${p.validUntil}).` : 'The credential is in effect and does not expire.'),

@@ -9,6 +9,7 @@ import { authorisationStatusAt } from '../authorisations/service.js';
 import type { IssuerFacts } from '../credentials/lookups.js';
 import { getCredentialDocument } from '../credentials/service.js';
 import { checkMessage } from './messages.js';
+import { checkCredentialStatus } from './status-check.js';
 import { type Check, type CheckCode, type CheckName, type CheckOutcome, summarise, type VerificationReport, verdictOf } from './report.js';
 
 // Tolerated clock difference between issuing and verifying machines for "not yet valid".
@@ -95,10 +96,22 @@ export async function verifyCredential({
     checks.push(authorised ? make('authorised', 'passed', 'course.authorised') : make('authorised', 'failed', 'course.unauthorised', {}, { at: signedAt.toISOString() }));
   }
 
-  // status: nothing this service issues carries one yet; a status it cannot read must not pass
-  if (credential.credentialStatus !== undefined) {
-    checks.push(make('status', 'unknown', 'status.unreadable', { reason: 'this verifier does not read status lists yet' }));
-  }
+  // status: the credential's revocation entry, read as any verifier reads it, plus our own records
+  const status = await checkCredentialStatus({ ctx, credential, issuerId, centreId: centre?.id, now });
+  if (status?.outcome === 'active') checks.push(make('status', 'passed', 'status.active'));
+  else if (status?.outcome === 'revoked') {
+    const date = status.at ? displayDate(status.at).slice(0, 10) : undefined;
+    checks.push(
+      make('status', 'failed', 'status.revoked', { date, reason: status.reason, replacement: status.supersededBy }, {
+        ...(status.at ? { revokedAt: displayDate(status.at) } : {}),
+        ...(status.reason ? { reason: status.reason } : {}),
+        ...(status.supersededBy ? { supersededBy: status.supersededBy } : {}),
+      }),
+    );
+  } else if (status?.outcome === 'suspended') {
+    const until = status.until ? displayDate(status.until) : undefined;
+    checks.push(make('status', 'failed', 'status.suspended', { until, reason: status.reason }, { ...(until ? { until } : {}), ...(status.reason ? { reason: status.reason } : {}) }));
+  } else if (status?.outcome === 'unreadable') checks.push(make('status', 'unknown', 'status.unreadable', { reason: status.reason }, { reason: status.reason }));
 
   checks.push(validityCheck(credential, now, make));
 

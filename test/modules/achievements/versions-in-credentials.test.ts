@@ -1,10 +1,7 @@
-import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
-import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as vc from '@digitalbazaar/vc';
 import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { auditEvents, credentials } from '../../../src/db/schema/index.js';
-import { outsideContexts } from '../../support/outside-contexts.js';
+import { stockVerifier } from '../../support/stock-verifier.js';
 import { adminToken, BASE_URL, build, demoToken, issue } from '../../helper.js';
 
 // A credential embeds the course as it was when issued: an update makes a new version, and credentials issued
@@ -41,21 +38,8 @@ const granted = await app.inject({
 });
 if (granted.statusCode !== 201) throw new Error(granted.body);
 
-// The stock verifier with the contexts from npm and the DID documents the service publishes.
-async function documentLoader(url: string) {
-  const context = outsideContexts.get(url);
-  if (context) return { contextUrl: null, documentUrl: url, document: structuredClone(context) };
-  if (url.startsWith('did:web:localhost%3A3000:centres:')) {
-    const [did = '', fragment] = url.split('#');
-    const slug = did.split(':').at(-1);
-    const didDocument = (await app.inject({ method: 'GET', url: `/centres/${slug}/did.json` })).json() as Json;
-    if (fragment === undefined) return { contextUrl: null, documentUrl: url, document: didDocument };
-    const method = didDocument.verificationMethod.find((candidate: Json) => candidate.id === url);
-    return { contextUrl: null, documentUrl: url, document: { '@context': didDocument['@context'], ...method } };
-  }
-  throw new Error(`the test loader refuses ${url}`);
-}
-const stockVerify = (credential: object) => vc.verifyCredential({ credential, suite: new DataIntegrityProof({ cryptosuite }), documentLoader });
+// The stock verifier with the contexts from npm and the DID documents and status lists the service publishes.
+const stockVerify = (credential: object) => stockVerifier(app).verify(credential);
 
 const issueCourse = async () => {
   const response = await issue(app, token, { achievementId: courseId, recipient: { name: 'Karim Haddad' } });

@@ -1,8 +1,5 @@
 import { createRequire } from 'node:module';
-import { outsideContexts } from '../../support/outside-contexts.js';
-import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
-import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as vc from '@digitalbazaar/vc';
+import { stockVerifier } from '../../support/stock-verifier.js';
 import t, { type Test } from 'tap';
 import { build, createCentreWithClient, demoToken, firstAchievementId, issue } from '../../helper.js';
 
@@ -17,41 +14,13 @@ const jsonld = require('jsonld') as {
   expand(input: object, options: { documentLoader: (url: string) => Promise<object>; safe?: boolean }): Promise<Json[]>;
 };
 
-const contexts = outsideContexts;
-
 const testApp = await build(t);
 const { app } = testApp;
 
-const didRequests: string[] = [];
-/** did:web per its spec: `did:web:host%3Aport:a:b` -> `https://host:port/a/b/did.json`, answered by the app. */
-async function resolveDidWeb(did: string): Promise<Json> {
-  const [scheme, method, host, ...path] = did.split(':');
-  if (scheme !== 'did' || method !== 'web' || decodeURIComponent(host ?? '') !== 'localhost:3000') throw new Error(`cannot resolve ${did}`);
-  const url = path.length > 0 ? `/${path.map(decodeURIComponent).join('/')}/did.json` : '/.well-known/did.json';
-  didRequests.push(url);
-  const response = await app.inject({ method: 'GET', url });
-  if (response.statusCode !== 200) throw new Error(`${url}: HTTP ${response.statusCode}`);
-  const document = response.json() as Json;
-  if (document.id !== did) throw new Error(`${url} describes ${String(document.id)}, not ${did}`);
-  return document;
-}
-
-async function documentLoader(url: string) {
-  const context = contexts.get(url);
-  if (context) return { contextUrl: null, documentUrl: url, document: structuredClone(context) };
-  if (url.startsWith('did:web:')) {
-    const [did = '', fragment] = url.split('#');
-    const didDocument = await resolveDidWeb(did);
-    if (fragment === undefined) return { contextUrl: null, documentUrl: url, document: didDocument };
-    const method = (didDocument.verificationMethod as Json[] | undefined)?.find((candidate) => candidate.id === url);
-    if (!method) throw new Error(`${url} is not in the DID document`);
-    return { contextUrl: null, documentUrl: url, document: { '@context': didDocument['@context'], ...method } };
-  }
-  throw new Error(`the test loader refuses ${url}`);
-}
-
-const stockVerify = (credential: object) =>
-  vc.verifyCredential({ credential, suite: new DataIntegrityProof({ cryptosuite }), documentLoader });
+const outside = stockVerifier(app);
+const { documentLoader } = outside;
+const didRequests = outside.fetched;
+const stockVerify = (credential: object) => outside.verify(credential);
 
 const expandSafely = (credential: object) => jsonld.expand(structuredClone(credential), { documentLoader, safe: true });
 
@@ -95,7 +64,12 @@ t.test('the stock verifier and stock contexts accept what the service issues', a
       t.equal(result.results?.length, 1, 'one proof checked');
       t.equal(result.results?.[0]?.verified, true);
       t.ok(didRequests.length > before, 'the key was resolved through GET /centres/<slug>/did.json');
-      t.ok(didRequests.slice(before).every((url) => url === '/centres/egypt-demo/did.json'), 'and only there');
+      const status = credential.credentialStatus as Json;
+      const listPath = new URL(status.statusListCredential as string).pathname;
+      t.ok(didRequests.slice(before).every((url) => url === '/centres/egypt-demo/did.json' || url === listPath), 'and only there, besides the status list');
+      t.ok(didRequests.slice(before).includes(listPath), 'the status list was read where the credential says');
+      t.equal(result.statusResult?.verified, true, 'the stock Bitstring Status List check could read the list');
+      t.equal((result.statusResult as { results?: { status: boolean }[] }).results?.[0]?.status, false, 'and the bit is not set');
 
       // safe mode throws on any undefined term, relative IRI or dropped value
       const expanded = await expandSafely(credential);
