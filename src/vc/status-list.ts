@@ -39,6 +39,8 @@ export async function buildStatusListCredential({
   return { ...rest, issuer, validFrom, validUntil, credentialSubject };
 }
 
+const CLOCK_SKEW_MS = 60_000;
+
 export type ListReading = { readable: true; set: boolean } | { readable: false; reason: string };
 
 /**
@@ -64,7 +66,8 @@ export async function readStatusEntry({
   if (!credentialIssuer || issuer !== credentialIssuer) return unreadable(`the status list is issued by ${String(issuer)}, not by the credential's issuer`);
   const validFrom = typeof list.validFrom === 'string' ? Date.parse(list.validFrom) : Number.NaN;
   const validUntil = typeof list.validUntil === 'string' ? Date.parse(list.validUntil) : Number.NaN;
-  if (list.validFrom !== undefined && !(validFrom <= now.getTime())) return unreadable('the status list is not valid yet');
+  // A list re-signed a moment ago, by a machine whose clock runs a little ahead, is not "not yet valid".
+  if (list.validFrom !== undefined && !(validFrom <= now.getTime() + CLOCK_SKEW_MS)) return unreadable('the status list is not valid yet');
   if (list.validUntil !== undefined && !(validUntil > now.getTime())) return unreadable(`the status list expired on ${String(list.validUntil)}`);
   const subject = list.credentialSubject as Record<string, unknown> | undefined;
   if (subject?.type !== 'BitstringStatusList') return unreadable('the status list credential holds no BitstringStatusList');

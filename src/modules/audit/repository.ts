@@ -14,6 +14,7 @@ export interface AuditFilter {
   centreId?: string;
   action?: string;
   target?: string;
+  credentialId?: string;
   from?: Date;
   to?: Date;
 }
@@ -28,6 +29,7 @@ export async function listAuditEvents(db: DbOrTx, { filter, limit, after }: { fi
         filter.centreId ? eq(auditEvents.centreId, filter.centreId) : undefined,
         filter.action ? eq(auditEvents.action, filter.action) : undefined,
         filter.target ? eq(auditEvents.target, filter.target) : undefined,
+        filter.credentialId ? eq(auditEvents.credentialId, filter.credentialId) : undefined,
         filter.from ? gte(auditEvents.createdAt, filter.from) : undefined,
         filter.to ? lt(auditEvents.createdAt, filter.to) : undefined,
         after ? or(lt(auditEvents.createdAt, after.createdAt), and(eq(auditEvents.createdAt, after.createdAt), lt(auditEvents.id, after.id))) : undefined,

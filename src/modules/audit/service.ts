@@ -15,6 +15,7 @@ export function recordAction({
   action,
   centreId,
   target,
+  credentialId,
   details = {},
 }: {
   db: DbOrTx;
@@ -22,7 +23,9 @@ export function recordAction({
   action: string;
   centreId: string | null;
   target: string;
+  /** the credential the action concerns, so its history can be listed */
+  credentialId?: string;
   details?: Record<string, unknown>;
 }) {
-  return recordAuditEvent(db, { actorClientId: actor.clientUuid, requestId: actor.requestId ?? null, action, centreId, target, details });
+  return recordAuditEvent(db, { actorClientId: actor.clientUuid, requestId: actor.requestId ?? null, action, centreId, target, credentialId: credentialId ?? null, details });
 }

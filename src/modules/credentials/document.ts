@@ -1,8 +1,7 @@
 import type { Config } from '../../config.js';
 import type { Language } from '../../lib/i18n.js';
 import { OB_V3_CONTEXT, VC_V2_CONTEXT } from '../../vc/contexts.js';
-import { achievementDocument } from '../achievements/service.js';
-import type { AchievementRow } from '../achievements/repository.js';
+import { achievementDocument, type CourseVersion } from '../achievements/service.js';
 import { centreIssuerProfile } from '../centres/service.js';
 import type { CentreRow } from '../centres/repository.js';
 import type { IssueCredentialInput } from './schemas.js';
@@ -29,7 +28,7 @@ export function buildOpenBadgeCredential({
   id: string;
   config: Config;
   centre: CentreRow;
-  achievement: AchievementRow;
+  achievement: CourseVersion;
   language: Language;
   input: IssueCredentialInput;
   validFrom: Date;

@@ -1,4 +1,5 @@
-import { and, eq, getTableColumns, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gt, gte, ilike, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { PageCursor } from '../../lib/pagination.js';
 import type { DbOrTx } from '../../db/client.js';
 import { auditEvents, authorisations, credentials, idempotencyKeys, statusLists } from '../../db/schema/index.js';
 import { authorisationInForce } from '../authorisations/repository.js';
@@ -132,3 +133,72 @@ export async function claimIdempotencyKey(db: DbOrTx, record: typeof idempotency
   const inserted = await db.insert(idempotencyKeys).values(record).onConflictDoNothing().returning({ key: idempotencyKeys.key });
   return inserted.length > 0;
 }
+
+/** A centre's credential, locked until the transaction ends (lifecycle changes of one credential go one at a time). */
+export async function lockCredential(tx: DbOrTx, id: string, centreId: string): Promise<CredentialRow | undefined> {
+  const [row] = await tx.select().from(credentials).where(and(eq(credentials.id, id), eq(credentials.centreId, centreId))).for('update');
+  return row;
+}
+
+export async function updateLifecycle(
+  tx: DbOrTx,
+  id: string,
+  change: Partial<Pick<CredentialRow, 'revokedAt' | 'revocationReason' | 'suspendedAt' | 'suspendedUntil' | 'suspensionReason' | 'supersededBy'>>,
+): Promise<CredentialRow> {
+  const [row] = await tx.update(credentials).set(change).where(eq(credentials.id, id)).returning();
+  return row!;
+}
+
+export type CredentialState = 'active' | 'suspended' | 'revoked' | 'superseded' | 'expired';
+
+/** The SQL form of a credential's state at `now` (the service's credentialState is the same rule for one row). */
+function stateCondition(state: CredentialState, now: Date): SQL | undefined {
+  const suspended = and(isNotNull(credentials.suspendedAt), or(isNull(credentials.suspendedUntil), gt(credentials.suspendedUntil, now)));
+  const notSuspended = or(isNull(credentials.suspendedAt), and(isNotNull(credentials.suspendedUntil), lte(credentials.suspendedUntil, now)));
+  switch (state) {
+    case 'superseded':
+      return isNotNull(credentials.supersededBy);
+    case 'revoked':
+      return and(isNotNull(credentials.revokedAt), isNull(credentials.supersededBy));
+    case 'suspended':
+      return and(isNull(credentials.revokedAt), suspended);
+    case 'expired':
+      return and(isNull(credentials.revokedAt), notSuspended, lte(credentials.validUntil, now));
+    case 'active':
+      return and(isNull(credentials.revokedAt), notSuspended, or(isNull(credentials.validUntil), gt(credentials.validUntil, now)));
+  }
+}
+
+export interface CredentialFilter {
+  centreId: string;
+  achievementId?: string;
+  state?: CredentialState;
+  /** part of the recipient's name, any case */
+  recipient?: string;
+  issuedFrom?: Date;
+  issuedTo?: Date;
+}
+
+/** A centre's credentials, newest first, keyset-paginated on (issuedAt, id); the signed document is left out. */
+export async function listCredentials(db: DbOrTx, { filter, limit, after, now }: { filter: CredentialFilter; limit: number; after?: PageCursor; now: Date }) {
+  const { document: _document, issuedAt, ...columns } = getTableColumns(credentials);
+  const escaped = filter.recipient?.replace(/[\\%_]/g, (character) => `\\${character}`);
+  return db
+    .select({ ...columns, createdAt: issuedAt })
+    .from(credentials)
+    .where(
+      and(
+        eq(credentials.centreId, filter.centreId),
+        filter.achievementId ? eq(credentials.achievementId, filter.achievementId) : undefined,
+        filter.state ? stateCondition(filter.state, now) : undefined,
+        escaped ? ilike(credentials.recipientName, `%${escaped}%`) : undefined,
+        filter.issuedFrom ? gte(credentials.issuedAt, filter.issuedFrom) : undefined,
+        filter.issuedTo ? lt(credentials.issuedAt, filter.issuedTo) : undefined,
+        after ? or(lt(credentials.issuedAt, after.createdAt), and(eq(credentials.issuedAt, after.createdAt), lt(credentials.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(credentials.issuedAt), desc(credentials.id))
+    .limit(limit + 1);
+}
+
+export type CredentialListRow = Awaited<ReturnType<typeof listCredentials>>[number];

@@ -2,9 +2,22 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sendSerialisedDocument, vcMediaType } from '../../lib/documents.js';
+import { pageQuerySchema } from '../../lib/pagination.js';
 import { problemSchema } from '../../lib/schemas.js';
 import { getCredentialDocument, issueCredential } from './service.js';
-import { idempotencyKeyHeaderSchema, issueCredentialBodySchema, issuedCredentialSchema } from './schemas.js';
+import { getCredentialDetails, listCentreCredentials, listCredentialEvents, reissueCredential, revokeCredential, suspendCredential, unsuspendCredential } from './lifecycle.js';
+import {
+  credentialEventSchema,
+  credentialListQuerySchema,
+  credentialViewSchema,
+  idempotencyKeyHeaderSchema,
+  issueCredentialBodySchema,
+  issuedCredentialSchema,
+  reissueBodySchema,
+  revokeBodySchema,
+  suspendBodySchema,
+  unsuspendBodySchema,
+} from './schemas.js';
 
 const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -39,6 +52,129 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
       // A pre-serialised string is sent as is; the typed reply only knows the schema's object shape.
       const untypedReply: FastifyReply = reply;
       return untypedReply.status(issued.created ? 201 : 200).header('Location', issued.url).type('application/json; charset=utf-8').send(body);
+    },
+  );
+
+  const credentialParams = z.object({ id: z.string().max(100).describe('the credential\'s uuid') });
+  const secured = { security: [{ bearerAuth: [] }] };
+  const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
+  const lifecycleErrors = { ...errors, 409: problemSchema };
+
+  app.get(
+    '/api/v1/credentials',
+    {
+      onRequest: app.requireAnyScope(['credentials:read', 'credentials:manage']),
+      schema: {
+        tags: ['credentials'],
+        summary: 'The centre\'s own credentials, newest first, with their current status',
+        ...secured,
+        querystring: credentialListQuerySchema,
+        response: { 200: z.object({ items: z.array(credentialViewSchema), nextCursor: z.string().nullable() }), ...errors },
+      },
+    },
+    async (request) => listCentreCredentials({ ctx: app.ctx, principal: request.principal!, query: request.query }),
+  );
+
+  app.get(
+    '/api/v1/credentials/:id',
+    {
+      onRequest: app.requireAnyScope(['credentials:read', 'credentials:manage']),
+      schema: {
+        tags: ['credentials'],
+        summary: 'One of the centre\'s credentials: details, current status, links to corrections, latest history',
+        ...secured,
+        params: credentialParams,
+        response: { 200: credentialViewSchema.extend({ history: z.array(credentialEventSchema), moreHistory: z.boolean() }), ...errors },
+      },
+    },
+    async (request) => getCredentialDetails({ ctx: app.ctx, principal: request.principal!, id: request.params.id }),
+  );
+
+  app.get(
+    '/api/v1/credentials/:id/events',
+    {
+      onRequest: app.requireAnyScope(['credentials:read', 'credentials:manage']),
+      schema: {
+        tags: ['credentials'],
+        summary: 'The audit trail of one credential, newest first',
+        ...secured,
+        params: credentialParams,
+        querystring: pageQuerySchema,
+        response: { 200: z.object({ items: z.array(credentialEventSchema), nextCursor: z.string().nullable() }), ...errors },
+      },
+    },
+    async (request) => listCredentialEvents({ ctx: app.ctx, principal: request.principal!, id: request.params.id, ...request.query }),
+  );
+
+  app.post(
+    '/api/v1/credentials/:id/revoke',
+    {
+      onRequest: app.requireScope('credentials:manage'),
+      schema: {
+        tags: ['credentials'],
+        summary: 'Revoke a credential for good: its bit is set in the revocation list every verifier reads',
+        ...secured,
+        params: credentialParams,
+        body: revokeBodySchema,
+        response: { 200: credentialViewSchema, ...lifecycleErrors },
+      },
+    },
+    async (request) => revokeCredential({ ctx: app.ctx, principal: request.principal!, id: request.params.id, reason: request.body.reason }),
+  );
+
+  app.post(
+    '/api/v1/credentials/:id/suspend',
+    {
+      onRequest: app.requireScope('credentials:manage'),
+      schema: {
+        tags: ['credentials'],
+        summary: 'Suspend a credential (a hold this service reports; outside verifiers see only revocation)',
+        ...secured,
+        params: credentialParams,
+        body: suspendBodySchema,
+        response: { 200: credentialViewSchema, ...lifecycleErrors },
+      },
+    },
+    async (request) =>
+      suspendCredential({ ctx: app.ctx, principal: request.principal!, id: request.params.id, reason: request.body.reason, until: request.body.until ? new Date(request.body.until) : undefined }),
+  );
+
+  app.post(
+    '/api/v1/credentials/:id/unsuspend',
+    {
+      onRequest: app.requireScope('credentials:manage'),
+      schema: {
+        tags: ['credentials'],
+        summary: 'Lift a suspension',
+        ...secured,
+        params: credentialParams,
+        body: unsuspendBodySchema,
+        response: { 200: credentialViewSchema, ...lifecycleErrors },
+      },
+    },
+    async (request) => unsuspendCredential({ ctx: app.ctx, principal: request.principal!, id: request.params.id, reason: request.body.reason }),
+  );
+
+  app.post(
+    '/api/v1/credentials/:id/reissue',
+    {
+      onRequest: app.requireScope('credentials:manage'),
+      schema: {
+        tags: ['credentials'],
+        summary: 'Correct a credential: issue a new one with the changes, revoke the old one as superseded, link both',
+        ...secured,
+        params: credentialParams,
+        body: reissueBodySchema,
+        response: { 201: credentialViewSchema.extend({ verifiableCredential: z.record(z.string(), z.unknown()) }), ...lifecycleErrors, 422: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const { document, ...reissued } = await reissueCredential({ ctx: app.ctx, principal: request.principal!, id: request.params.id, input: request.body });
+      // as at issuance, the signed bytes are spliced in as stored
+      const { verifiableCredential: _signed, ...view } = reissued;
+      const body = `${JSON.stringify(view).slice(0, -1)},"verifiableCredential":${document}}`;
+      const untypedReply: FastifyReply = reply;
+      return untypedReply.status(201).header('Location', reissued.url).type('application/json; charset=utf-8').send(body);
     },
   );
 

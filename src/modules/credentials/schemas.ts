@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuerySchema } from '../../lib/pagination.js';
 import { languageSchema } from '../../lib/schemas.js';
 
 // Control characters and bidirectional overrides/isolates could hide or reorder what a verifier reads;
@@ -80,4 +81,65 @@ export const issuedCredentialSchema = z.object({
   id: z.uuid(),
   url: z.string(),
   verifiableCredential: z.record(z.string(), z.unknown()),
+});
+
+const reasonSchema = displayText(500).describe('why: recorded in the audit trail (and, for a revocation, shown to verifiers of our own reports)');
+
+export const revokeBodySchema = z.strictObject({ reason: reasonSchema });
+export const unsuspendBodySchema = z.strictObject({ reason: reasonSchema });
+export const suspendBodySchema = z
+  .strictObject({ reason: reasonSchema, until: rfc3339.optional().describe('the suspension lifts itself at this time; indefinite when absent') })
+  .refine((body) => !body.until || Date.parse(body.until) > Date.now(), { path: ['until'], message: 'must be in the future' });
+
+export const reissueBodySchema = z.strictObject({
+  changes: z
+    .strictObject({
+      recipient: recipientSchema.partial().optional().describe('the corrected name (or email, DID); the rest is kept'),
+      narrative: displayText(2000).nullable().optional().describe('null removes it'),
+      evidence: z.array(evidenceSchema).max(20, 'at most 20 evidence items').nullable().optional().describe('replaces the evidence; null removes it'),
+      validUntil: rfc3339.nullable().optional().describe('null: no expiry'),
+    })
+    .refine((changes) => Object.values(changes).some((value) => value !== undefined), 'give at least one change: recipient, narrative, evidence or validUntil')
+    .refine((changes) => !changes.recipient || Object.keys(changes.recipient).length > 0, { path: ['recipient'], message: 'give the corrected name, email or did' }),
+  reason: reasonSchema,
+});
+export type ReissueInput = z.output<typeof reissueBodySchema>;
+
+export const credentialStates = ['active', 'suspended', 'revoked', 'superseded', 'expired'] as const;
+
+export const credentialListQuerySchema = pageQuerySchema.extend({
+  achievementId: z.uuid('must be a course id').optional(),
+  status: z.enum(credentialStates).optional(),
+  recipient: z.string().trim().min(1).max(200).optional().describe('part of the recipient\'s name, any case'),
+  issuedFrom: rfc3339.optional().describe('issued at or after'),
+  issuedTo: rfc3339.optional().describe('issued before'),
+});
+export type CredentialListQuery = z.output<typeof credentialListQuerySchema>;
+
+const timestampOrNull = z.string().nullable();
+export const credentialViewSchema = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  achievementId: z.uuid(),
+  achievementVersion: z.number().int(),
+  recipient: z.object({ name: z.string(), email: z.string().nullable(), did: z.string().nullable() }),
+  language: z.string(),
+  issuedAt: z.string(),
+  validFrom: z.string(),
+  validUntil: timestampOrNull,
+  status: z.enum(credentialStates),
+  statusEntry: z.object({ statusListCredential: z.string(), statusListIndex: z.string() }).nullable(),
+  revocation: z.object({ at: z.string(), reason: z.string().nullable() }).nullable(),
+  suspension: z.object({ at: z.string(), until: timestampOrNull, reason: z.string().nullable() }).nullable(),
+  supersedes: z.object({ id: z.uuid(), url: z.string() }).nullable(),
+  supersededBy: z.object({ id: z.uuid(), url: z.string() }).nullable(),
+});
+
+export const credentialEventSchema = z.object({
+  id: z.uuid(),
+  at: z.string(),
+  action: z.string(),
+  actorClientId: z.uuid().nullable(),
+  requestId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
 });

@@ -8,7 +8,7 @@ import { centreDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { signCredential } from '../../vc/sign.js';
 import { courseUnauthorised, isAuthorisedAt } from '../authorisations/service.js';
-import type { AchievementRow } from '../achievements/repository.js';
+import type { CourseVersion } from '../achievements/service.js';
 import type { DbOrTx } from '../../db/client.js';
 import { statusListEntry } from '../../vc/status-list.js';
 import type { CentreRow } from '../centres/repository.js';
@@ -135,7 +135,8 @@ export async function signAndStore({
   ctx: AppContext;
   principal: Principal;
   centre: CentreRow;
-  achievement: AchievementRow;
+  /** the course as it is embedded: its current version for new credentials, the original one for corrections */
+  achievement: CourseVersion;
   language: Language;
   input: IssueCredentialInput;
   supersedes?: string;
