@@ -41,7 +41,13 @@ export async function buildStatusListCredential({
 
 const CLOCK_SKEW_MS = 60_000;
 
-export type ListReading = { readable: true; set: boolean } | { readable: false; reason: string };
+/**
+ * Why a list could not be read, named after the Bitstring Status List processing errors (§3.5), plus the VC Data
+ * Model's RANGE_ERROR for an index outside the list.
+ */
+export type StatusError = 'STATUS_RETRIEVAL_ERROR' | 'STATUS_VERIFICATION_ERROR' | 'STATUS_LIST_LENGTH_ERROR' | 'RANGE_ERROR';
+
+export type ListReading = { readable: true; set: boolean } | { readable: false; reason: string; error: StatusError };
 
 /**
  * Reads one entry of a status list credential whose proof has already been checked: the checks of the Bitstring
@@ -59,7 +65,7 @@ export async function readStatusEntry({
   credentialIssuer: string | undefined;
   now: Date;
 }): Promise<ListReading> {
-  const unreadable = (reason: string): ListReading => ({ readable: false, reason });
+  const unreadable = (reason: string, error: StatusError = 'STATUS_VERIFICATION_ERROR'): ListReading => ({ readable: false, reason, error });
   const types = Array.isArray(list.type) ? list.type : [list.type];
   if (!types.includes('BitstringStatusListCredential')) return unreadable('the status list is not a BitstringStatusListCredential');
   const issuer = typeof list.issuer === 'string' ? list.issuer : (list.issuer as { id?: unknown } | undefined)?.id;
@@ -81,8 +87,8 @@ export async function readStatusEntry({
     return unreadable(`the status list cannot be decoded: ${(error as Error).message}`);
   }
   // The spec's privacy minimum: a list shorter than 131,072 entries is not a conforming list.
-  if (decoded.length < 131_072) return unreadable(`the status list has ${decoded.length} entries, fewer than the 131,072 the specification requires`);
-  if (!Number.isSafeInteger(index) || index < 0 || index >= decoded.length) return unreadable(`the entry ${String(entry.statusListIndex)} is outside the list`);
+  if (decoded.length < 131_072) return unreadable(`the status list has ${decoded.length} entries, fewer than the 131,072 the specification requires`, 'STATUS_LIST_LENGTH_ERROR');
+  if (!Number.isSafeInteger(index) || index < 0 || index >= decoded.length) return unreadable(`the entry ${String(entry.statusListIndex)} is outside the list`, 'RANGE_ERROR');
   return { readable: true, set: decoded.getStatus(index) };
 }
 

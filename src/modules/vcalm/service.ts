@@ -1,7 +1,7 @@
 import type { Principal } from '../../plugins/auth.js';
 import type { AppContext } from '../../plugins/context.js';
 import type { Language } from '../../lib/i18n.js';
-import { HttpProblem } from '../../lib/problem.js';
+import { HttpProblem, problemType } from '../../lib/problem.js';
 import { isBundledContext, OB_V3_CONTEXT } from '../../vc/contexts.js';
 import { checkCredentialDataModel, knownContextCheck } from '../../vc/data-model.js';
 import { centreDid } from '../../vc/did-web.js';
@@ -136,10 +136,23 @@ export async function issueVcalmCredential({
   return { verifiableCredential };
 }
 
-const problemOf = (check: Check): VcalmProblem => {
-  const type =
-    check.check === 'proof' ? 'CRYPTOGRAPHIC_SECURITY_ERROR' : check.check === 'validity' ? 'RANGE_ERROR' : 'MALFORMED_VALUE_ERROR';
-  return { type: `${VCDM}${type}`, title: check.code, detail: check.message };
+// Bitstring Status List §3.5: processing errors are problem types under this prefix.
+const STATUS_LIST_ERRORS = 'https://www.w3.org/ns/credentials/status-list#';
+
+/**
+ * A failed or unknown check as a VCALM problem detail: VC Data Model 2.0 error types for the proof and the
+ * validity period, the Bitstring Status List's processing errors for a list that could not be read, and our own
+ * problem types for a credential that is revoked or suspended (a status, not a processing error).
+ */
+const problemOf = (check: Check, publicBaseUrl: string): VcalmProblem => {
+  const titled = (type: string) => ({ type, title: check.code, detail: check.message });
+  if (check.check === 'status') {
+    if (check.code === 'status.revoked') return titled(`${publicBaseUrl}${problemType('credential-revoked')}`);
+    if (check.code === 'status.suspended') return titled(`${publicBaseUrl}${problemType('credential-suspended')}`);
+    const error = check.details?.error;
+    return titled(error === 'RANGE_ERROR' ? `${VCDM}RANGE_ERROR` : `${STATUS_LIST_ERRORS}${typeof error === 'string' ? error : 'STATUS_VERIFICATION_ERROR'}`);
+  }
+  return titled(`${VCDM}${check.check === 'proof' ? 'CRYPTOGRAPHIC_SECURITY_ERROR' : check.check === 'validity' ? 'RANGE_ERROR' : 'MALFORMED_VALUE_ERROR'}`);
 };
 
 /**
@@ -176,7 +189,7 @@ export async function verifyVcalmCredential({
   return {
     verified,
     ...(vcalmOptions.returnCredential === true ? { credential } : {}),
-    ...(vcalmOptions.returnProblemDetails !== false && failing.length > 0 ? { problemDetails: failing.map(problemOf) } : {}),
+    ...(vcalmOptions.returnProblemDetails !== false && failing.length > 0 ? { problemDetails: failing.map((check) => problemOf(check, ctx.config.publicBaseUrl)) } : {}),
     ...(vcalmOptions.returnResults === true
       ? {
           results: {

@@ -111,7 +111,7 @@ export async function verifyCredential({
   } else if (status?.outcome === 'suspended') {
     const until = status.until ? displayDate(status.until) : undefined;
     checks.push(make('status', 'failed', 'status.suspended', { until, reason: status.reason }, { ...(until ? { until } : {}), ...(status.reason ? { reason: status.reason } : {}) }));
-  } else if (status?.outcome === 'unreadable') checks.push(make('status', 'unknown', 'status.unreadable', { reason: status.reason }, { reason: status.reason }));
+  } else if (status?.outcome === 'unreadable') checks.push(make('status', 'unknown', 'status.unreadable', { reason: status.reason }, { reason: status.reason, error: status.error }));
 
   checks.push(validityCheck(credential, now, make));
 

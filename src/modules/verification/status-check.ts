@@ -1,5 +1,5 @@
 import { verifyCredentialProof } from '../../vc/verify-proof.js';
-import { readStatusEntry, statusEntryProblem } from '../../vc/status-list.js';
+import { readStatusEntry, type StatusError, statusEntryProblem } from '../../vc/status-list.js';
 import type { AppContext } from '../../plugins/context.js';
 import { credentialUrl } from '../credentials/document.js';
 import type { CredentialLifecycle } from '../credentials/repository.js';
@@ -11,7 +11,7 @@ export type StatusFinding =
   | { outcome: 'active' }
   | { outcome: 'revoked'; at?: Date; reason?: string; supersededBy?: string }
   | { outcome: 'suspended'; until?: Date; reason?: string }
-  | { outcome: 'unreadable'; reason: string };
+  | { outcome: 'unreadable'; reason: string; error: StatusError };
 
 // Status list documents whose proof has been checked, by their exact serialisation: a list is re-signed only
 // when it changes, so each version is verified once, not once per credential that points at it.
@@ -37,22 +37,26 @@ async function fetchList(ctx: AppContext, url: string): Promise<{ list: Record<s
   }
 }
 
+type EntryReading = { set: boolean } | { unreadable: string; error: StatusError };
+
 /** Reads the credential's status entry exactly as an outside verifier would: the list's proof, issuer, validity and bit. */
-async function readEntry(ctx: AppContext, entry: unknown, issuerId: string | undefined, now: Date): Promise<{ set: boolean } | { unreadable: string }> {
+async function readEntry(ctx: AppContext, entry: unknown, issuerId: string | undefined, now: Date): Promise<EntryReading> {
   const problem = statusEntryProblem(entry);
-  if (problem) return { unreadable: problem };
+  if (problem) return { unreadable: problem, error: 'STATUS_VERIFICATION_ERROR' };
   const value = entry as Record<string, unknown>;
-  if (value.statusPurpose !== 'revocation' && value.statusPurpose !== 'suspension') return { unreadable: `the status purpose "${String(value.statusPurpose)}" is not one this verifier reads` };
+  if (value.statusPurpose !== 'revocation' && value.statusPurpose !== 'suspension') {
+    return { unreadable: `the status purpose "${String(value.statusPurpose)}" is not one this verifier reads`, error: 'STATUS_VERIFICATION_ERROR' };
+  }
   const fetched = await fetchList(ctx, value.statusListCredential as string);
-  if ('error' in fetched) return { unreadable: fetched.error };
+  if ('error' in fetched) return { unreadable: fetched.error, error: 'STATUS_RETRIEVAL_ERROR' };
   if (!verifiedLists.has(fetched.serialised)) {
     const proof = await verifyCredentialProof({ credential: fetched.list, resolveDid: ctx.resolveDid });
-    if (proof.outcome !== 'valid') return { unreadable: `the status list's signature does not verify${'reason' in proof ? ` (${proof.reason})` : ''}` };
+    if (proof.outcome !== 'valid') return { unreadable: `the status list's signature does not verify${'reason' in proof ? ` (${proof.reason})` : ''}`, error: 'STATUS_VERIFICATION_ERROR' };
     if (verifiedLists.size >= VERIFIED_LISTS_LIMIT) verifiedLists.clear();
     verifiedLists.add(fetched.serialised);
   }
   const reading = await readStatusEntry({ list: fetched.list, entry: value, credentialIssuer: issuerId, now });
-  return reading.readable ? { set: reading.set } : { unreadable: reading.reason };
+  return reading.readable ? { set: reading.set } : { unreadable: reading.reason, error: reading.error };
 }
 
 /** Our own record of a credential this service issued (revocation date and reason, suspension, replacement). */
@@ -98,7 +102,7 @@ export async function checkCredentialStatus({
       supersededBy: own?.supersededBy ? credentialUrl(ctx.config.publicBaseUrl, own.supersededBy) : undefined,
     };
   }
-  if (reading && 'unreadable' in reading) return { outcome: 'unreadable', reason: reading.unreadable };
+  if (reading && 'unreadable' in reading) return { outcome: 'unreadable', reason: reading.unreadable, error: reading.error };
   if (own?.suspendedAt && (!own.suspendedUntil || own.suspendedUntil > now)) {
     return { outcome: 'suspended', until: own.suspendedUntil ?? undefined, reason: own.suspensionReason ?? undefined };
   }

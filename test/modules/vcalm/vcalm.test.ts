@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap';
+import { signCredential } from '../../../src/vc/sign.js';
 import { build, createCentreWithClient, demoToken, firstAchievementId, issue } from '../../helper.js';
 
 // W3C VCALM (formerly VC-API): POST /credentials/issue -> 201 {verifiableCredential}, 400 for invalid
@@ -295,5 +296,35 @@ t.test('verify', async (t) => {
     const issued = await issue(app, token, { achievementId, recipient: { name: 'Karim Adel' } });
     t.equal(issued.statusCode, 201);
     t.same((await verifyVcalm({ verifiableCredential: issued.json().verifiableCredential })).json(), { verified: true });
+  });
+
+  await t.test('status: revoked, suspended and an unreadable list are verified:false with their problem types', async (t) => {
+    const manager = await demoToken(testApp, 'credentials:issue credentials:manage');
+    const issuedOne = async () => (await issue(app, manager, { achievementId: await firstAchievementId(app), recipient: { name: 'Salma Nour' } })).json();
+    const act = async (id: string, action: string) =>
+      app.inject({ method: 'POST', url: `/api/v1/credentials/${id}/${action}`, headers: { authorization: `Bearer ${manager}` }, payload: { reason: 'checked in a test' } });
+
+    const revoked = await issuedOne();
+    t.equal((await act(revoked.id, 'revoke')).statusCode, 200);
+    const revokedAnswer = (await verifyVcalm({ verifiableCredential: revoked.verifiableCredential, options: { returnResults: true } })).json();
+    t.equal(revokedAnswer.verified, false);
+    t.match(revokedAnswer.problemDetails, [{ type: 'http://localhost:3000/problems/credential-revoked', title: 'status.revoked', detail: /revoked/ }]);
+    t.same(revokedAnswer.results.credentialStatus, [{ verified: false, input: revoked.verifiableCredential.credentialStatus }]);
+    t.equal(revokedAnswer.results.proof[0].verified, true, 'the signature itself is fine');
+
+    const suspended = await issuedOne();
+    t.equal((await act(suspended.id, 'suspend')).statusCode, 200);
+    const suspendedAnswer = (await verifyVcalm({ verifiableCredential: suspended.verifiableCredential })).json();
+    t.equal(suspendedAnswer.verified, false);
+    t.match(suspendedAnswer.problemDetails, [{ type: 'http://localhost:3000/problems/credential-suspended', title: 'status.suspended' }]);
+
+    // an entry pointing at a list that does not exist here: the Bitstring Status List retrieval error
+    const unsigned = await issuedOne();
+    const { proof: _proof, ...withoutProof } = unsigned.verifiableCredential as Json;
+    const elsewhere = { ...withoutProof, credentialStatus: { ...(withoutProof.credentialStatus as Json), statusListCredential: 'http://localhost:3000/status/00000000-0000-4000-8000-000000000000', id: 'http://localhost:3000/status/00000000-0000-4000-8000-000000000000#1' } };
+    const resigned = await app.ctx.keys.activeAssertionKey({ centreId: (await app.ctx.lookups.issuer('egypt-demo'))!.centre.id, did: EGYPT_DID });
+    const missingList = (await verifyVcalm({ verifiableCredential: await signCredential({ credential: elsewhere, key: resigned }) })).json();
+    t.equal(missingList.verified, false);
+    t.match(missingList.problemDetails, [{ type: 'https://www.w3.org/ns/credentials/status-list#STATUS_RETRIEVAL_ERROR', title: 'status.unreadable' }]);
   });
 });
