@@ -3,8 +3,9 @@
  *   (a) the stock path: @digitalbazaar/vc with a fresh suite and key import per credential, as most services call it
  *   (b) the service's own signing / proof-checking path (reused suite, KeyObject held in memory)
  *   (c) HTTP through the real app: POST /api/v1/credentials (persisted) and POST /api/v1/verify
- * Prints ops/s, p50 and p99 latency, and each path's ratio against (a) from the same run. Compare ratios,
- * never absolute numbers across runs or machines.
+ * then issuance with status allocation at 1,000 vs 50,000 stored credentials (two databases, interleaved), and
+ * status list serving (200 vs ETag hit). Prints ops/s, p50 and p99 latency, and each path's ratio against the
+ * table's first row from the same run. Compare ratios, never absolute numbers across runs or machines.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { cryptosuite as stockCryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
+import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list';
 import { PGlite } from '@electric-sql/pglite';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -24,9 +26,15 @@ import { createDocumentLoader } from '../src/vc/document-loader.js';
 import { signCredential } from '../src/vc/sign.js';
 import { verifyCredentialProof } from '../src/vc/verify-proof.js';
 import { resolveOwnDid } from '../src/modules/dids/service.js';
+import { issueCredential } from '../src/modules/credentials/service.js';
+import { apiClients } from '../src/db/schema/index.js';
+import { eq } from 'drizzle-orm';
 import { findCentreBySlug } from '../src/modules/centres/repository.js';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
+// Stored credentials for the growth comparison (BENCH_SEED_LARGE=5000 for a quick run).
+const SEED_SMALL = 1_000;
+const SEED_LARGE = Number(process.env.BENCH_SEED_LARGE ?? 50_000);
 const WARMUP = 25;
 
 interface Result {
@@ -79,15 +87,22 @@ function table(title: string, rows: Result[], baseline: Result) {
   }
 }
 
+type Answer = { statusCode: number; body: string; json(): Record<string, unknown> };
+
 /** A measured request must have done its work: anything else (a 429, a failed verification) stops the run. */
-function expectAnswer(response: { statusCode: number; body: string; json(): Record<string, unknown> }, status: number, holds: (body: Record<string, unknown>) => boolean = () => true) {
+function expectAnswer(response: Answer, status: number, holds: (body: Record<string, unknown>) => boolean = () => true) {
   if (response.statusCode !== status || !holds(response.json())) throw new Error(`unexpected answer ${response.statusCode}: ${response.body.slice(0, 300)}`);
 }
 
-async function main() {
+/** For answers without a body (304). */
+function expectStatus(response: Answer, status: number) {
+  if (response.statusCode !== status) throw new Error(`unexpected answer ${response.statusCode}: ${response.body.slice(0, 300)}`);
+}
+
+/** A whole service on its own in-memory database with the demo centre, and a token of the demo client. */
+async function benchService() {
   const keysDir = await mkdtemp(join(tmpdir(), 'iioe-bench-'));
-  const client = await PGlite.create();
-  const database = pgliteDatabase(client);
+  const database = pgliteDatabase(await PGlite.create());
   const config = loadConfig({
     KEYS_DIR: keysDir,
     KEYS_MASTER_KEY: randomBytes(32).toString('base64url'),
@@ -99,11 +114,38 @@ async function main() {
   });
   const app = await buildApp({ config, database });
   await app.ready();
+  const demo = JSON.parse(await readFile(join(keysDir, 'demo-client.json'), 'utf8'));
+  const tokenResponse = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: demo.client_id, client_secret: demo.client_secret } });
+  const token = tokenResponse.json().access_token as string;
+  const achievementId = (await app.inject({ method: 'GET', url: '/achievements' })).json().items[0].id as string;
+  const issueHttp = async (i: number) =>
+    expectAnswer(await app.inject({ method: 'POST', url: '/api/v1/credentials', headers: { authorization: `Bearer ${token}` }, payload: { achievementId, recipient: { name: `Bench Learner ${i}` } } }), 201);
+  const close = async () => {
+    await app.close();
+    await database.close();
+    await rm(keysDir, { recursive: true, force: true });
+  };
+  return { app, config, token, achievementId, demo, issueHttp, close };
+}
+
+/** Stores `count` credentials through the service's own issuance function (real signatures, real entries). */
+async function seed(service: Awaited<ReturnType<typeof benchService>>, count: number) {
+  const [client] = await service.app.ctx.db.select().from(apiClients).where(eq(apiClients.clientId, service.demo.client_id));
+  const principal = { clientUuid: client!.id, clientId: client!.clientId, centreId: client!.centreId, centreSlug: 'egypt-demo', scopes: new Set(['credentials:issue']), requestId: 'bench-seed' };
+  const inFlight = 8;
+  for (let done = 0; done < count; done += inFlight) {
+    await Promise.all(
+      Array.from({ length: Math.min(inFlight, count - done) }, (_, k) =>
+        issueCredential({ ctx: service.app.ctx, principal, input: { achievementId: service.achievementId, recipient: { name: `Seeded Learner ${done + k}` } } }),
+      ),
+    );
+  }
+}
+
+async function main() {
+  const service = await benchService();
+  const { app, config, token, achievementId } = service;
   try {
-    const demo = JSON.parse(await readFile(join(keysDir, 'demo-client.json'), 'utf8'));
-    const tokenResponse = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: demo.client_id, client_secret: demo.client_secret } });
-    const token = tokenResponse.json().access_token as string;
-    const achievementId = (await app.inject({ method: 'GET', url: '/achievements' })).json().items[0].id as string;
     const issueBody = (i: number) => ({ achievementId, recipient: { name: `Bench Learner ${i}` } });
 
     // A template credential from the service itself, re-used unsigned by the library paths.
@@ -141,17 +183,24 @@ async function main() {
     const issueRows = await compare([
       { name: '(a) stock @digitalbazaar/vc issue, fresh suite', run: stockIssue },
       { name: '(b) service signing path (reused suite, KeyObject)', run: (i) => signCredential({ credential: credentialFor(i), key }) },
-      {
-        name: '(c) HTTP POST /api/v1/credentials (persisted)',
-        run: async (i) => expectAnswer(await app.inject({ method: 'POST', url: '/api/v1/credentials', headers: { authorization: `Bearer ${token}` }, payload: issueBody(i) }), 201),
-      },
+      { name: '(c) HTTP POST /api/v1/credentials (persisted)', run: service.issueHttp },
     ]);
 
     const signed = sample;
+    // The stock path checks the credential's status as the stock library does: it loads the list (here from
+    // memory, as served) and verifies the list's own signature on every call.
+    const listUrl = (sample.credentialStatus as { statusListCredential: string }).statusListCredential;
+    const servedList = (await app.inject({ method: 'GET', url: new URL(listUrl).pathname })).json();
+    const stockLoader = async (url: string) => (url === listUrl ? { contextUrl: null, documentUrl: url, document: servedList } : staticLoader(url));
+    const stockStatus = ({ credential }: { credential?: object }) =>
+      checkStatus({ credential: credential ?? signed, documentLoader: stockLoader, suite: new DataIntegrityProof({ cryptosuite: stockCryptosuite }), verifyBitstringStatusListCredential: true });
     const verifyRows = await compare([
       {
-        name: '(a) stock @digitalbazaar/vc verifyCredential',
-        run: () => vc.verifyCredential({ credential: signed, suite: new DataIntegrityProof({ cryptosuite: stockCryptosuite }), documentLoader: staticLoader }),
+        name: '(a) stock verifyCredential + stock status check',
+        run: async () => {
+          const result = await vc.verifyCredential({ credential: signed, suite: new DataIntegrityProof({ cryptosuite: stockCryptosuite }), documentLoader: stockLoader, checkStatus: stockStatus });
+          if (!result.verified) throw new Error(`the stock verifier refused the sample: ${String(result.error)}`);
+        },
       },
       { name: '(b) service proof check (cached verifier)', run: () => verifyCredentialProof({ credential: signed, resolveDid: app.ctx.resolveOwnDid }) },
       {
@@ -160,13 +209,38 @@ async function main() {
       },
     ]);
 
-    console.log(`\nIIOE Credentials benchmark — Node ${process.version}, ${DURATION_MS} ms per path in interleaved rounds, sequential`);
-    table('Issuance', issueRows, issueRows[0]!);
-    table('Verification', verifyRows, verifyRows[0]!);
+    // Status lists: a list document served to a cache that already holds it (ETag hit) and in full.
+    const listPath = new URL(listUrl).pathname;
+    const etag = (await app.inject({ method: 'GET', url: listPath })).headers.etag as string;
+    const listRows = await compare([
+      { name: '(a) GET /status/:listId (200, signed list)', run: async () => expectAnswer(await app.inject({ method: 'GET', url: listPath }), 200) },
+      { name: '(b) GET /status/:listId, If-None-Match (304)', run: async () => expectStatus(await app.inject({ method: 'GET', url: listPath, headers: { 'if-none-match': etag } }), 304) },
+    ]);
+
+    // Issuance with status allocation as the database grows: the same service path at two sizes, interleaved.
+    const small = await benchService();
+    const large = await benchService();
+    try {
+      const started = performance.now();
+      await seed(small, SEED_SMALL);
+      await seed(large, SEED_LARGE);
+      console.log(`seeded ${SEED_SMALL} and ${SEED_LARGE} credentials through issueCredential in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      const growthRows = await compare([
+        { name: `(a) HTTP issuance, ${SEED_SMALL.toLocaleString('en')} stored`, run: small.issueHttp },
+        { name: `(b) HTTP issuance, ${SEED_LARGE.toLocaleString('en')} stored`, run: large.issueHttp },
+      ]);
+
+      console.log(`\nIIOE Credentials benchmark — Node ${process.version}, ${DURATION_MS} ms per path in interleaved rounds, sequential`);
+      table('Issuance', issueRows, issueRows[0]!);
+      table('Verification', verifyRows, verifyRows[0]!);
+      table('Issuance as credentials accumulate (status entry allocation included; target b/a ≥ 0.8)', growthRows, growthRows[0]!);
+      table('Status list serving', listRows, listRows[0]!);
+    } finally {
+      await small.close();
+      await large.close();
+    }
   } finally {
-    await app.close();
-    await database.close();
-    await rm(keysDir, { recursive: true, force: true });
+    await service.close();
   }
 }
 

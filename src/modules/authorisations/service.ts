@@ -6,7 +6,7 @@ import type { Principal } from '../../plugins/auth.js';
 import type { AppContext } from '../../plugins/context.js';
 import { xsdDateTime } from '../credentials/document.js';
 import { achievementUrl } from '../achievements/service.js';
-import { findAchievement } from '../achievements/repository.js';
+import { type AchievementRow, findAchievement } from '../achievements/repository.js';
 import { recordAction, type SystemActor } from '../audit/service.js';
 import { centreForPrincipal, isPlatformAdmin } from '../centres/access.js';
 import { type CentreRow, findCentreBySlug } from '../centres/repository.js';
@@ -257,16 +257,19 @@ export async function grantMissingAuthorisations({
  * lookalike-course confusion the trust registry exists to prevent. A credential that names no achievement
  * claims no course, so there is nothing to authorise.
  */
-export async function assertMayCertifyNamedCourses({ ctx, centre, credential }: { ctx: AppContext; centre: Pick<CentreRow, 'id' | 'slug'>; credential: Record<string, unknown> }) {
+export async function assertMayCertifyNamedCourses({ ctx, centre, credential }: { ctx: AppContext; centre: Pick<CentreRow, 'id' | 'slug'>; credential: Record<string, unknown> }): Promise<AchievementRow[]> {
   const prefix = achievementUrl(ctx.config.publicBaseUrl, '');
   const at = new Date();
+  const courses: AchievementRow[] = [];
   for (const named of namedAchievements(credential)) {
     const ownId = named.id?.startsWith(prefix) ? named.id.slice(prefix.length) : undefined;
     const achievement = ownId && UUID.test(ownId) ? await ctx.lookups.achievement(ownId) : undefined;
     // Not a course of the IIOE catalogue: no centre can be authorised for it.
     if (!achievement) throw courseUnauthorised(centre, { id: named.id ?? '(no id)', name: { en: named.name ?? named.id ?? 'unnamed achievement' } });
     await assertMayCertify({ db: ctx.db, centre, achievement, at });
+    courses.push(achievement);
   }
+  return courses;
 }
 
 function namedAchievements(credential: Record<string, unknown>): { id?: string; name?: string }[] {

@@ -131,6 +131,8 @@ export async function signAndStore({
   input,
   supersedes,
   inTransaction,
+  document: callerDocument,
+  auditDetails = {},
 }: {
   ctx: AppContext;
   principal: Principal;
@@ -141,6 +143,9 @@ export async function signAndStore({
   input: IssueCredentialInput;
   supersedes?: string;
   inTransaction?: { before?: (tx: DbOrTx, credentialId: string) => Promise<void>; after?: (tx: DbOrTx, credentialId: string) => Promise<void> };
+  /** a caller-built credential (VCALM) instead of the one built from `input`; it gets the status entry */
+  document?: (entry: { id: string; credentialStatus: Record<string, unknown> }) => Record<string, unknown>;
+  auditDetails?: Record<string, unknown>;
 }): Promise<Omit<IssuedCredential, 'created'>> {
   // Default: the issuance time, to the second (sub-second precision only adds noise to a certificate date).
   const validFrom = input.validFrom ? new Date(input.validFrom) : new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -150,9 +155,10 @@ export async function signAndStore({
     const id = randomUUID();
     const slot = await ctx.statusLists.reserve(centre.id);
     const credentialStatus = statusListEntry({ listUrl: slot.listUrl, index: slot.index });
-    const unsigned = buildOpenBadgeCredential({ id, config: ctx.config, centre, achievement, language, input, validFrom, credentialStatus });
+    const unsigned = callerDocument ? callerDocument({ id, credentialStatus }) : buildOpenBadgeCredential({ id, config: ctx.config, centre, achievement, language, input, validFrom, credentialStatus });
     const verifiableCredential = await signCredential({ credential: unsigned, key });
-    assertOpenBadge(verifiableCredential);
+    // what we build must meet Open Badges 3.0 (a caller-built credential was checked before it came here)
+    if (!callerDocument) assertOpenBadge(verifiableCredential);
     const document = JSON.stringify(verifiableCredential);
     const row = {
       id,
@@ -176,7 +182,7 @@ export async function signAndStore({
     const audit = {
       actorClientId: principal.clientUuid,
       requestId: principal.requestId,
-      details: { achievementId: achievement.id, achievementVersion: achievement.version, language, ...(supersedes ? { supersedes } : {}) },
+      details: { achievementId: achievement.id, achievementVersion: achievement.version, language, ...(supersedes ? { supersedes } : {}), ...auditDetails },
     };
     const conditions = { authorisedAt: issuedAt, listCapacity: slot.capacity };
     let written: boolean;

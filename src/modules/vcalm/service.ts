@@ -1,6 +1,6 @@
 import type { Principal } from '../../plugins/auth.js';
 import type { AppContext } from '../../plugins/context.js';
-import type { Language } from '../../lib/i18n.js';
+import { isLanguage, type Language } from '../../lib/i18n.js';
 import { HttpProblem, problemType } from '../../lib/problem.js';
 import { isBundledContext, OB_V3_CONTEXT } from '../../vc/contexts.js';
 import { checkCredentialDataModel, knownContextCheck } from '../../vc/data-model.js';
@@ -9,8 +9,10 @@ import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { SigningError, signCredential } from '../../vc/sign.js';
 import { recordAuditEvent } from '../audit/repository.js';
 import { centreIssuerProfile } from '../centres/service.js';
-import { xsdDateTime } from '../credentials/document.js';
-import { issuingCentre } from '../credentials/service.js';
+import { issuingCentre, signAndStore } from '../credentials/service.js';
+import { credentialUrl, xsdDateTime } from '../credentials/document.js';
+import type { AchievementRow } from '../achievements/repository.js';
+import type { CentreRow } from '../centres/repository.js';
 import { assertMayCertifyNamedCourses } from '../authorisations/service.js';
 import { verifyCredential } from '../verification/service.js';
 import type { Check } from '../verification/report.js';
@@ -115,25 +117,81 @@ export async function issueVcalmCredential({
   }
 
   // Every achievement it names must be an IIOE course the centre is authorised for, now (as our own issuance).
-  await assertMayCertifyNamedCourses({ ctx, centre, credential });
-
-  const key = await ctx.keys.activeAssertionKey({ centreId: centre.id, did });
-  let verifiableCredential: Record<string, unknown>;
+  const courses = await assertMayCertifyNamedCourses({ ctx, centre, credential });
+  const credentialId = (options?.credentialId as string | undefined) ?? (typeof credential.id === 'string' ? credential.id : null);
   try {
-    verifiableCredential = await signCredential({ credential, key });
+    if (courses.length > 0) return { verifiableCredential: await storeCourseCredential({ ctx, principal, centre, course: courses, credential, credentialId }) };
+    const key = await ctx.keys.activeAssertionKey({ centreId: centre.id, did });
+    const verifiableCredential = await signCredential({ credential, key });
+    await recordAuditEvent(ctx.db, {
+      centreId: centre.id,
+      actorClientId: principal.clientUuid,
+      action: 'credential.signed.vcalm',
+      details: { credentialId, type: credential.type ?? null },
+    });
+    return { verifiableCredential };
   } catch (error) {
     // Safe-mode JSON-LD failures (undefined terms, bad values) are the caller's to fix.
     if (error instanceof SigningError) throw invalidInput(`${VCDM}PARSING_ERROR`, `The credential cannot be signed: ${error.message}`);
     throw error;
   }
-  const credentialId = (options?.credentialId as string | undefined) ?? (typeof credential.id === 'string' ? credential.id : null);
-  await recordAuditEvent(ctx.db, {
-    centreId: centre.id,
-    actorClientId: principal.clientUuid,
-    action: 'credential.signed.vcalm',
-    details: { credentialId, type: credential.type ?? null },
+}
+
+/**
+ * A credential for one of our courses is an IIOE micro-credential like those of the product API: it gets a random
+ * entry of the centre's revocation list and is stored (so it can be revoked, suspended or corrected), in the same
+ * statement that checks the authorisation. Its `id`, when absent, becomes its public URL.
+ */
+async function storeCourseCredential({
+  ctx,
+  principal,
+  centre,
+  course: courses,
+  credential,
+  credentialId,
+}: {
+  ctx: AppContext;
+  principal: Principal;
+  centre: CentreRow;
+  course: AchievementRow[];
+  credential: Record<string, unknown>;
+  credentialId: string | null;
+}): Promise<Record<string, unknown>> {
+  const [course, ...others] = courses;
+  if (!course || others.length > 0) {
+    throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, 'A credential certifies one course: name a single achievement.', [{ path: 'body.credential.credentialSubject', message: 'one achievement' }]);
+  }
+  if (credential.credentialStatus !== undefined) {
+    throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, 'Leave credentialStatus out: this service gives every course credential its one revocation entry.', [
+      { path: 'body.credential.credentialStatus', message: 'assigned by the service' },
+    ]);
+  }
+  const subject = (Array.isArray(credential.credentialSubject) ? credential.credentialSubject[0] : credential.credentialSubject) as Record<string, unknown>;
+  const achievement = subject.achievement as Record<string, unknown>;
+  const named = (subject.identifier as { identityType?: unknown; hashed?: unknown; identityHash?: unknown }[] | undefined)?.find(
+    (identity) => identity.identityType === 'name' && identity.hashed === false && typeof identity.identityHash === 'string',
+  );
+  const language = typeof achievement.inLanguage === 'string' && isLanguage(achievement.inLanguage) ? achievement.inLanguage : (centre.defaultLanguage as Language);
+  const { verifiableCredential } = await signAndStore({
+    ctx,
+    principal,
+    centre,
+    achievement: course,
+    language,
+    // the row's record of the learner and dates, read from the caller's credential
+    input: {
+      achievementId: course.id,
+      recipient: {
+        name: typeof named?.identityHash === 'string' ? named.identityHash : '',
+        ...(typeof subject.id === 'string' && subject.id.startsWith('did:') ? { did: subject.id } : {}),
+      },
+      validFrom: credential.validFrom as string,
+      ...(typeof credential.validUntil === 'string' ? { validUntil: credential.validUntil } : {}),
+    },
+    document: ({ id, credentialStatus }) => ({ ...credential, id: credential.id ?? credentialUrl(ctx.config.publicBaseUrl, id), credentialStatus }),
+    auditDetails: { via: 'vcalm', ...(credentialId ? { credentialId } : {}) },
   });
-  return { verifiableCredential };
+  return verifiableCredential;
 }
 
 // Bitstring Status List §3.5: processing errors are problem types under this prefix.

@@ -98,6 +98,20 @@ t.test('issue: an Open Badges credential without issuer gets the caller centre\'
   // a caller-supplied validFrom is kept
   const dated = await signed(t, { ...openBadge(), validFrom: '2025-01-15T09:00:00Z' });
   t.equal(dated.validFrom, '2025-01-15T09:00:00Z');
+
+  // a course credential gets its one revocation entry and is stored like the product API's: the centre can revoke it
+  t.match(credential.credentialStatus, { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: /^\d+$/, statusListCredential: /^http:\/\/localhost:3000\/status\// });
+  const manager = await demoToken(testApp, 'credentials:read credentials:manage');
+  const listed = (await app.inject({ method: 'GET', url: '/api/v1/credentials?recipient=Nadia%20Mansour', headers: { authorization: `Bearer ${manager}` } })).json();
+  const stored = listed.items.find((item: Json) => (item.statusEntry as Json | null)?.statusListIndex === (credential.credentialStatus as Json).statusListIndex);
+  t.ok(stored, 'the VCALM-issued credential is among the centre\'s credentials');
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/credentials/${stored.id}/revoke`, headers: { authorization: `Bearer ${manager}` }, payload: { reason: 'test' } })).statusCode, 200);
+  t.equal((await verifyVcalm({ verifiableCredential: credential })).json().verified, false, 'and its revocation reaches verifiers');
+
+  // the service assigns the status entry: a caller's own is refused
+  const withStatus = await issueVcalm({ credential: { ...openBadge(), credentialStatus: { id: 'https://example.org/status/1#5', type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '5', statusListCredential: 'https://example.org/status/1' } } });
+  t.equal(withStatus.statusCode, 400);
+  t.match(withStatus.json().detail, /credentialStatus/);
 });
 
 t.test('issue: an achievement outside the IIOE catalogue is refused, naming it', async (t) => {
