@@ -72,6 +72,7 @@ export async function compromiseCentreKey({ ctx, actor, centre, keyId, reason }:
   ctx.keys.clearCache();
   ctx.resolveOwnDid.clear();
   ctx.lookups.clear();
+  await ctx.statusLists.resignCentreLists(centre.id);
   await ctx.registry.republish({ reason: 'key.compromised' });
   return listCentreKeys({ ctx, centre });
 }

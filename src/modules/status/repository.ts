@@ -55,3 +55,8 @@ export async function storeListDocument(tx: DbOrTx, id: string, { document, vali
     .returning();
   return row!;
 }
+
+export async function listCentreListIds(db: DbOrTx, centreId: string): Promise<string[]> {
+  const rows = await db.select({ id: statusLists.id }).from(statusLists).where(eq(statusLists.centreId, centreId));
+  return rows.map((row) => row.id);
+}

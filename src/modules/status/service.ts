@@ -168,6 +168,21 @@ export function createStatusLists({ db, config, keys, lookups }: { db: Db; confi
       if (locked) await signList(tx, locked, signer);
     },
 
+    /**
+     * Re-signs every list of a centre with its current key: after a key is marked compromised, what it signed
+     * no longer verifies, and the lists must not leave the centre's credentials unreadable.
+     */
+    async resignCentreLists(centreId: string): Promise<void> {
+      const signer = await listSigner(centreId);
+      for (const listId of await repository.listCentreListIds(db, centreId)) {
+        await db.transaction(async (tx) => {
+          const locked = await repository.lockList(tx, listId);
+          if (locked) await signList(tx, locked, signer);
+        });
+      }
+      documents.clear();
+    },
+
     /** Forget cached list documents (after a change committed by this process). */
     changed() {
       documents.clear();

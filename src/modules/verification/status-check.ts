@@ -1,3 +1,4 @@
+import { createTtlCache } from '../../lib/ttl-cache.js';
 import { verifyCredentialProof } from '../../vc/verify-proof.js';
 import { readStatusEntry, type StatusError, statusEntryProblem } from '../../vc/status-list.js';
 import type { AppContext } from '../../plugins/context.js';
@@ -14,9 +15,9 @@ export type StatusFinding =
   | { outcome: 'unreadable'; reason: string; error: StatusError };
 
 // Status list documents whose proof has been checked, by their exact serialisation: a list is re-signed only
-// when it changes, so each version is verified once, not once per credential that points at it.
-const verifiedLists = new Set<string>();
-const VERIFIED_LISTS_LIMIT = 1_000;
+// when it changes, so each version is verified once per few seconds, not once per credential that points at it.
+// The short life keeps a key compromise from being hidden by an earlier check (the window of the other caches).
+const verifiedLists = createTtlCache<string, true>({ ttlMs: 5_000, maxEntries: 1_000 });
 
 /** The list document an entry points at: ours from the database, others' through the guarded fetcher. */
 async function fetchList(ctx: AppContext, url: string): Promise<{ list: Record<string, unknown>; serialised: string } | { error: string }> {
@@ -49,12 +50,14 @@ async function readEntry(ctx: AppContext, entry: unknown, issuerId: string | und
   }
   const fetched = await fetchList(ctx, value.statusListCredential as string);
   if ('error' in fetched) return { unreadable: fetched.error, error: 'STATUS_RETRIEVAL_ERROR' };
-  if (!verifiedLists.has(fetched.serialised)) {
-    const proof = await verifyCredentialProof({ credential: fetched.list, resolveDid: ctx.resolveDid });
-    if (proof.outcome !== 'valid') return { unreadable: `the status list's signature does not verify${'reason' in proof ? ` (${proof.reason})` : ''}`, error: 'STATUS_VERIFICATION_ERROR' };
-    if (verifiedLists.size >= VERIFIED_LISTS_LIMIT) verifiedLists.clear();
-    verifiedLists.add(fetched.serialised);
-  }
+  const signatureProblem = await verifiedLists
+    .get(fetched.serialised, async () => {
+      const proof = await verifyCredentialProof({ credential: fetched.list, resolveDid: ctx.resolveDid });
+      if (proof.outcome !== 'valid') throw new Error(`the status list's signature does not verify${'reason' in proof ? ` (${proof.reason})` : ''}`);
+      return true as const;
+    })
+    .then(() => undefined, (error: Error) => error.message);
+  if (signatureProblem) return { unreadable: signatureProblem, error: 'STATUS_VERIFICATION_ERROR' };
   const reading = await readStatusEntry({ list: fetched.list, entry: value, credentialIssuer: issuerId, now });
   return reading.readable ? { set: reading.set } : { unreadable: reading.reason, error: reading.error };
 }

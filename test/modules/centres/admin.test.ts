@@ -89,6 +89,9 @@ t.test('key rotation keeps old credentials verifying; a compromised key fails th
   const verify = async (credential: object) => (await app.inject({ method: 'POST', url: '/api/v1/verify', payload: { verifiableCredential: credential } })).json();
 
   const before = await issueOne('Before Rotation');
+  // the centre's revocation list is signed now, with the key that is about to be rotated out
+  const listPath = new URL(before.verifiableCredential.credentialStatus.statusListCredential).pathname;
+  t.equal((await app.inject({ method: 'GET', url: listPath })).json().proof.verificationMethod, before.verifiableCredential.proof.verificationMethod);
   const rotated = await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/rotate', headers: admin });
   t.equal(rotated.statusCode, 201, rotated.body);
   const after = await issueOne('After Rotation');
@@ -109,5 +112,8 @@ t.test('key rotation keeps old credentials verifying; a compromised key fails th
   t.equal(report.verdict, 'invalid');
   t.match(report.checks.find((c: { check: string }) => c.check === 'proof'), { status: 'failed', code: 'key.revoked', message: /compromised on \d{4}-\d{2}-\d{2}/ });
   t.equal((await verify(after.verifiableCredential)).verdict, 'valid', 'credentials of the other key are unaffected');
+  // the revocation list was signed with the compromised key before the rotation: it is re-signed with the active one
+  const list = (await app.inject({ method: 'GET', url: listPath })).json();
+  t.equal(list.proof.verificationMethod, after.verifiableCredential.proof.verificationMethod, 'the status list is re-signed with the current key');
   t.equal((await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/rotate', headers: { authorization: `Bearer ${token}` } })).statusCode, 403, 'a centre cannot rotate keys itself');
 });
