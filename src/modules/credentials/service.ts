@@ -204,7 +204,14 @@ export async function signAndStore({
     if (!(await isAuthorisedAt({ db: ctx.db, centreId: centre.id, achievementId: achievement.id, at: issuedAt }))) throw courseUnauthorised(centre, achievement);
     ctx.statusLists.forget(centre.id);
   }
-  throw new Error(`no free status list entry for centre ${centre.slug} after ${MAX_ENTRY_ATTEMPTS} attempts`);
+  // Other processes took every entry this one tried: nothing was written, and a retry will find a free one.
+  throw new HttpProblem({
+    status: 503,
+    type: problemType('issuance-busy'),
+    title: 'Service Unavailable',
+    detail: `Many credentials of the centre "${centre.slug}" are being issued at this moment and no revocation-list entry could be taken; nothing was written. Retry the request (with the same Idempotency-Key, if any).`,
+    headers: { 'Retry-After': '1' },
+  });
 }
 
 function chooseCredentialLanguage({ requested, centreDefault, available }: { requested?: Language; centreDefault: Language; available: Language[] }): Language {
