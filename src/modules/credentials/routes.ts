@@ -14,9 +14,8 @@ import {
   issueCredentialBodySchema,
   issuedCredentialSchema,
   reissueBodySchema,
-  revokeBodySchema,
+  reasonBodySchema,
   suspendBodySchema,
-  unsuspendBodySchema,
 } from './schemas.js';
 
 const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -59,6 +58,11 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
   const secured = { security: [{ bearerAuth: [] }] };
   const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
   const lifecycleErrors = { ...errors, 409: problemSchema };
+  /** The options of a lifecycle action on one of the centre's credentials: scope, path, body, answers. */
+  const lifecycleAction = <Body extends z.ZodType>(summary: string, body: Body) => ({
+    onRequest: app.requireScope('credentials:manage'),
+    schema: { tags: ['credentials'], summary, ...secured, params: credentialParams, body, response: { 200: credentialViewSchema, ...lifecycleErrors } },
+  });
 
   app.get(
     '/api/v1/credentials',
@@ -108,50 +112,20 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/credentials/:id/revoke',
-    {
-      onRequest: app.requireScope('credentials:manage'),
-      schema: {
-        tags: ['credentials'],
-        summary: 'Revoke a credential for good: its bit is set in the revocation list every verifier reads',
-        ...secured,
-        params: credentialParams,
-        body: revokeBodySchema,
-        response: { 200: credentialViewSchema, ...lifecycleErrors },
-      },
-    },
+    lifecycleAction('Revoke a credential for good: its bit is set in the revocation list every verifier reads', reasonBodySchema),
     async (request) => revokeCredential({ ctx: app.ctx, principal: request.principal!, id: request.params.id, reason: request.body.reason }),
   );
 
   app.post(
     '/api/v1/credentials/:id/suspend',
-    {
-      onRequest: app.requireScope('credentials:manage'),
-      schema: {
-        tags: ['credentials'],
-        summary: 'Suspend a credential (a hold this service reports; outside verifiers see only revocation)',
-        ...secured,
-        params: credentialParams,
-        body: suspendBodySchema,
-        response: { 200: credentialViewSchema, ...lifecycleErrors },
-      },
-    },
+    lifecycleAction('Suspend a credential (a hold this service reports; outside verifiers see only revocation)', suspendBodySchema),
     async (request) =>
       suspendCredential({ ctx: app.ctx, principal: request.principal!, id: request.params.id, reason: request.body.reason, until: request.body.until ? new Date(request.body.until) : undefined }),
   );
 
   app.post(
     '/api/v1/credentials/:id/unsuspend',
-    {
-      onRequest: app.requireScope('credentials:manage'),
-      schema: {
-        tags: ['credentials'],
-        summary: 'Lift a suspension',
-        ...secured,
-        params: credentialParams,
-        body: unsuspendBodySchema,
-        response: { 200: credentialViewSchema, ...lifecycleErrors },
-      },
-    },
+    lifecycleAction('Lift a suspension', reasonBodySchema),
     async (request) => unsuspendCredential({ ctx: app.ctx, principal: request.principal!, id: request.params.id, reason: request.body.reason }),
   );
 

@@ -85,8 +85,8 @@ export const issuedCredentialSchema = z.object({
 
 const reasonSchema = displayText(500).describe('why: recorded in the audit trail (and, for a revocation, shown to verifiers of our own reports)');
 
-export const revokeBodySchema = z.strictObject({ reason: reasonSchema });
-export const unsuspendBodySchema = z.strictObject({ reason: reasonSchema });
+/** The body of a revocation or of lifting a suspension: only why. */
+export const reasonBodySchema = z.strictObject({ reason: reasonSchema });
 export const suspendBodySchema = z
   .strictObject({ reason: reasonSchema, until: rfc3339.optional().describe('the suspension lifts itself at this time; indefinite when absent') })
   .refine((body) => !body.until || Date.parse(body.until) > Date.now(), { path: ['until'], message: 'must be in the future' });
