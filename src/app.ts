@@ -26,7 +26,8 @@ import verificationRoutes from './modules/verification/routes.js';
 import auth from './plugins/auth.js';
 import context from './plugins/context.js';
 import docs from './plugins/docs.js';
-import errors from './plugins/errors.js';
+import errors, { sendProblem } from './plugins/errors.js';
+import { problemType } from './lib/problem.js';
 import rateLimits from './plugins/rate-limits.js';
 import { createDidResolver } from './vc/did-resolver.js';
 import { createGuardedFetcher, type GuardedFetcher } from './vc/fetcher.js';
@@ -64,7 +65,15 @@ export async function buildApp({ config, database, logger, fetcher, role = 'serv
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
-    routerOptions: { ignoreTrailingSlash: true },
+    // Long path parameters reach the route schemas, which answer with a problem naming the parameter.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    // Errors raised before routing (a malformed percent-encoding) are problems too.
+    frameworkErrors: (error, request, reply) =>
+      sendProblem(
+        reply,
+        { type: problemType('bad-url'), title: 'Bad Request', status: 400, detail: `The URL cannot be read (${error.message}); percent-encode it correctly.`, instance: request.url.split('?')[0] ?? '/' },
+        config.publicBaseUrl,
+      ),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

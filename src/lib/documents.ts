@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+/** RFC 9110 §13.1.2: `*`, or any listed tag equal to ours under weak comparison (caches and CDNs send W/ tags). */
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const tags = header.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  return tags.includes('*') || tags.includes(etag);
+}
+
 /**
  * Sends an already-serialised public document (the exact signed bytes) with a strong ETag and the given
  * Cache-Control, answering 304 to a matching If-None-Match so caches and CDNs can revalidate cheaply.
@@ -12,7 +19,7 @@ export function sendSerialisedDocument(
 ) {
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   reply.header('ETag', etag).header('Cache-Control', cacheControl);
-  if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+  if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return reply.status(304).send();
   return reply.type(contentType).send(body);
 }
 

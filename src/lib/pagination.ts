@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { badRequest } from './problem.js';
 
-/** Query parameters of every list endpoint: keyset pagination on (createdAt, id), newest first. */
+/**
+ * Query parameters of every list endpoint: keyset pagination on (createdAt, id), newest first. The timestamp
+ * columns paged on are stored to the millisecond (precision 3), exactly what a cursor holds, so a page boundary
+ * never falls between two rows that a JavaScript Date cannot tell apart.
+ */
 export const pageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50).describe('items per page, 1-100'),
   cursor: z.string().max(200).optional().describe('the nextCursor of the previous page'),

@@ -49,8 +49,8 @@ function describeFrameworkError(error: FastifyError, bodyLimit: number): Problem
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return make(400, 'invalid-json', `The body is not valid JSON: ${error.message}`);
   }
-  // JSON.parse failures surface as a SyntaxError with statusCode 400.
-  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON') {
+  // The body parser's JSON.parse failures surface as a SyntaxError with statusCode 400 (an internal one has none).
+  if ((error instanceof SyntaxError && error.statusCode === 400) || error.code === 'FST_ERR_CTP_INVALID_JSON') {
     return make(400, 'invalid-json', `The body is not valid JSON: ${error.message}`);
   }
   return undefined;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { adminToken, build, createCentreWithClient, firstAchievementId } from '../helper.js';
 
@@ -16,8 +17,26 @@ t.test('centre B cannot read or act on centre A through any /api/v1 route', asyn
   const egyptToken = (await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: egyptClientId, client_secret: testApp.demoClient.client_secret } })).json().access_token;
   const issued = await app.inject({ method: 'POST', url: '/api/v1/credentials', headers: { authorization: `Bearer ${egyptToken}` }, payload: { achievementId, recipient: { name: 'Secret Egypt Learner' } } });
   t.equal(issued.statusCode, 201);
+  // and one of A's credentials in each state B might probe: suspended, revoked
+  const asA = { authorization: `Bearer ${egyptToken}` };
+  const issueForA = async (name: string) => (await app.inject({ method: 'POST', url: '/api/v1/credentials', headers: asA, payload: { achievementId, recipient: { name } } })).json().id as string;
+  const suspendedId = await issueForA('Secret Egypt Learner (suspended)');
+  const revokedId = await issueForA('Secret Egypt Learner (revoked)');
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/credentials/${suspendedId}/suspend`, headers: asA, payload: { reason: 'A\'s hold' } })).statusCode, 200);
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/credentials/${revokedId}/revoke`, headers: asA, payload: { reason: 'A\'s revocation' } })).statusCode, 200);
+  // What A's credentials look like before B tries anything: views (with history), signed documents, status lists.
+  const credentialIds = [issued.json().id as string, suspendedId, revokedId];
+  const snapshot = async () => {
+    const views = await Promise.all(credentialIds.map(async (id) => (await app.inject({ method: 'GET', url: `/api/v1/credentials/${id}`, headers: asA })).body));
+    const documents = await Promise.all(credentialIds.map(async (id) => (await app.inject({ method: 'GET', url: `/credentials/${id}` })).body));
+    const list = new URL(issued.json().verifiableCredential.credentialStatus.statusListCredential).pathname;
+    return { views, documents, list: (await app.inject({ method: 'GET', url: list })).body, all: (await app.inject({ method: 'GET', url: '/api/v1/credentials?limit=100', headers: asA })).body };
+  };
+  const before = await snapshot();
+  t.match(before.views[1], '"status":"suspended"');
+  t.match(before.views[2], '"status":"revoked"');
 
-  const matrix: [method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object][] = [
+  const matrix: [method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, expected?: number][] = [
     ['GET', '/api/v1/centres/egypt-demo'],
     ['PATCH', '/api/v1/centres/egypt-demo', { hostInstitution: 'x' }],
     ['POST', '/api/v1/centres/egypt-demo/suspend', { reason: 'x' }],
@@ -34,15 +53,39 @@ t.test('centre B cannot read or act on centre A through any /api/v1 route', asyn
     ['POST', '/api/v1/achievements', { name: { en: 'x' }, description: { en: 'x' }, criteria: { en: 'x' } }],
     ['PATCH', `/api/v1/achievements/${achievementId}`, { level: 'x' }],
     ['POST', '/api/v1/authorisations', { centre: 'centre-b', achievementId }],
+    // A's credentials, in every state, through every credential route: not found (not "revoked", not "not suspended")
+    ...credentialIds.flatMap((id): typeof matrix => [
+      ['GET', `/api/v1/credentials/${id}`, undefined, 404],
+      ['GET', `/api/v1/credentials/${id}/events`, undefined, 404],
+      ['POST', `/api/v1/credentials/${id}/revoke`, { reason: 'x' }, 404],
+      ['POST', `/api/v1/credentials/${id}/suspend`, { reason: 'x' }, 404],
+      ['POST', `/api/v1/credentials/${id}/unsuspend`, { reason: 'x' }, 404],
+      ['POST', `/api/v1/credentials/${id}/reissue`, { changes: { recipient: { name: 'Hijacked Name' } }, reason: 'x' }, 404],
+    ]),
   ];
-  for (const [method, url, payload] of matrix) {
+  for (const [method, url, payload, expected] of matrix) {
     const response = await app.inject({ method, url, headers: asB, ...(payload ? { payload } : {}) });
-    t.ok([403, 404].includes(response.statusCode), `${method} ${url} → ${response.statusCode}`);
+    if (expected) t.equal(response.statusCode, expected, `${method} ${url} → ${response.statusCode}`);
+    else t.ok([403, 404].includes(response.statusCode), `${method} ${url} → ${response.statusCode}`);
     t.match(response.headers['content-type'], /^application\/problem\+json/);
     t.notMatch(response.body, /Secret Egypt Learner|did:web:[^"]*egypt-demo#|client_secret|scrypt\$/, `${method} ${url} leaks nothing of centre A`);
   }
 
+  t.same(await snapshot(), before, 'A\'s credentials, their history, documents and status list are untouched');
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/verify', payload: { id: issued.json().id } })).json().verdict, 'valid', 'and A\'s credential still verifies');
+
   // Lists hold only B's own rows.
+  const bIssued = await app.inject({ method: 'POST', url: '/api/v1/credentials', headers: asB, payload: { achievementId, recipient: { name: 'Secret B Learner' } } });
+  t.equal(bIssued.statusCode, 201);
+  for (const query of ['', '?limit=100', '?recipient=secret', '?status=active', '?status=suspended', '?status=revoked', `?achievementId=${achievementId}`, '?limit=1']) {
+    const own = await app.inject({ method: 'GET', url: `/api/v1/credentials${query}`, headers: asB });
+    t.equal(own.statusCode, 200, `GET /api/v1/credentials${query}`);
+    const ids = own.json().items.map((item: { id: string }) => item.id);
+    t.same(ids, query.includes('suspended') || query.includes('revoked') ? [] : [bIssued.json().id], `GET /api/v1/credentials${query} as B: only B's credential`);
+    t.notMatch(own.body, /Secret Egypt Learner/);
+  }
+  const aList = (await app.inject({ method: 'GET', url: '/api/v1/credentials?recipient=secret&limit=100', headers: asA })).json().items;
+  t.same(aList.map((item: { id: string }) => item.id).sort(), [...credentialIds].sort(), 'and A sees only its own three');
   const centres = (await app.inject({ method: 'GET', url: '/api/v1/centres', headers: asB })).json().items;
   t.same(centres.map((c: { slug: string }) => c.slug), ['centre-b']);
   const audit = (await app.inject({ method: 'GET', url: '/api/v1/audit?limit=100', headers: asB })).json().items;
@@ -69,6 +112,8 @@ t.test('a token without the needed scope is refused with 403 naming it', async (
     ['POST', '/api/v1/centres/reader-only/clients', /clients:manage/, { name: 'x', scopes: ['credentials:issue'] }],
     ['POST', '/api/v1/centres/reader-only/keys/rotate', /registry:admin/],
     ['GET', '/api/v1/centres/reader-only/keys', /clients:manage|credentials:manage/],
+    ...(['revoke', 'suspend', 'unsuspend'] as const).map((operation): (typeof cases)[number] => ['POST', `/api/v1/credentials/${randomUUID()}/${operation}`, /credentials:manage/, { reason: 'x' }]),
+    ['POST', `/api/v1/credentials/${randomUUID()}/reissue`, /credentials:manage/, { changes: { narrative: 'x' }, reason: 'x' }],
   ];
   for (const [method, url, scope, payload] of cases) {
     const response = await app.inject({ method, url, headers: asReader, ...(payload ? { payload } : {}) });

@@ -13,7 +13,7 @@ export const centres = pgTable('centres', {
   contactEmail: text('contact_email'),
   status: text('status', { enum: ['active', 'suspended'] }).notNull().default('active'),
   isDemo: boolean('is_demo').notNull().default(false),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
 
 /**

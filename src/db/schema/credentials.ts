@@ -25,7 +25,7 @@ export const credentials = pgTable(
     validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
     validUntil: timestamp('valid_until', { withTimezone: true }),
     document: text('document').notNull(),
-    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+    issuedAt: timestamp('issued_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     /** the revocation entry the signed credential carries (absent only on credentials issued before status lists) */
     statusListId: uuid('status_list_id').references(() => statusLists.id),
     statusListIndex: integer('status_list_index'),
@@ -71,7 +71,7 @@ export const auditEvents = pgTable(
     target: text('target'),
     requestId: text('request_id'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (table) => [
     index('audit_events_credential').on(table.credentialId, table.createdAt),

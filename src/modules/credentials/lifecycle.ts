@@ -91,7 +91,7 @@ async function changeCredential({
     const now = new Date();
     const row = await change(current, tx, now);
     if (signer && row.statusListId) await ctx.statusLists.resign(tx, row.statusListId, signer);
-    await recordAction({ db: tx, actor: principal, action, centreId: centre.id, target: `credential:${id}`, credentialId: id, details });
+    await recordAction({ db: tx, actor: principal, action, centreId: centre.id, target: `credential:${row.id}`, credentialId: row.id, details });
     return row;
   });
   lifecycleChanged(ctx);
@@ -199,6 +199,9 @@ export async function reissueCredential({ ctx, principal, id, input }: { ctx: Ap
   if (corrected.validUntil && Date.parse(corrected.validUntil) <= Date.now()) {
     throw unprocessable('The credential would be reissued already expired; give changes.validUntil a future date (or null for no expiry).', 'reissue-expired');
   }
+  if (corrected.validUntil && corrected.validFrom && Date.parse(corrected.validUntil) <= Date.parse(corrected.validFrom)) {
+    throw unprocessable(`changes.validUntil must be later than the credential's validFrom, ${corrected.validFrom}, which a correction keeps.`, 'reissue-validity');
+  }
   // The course as the original embedded it: a correction changes the learner's data, not the course.
   const course = await findCourseVersion(ctx.db, original.achievementId, original.achievementVersion);
   if (!course) throw new Error(`course ${original.achievementId} has no version ${original.achievementVersion}`);
@@ -227,8 +230,8 @@ export async function reissueCredential({ ctx, principal, id, input }: { ctx: Ap
           actor: principal,
           action: 'credential.reissued',
           centreId: centre.id,
-          target: `credential:${id}`,
-          credentialId: id,
+          target: `credential:${old.id}`,
+          credentialId: old.id,
           details: { reason: input.reason, replacedBy: newId, changed: Object.keys(input.changes) },
         });
       },

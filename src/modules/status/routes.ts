@@ -21,6 +21,8 @@ const statusRoutes: FastifyPluginAsyncZod = async (app) => {
       const { listId } = request.params;
       const list = z.uuid().safeParse(listId).success ? await statusLists.document(listId) : undefined;
       if (!list?.document) throw notFound(`No status list has the id "${listId}". Status list links come from a credential's credentialStatus.statusListCredential.`);
+      // the media type follows Accept and the answer is publicly cacheable
+      reply.header('Vary', 'Accept');
       return sendSerialisedDocument(request, reply, {
         body: list.document,
         contentType: vcMediaType(request.headers.accept),

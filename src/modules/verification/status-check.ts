@@ -19,6 +19,19 @@ export type StatusFinding =
 // The short life keeps a key compromise from being hidden by an earlier check (the window of the other caches).
 const verifiedLists = createTtlCache<string, true>({ ttlMs: 5_000, maxEntries: 1_000 });
 
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+function asListObject(value: unknown, serialised: string, url: string): { list: Record<string, unknown>; serialised: string } | { error: string } {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { error: `the status list at ${url} is not a JSON object` };
+  return { list: value as Record<string, unknown>, serialised };
+}
+
 /** The list document an entry points at: ours from the database, others' through the guarded fetcher. */
 async function fetchList(ctx: AppContext, url: string): Promise<{ list: Record<string, unknown>; serialised: string } | { error: string }> {
   const prefix = statusListUrl(ctx.config.publicBaseUrl, '');
@@ -26,13 +39,12 @@ async function fetchList(ctx: AppContext, url: string): Promise<{ list: Record<s
     const listId = url.slice(prefix.length);
     const row = UUID.test(listId) ? await ctx.statusLists.document(listId) : undefined;
     if (!row?.document) return { error: `this service publishes no status list at ${url}` };
-    return { list: JSON.parse(row.document), serialised: row.document };
+    return asListObject(parseJson(row.document), row.document, url);
   }
   if (!ctx.config.remote.enabled) return { error: 'fetching other issuers\' status lists is turned off here (REMOTE_RESOLUTION=false)' };
   try {
     const { body } = await ctx.fetcher.fetchJson(url);
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return { error: `${url} did not answer with a JSON object` };
-    return { list: body as Record<string, unknown>, serialised: JSON.stringify(body) };
+    return asListObject(body, JSON.stringify(body), url);
   } catch (error) {
     return { error: `the status list at ${url} could not be fetched: ${(error as Error).message}` };
   }
