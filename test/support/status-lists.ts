@@ -11,6 +11,7 @@ import { credentials, statusLists } from '../../src/db/schema/index.js';
 import { createGuardedFetcher, type GuardedFetcher } from '../../src/vc/fetcher.js';
 import type { LocalHttpsServer } from './https-server.js';
 import { outsideContextLoader } from './outside-contexts.js';
+import { issue } from '../helper.js';
 
 // Shared by the status-list tests: an independent reading of `encodedList` (node:zlib, the bit order of the
 // Bitstring Status List spec), outside issuers that sign with the stock libraries, and the verify call.
@@ -204,4 +205,11 @@ export function localFetcher(server: LocalHttpsServer): GuardedFetcher & { calls
     },
   });
   return { calls, fetchJson: (url) => (calls.push(url), fetcher.fetchJson(url)) };
+}
+
+/** Issues one credential through the API and returns its uuid and signed document (throws on anything but 201). */
+export async function issuedCredential(app: App, token: string, achievementId: string, name: string): Promise<{ id: string; credential: Record<string, unknown> }> {
+  const response = await issue(app, token, { achievementId, recipient: { name } });
+  if (response.statusCode !== 201) throw new Error(response.body);
+  return { id: response.json().id as string, credential: response.json().verifiableCredential as Record<string, unknown> };
 }

@@ -8,10 +8,11 @@ import t, { type Test } from 'tap';
 import { loadConfig } from '../../src/config.js';
 import { DidKeyError, resolveDidKey } from '../../src/vc/did-key.js';
 import { createDidResolver, DidResolutionError, didWebDocumentUrl } from '../../src/vc/did-resolver.js';
-import { createGuardedFetcher, FetchFailedError, FetchRefusedError, type GuardedFetcher } from '../../src/vc/fetcher.js';
+import { createGuardedFetcher, FetchFailedError, FetchRefusedError } from '../../src/vc/fetcher.js';
 import { BASE_URL, build, demoToken, firstAchievementId, issue } from '../helper.js';
 import { outsideContextLoader } from '../support/outside-contexts.js';
 import { json, startHttpsServer } from '../support/https-server.js';
+import { localFetcher } from '../support/status-lists.js';
 
 // Issuers other than this service's centres: did:key offline, did:web over the guarded fetcher against a
 // local HTTPS server, and what the verification report says when a DID cannot be resolved (fail closed).
@@ -28,7 +29,7 @@ t.teardown(() => server.close());
 const HOST = `issuer.test%3A${server.port}`; // issuer.test exists only in the test fetcher's resolver
 
 // The app under test (built before any subtest: tap ends the file's test once its queue drains).
-const fetcher = localFetcher();
+const fetcher = localFetcher(server);
 const testApp = await build(t, {}, { fetcher });
 const { app } = testApp;
 const token = await demoToken(testApp);
@@ -36,23 +37,6 @@ const issued = await issue(app, token, { achievementId: await firstAchievementId
 if (issued.statusCode !== 201) throw new Error(issued.body);
 const ours = issued.json().verifiableCredential as Json;
 
-/** What the app uses in these tests: the guard on, 127.0.0.1 (the local server) exempt, its certificate trusted. */
-function localFetcher(): GuardedFetcher & { calls: string[] } {
-  const calls: string[] = [];
-  const fetcher = createGuardedFetcher({
-    enabled: true,
-    timeoutMs: 2_000,
-    maxBytes: 262_144,
-    allowPrivateAddresses: false,
-    trustedAddresses: ['127.0.0.1'],
-    ca: server.ca,
-    resolveHost: async (hostname) => {
-      if (hostname === 'issuer.test' || hostname === 'localhost') return [{ address: '127.0.0.1', family: 4 }];
-      throw Object.assign(new Error(`no such host ${hostname}`), { code: 'ENOTFOUND' });
-    },
-  });
-  return { calls, fetchJson: (url) => (calls.push(url), fetcher.fetchJson(url)) };
-}
 
 /** An outside issuer's key: `<did>#<multibase>`, as did:web issuers and did:key name theirs. */
 async function issuerKey(did: string) {
@@ -132,7 +116,7 @@ t.test('did:web document URLs', async (t) => {
 
 t.test('the resolver routes each DID to its source', async (t) => {
   const own: string[] = [];
-  const fetcher = localFetcher();
+  const fetcher = localFetcher(server);
   const resolveDid = createDidResolver({
     resolveOwnDid: async (did) => (own.push(did), did === 'did:web:localhost%3A3000' ? { id: did } : undefined),
     fetcher,

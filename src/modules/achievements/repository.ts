@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { achievements, achievementVersions } from '../../db/schema/index.js';
 import type { PageCursor } from '../../lib/pagination.js';

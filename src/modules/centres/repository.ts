@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, lte, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { centreStatusChanges, centres } from '../../db/schema/index.js';
 import type { PageCursor } from '../../lib/pagination.js';

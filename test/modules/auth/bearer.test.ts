@@ -1,8 +1,8 @@
-import { eq, count } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { decodeJwt, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import t from 'tap';
 import type { Test } from 'tap';
-import { apiClients, auditEvents, credentials } from '../../../src/db/schema/index.js';
+import { apiClients } from '../../../src/db/schema/index.js';
 import { assertRejectedIssuance, rowCounts } from '../../support/rejections.js';
 import { BASE_URL, build, createCentreWithClient, demoToken, firstAchievementId, issue, tokenFor } from '../../helper.js';
 

@@ -4,7 +4,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { auditEvents, credentials } from '../../../src/db/schema/index.js';
 import { assertRejectedIssuance, rowCounts } from '../../support/rejections.js';
-import { BASE_URL, build, demoToken, firstAchievementId, issue } from '../../helper.js';
+import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
 
 // POST /api/v1/credentials with bad input: always a 4xx problem+json that says what to fix, and nothing written.
 

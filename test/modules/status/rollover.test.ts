@@ -1,9 +1,9 @@
 import { count, eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { credentials, statusLists } from '../../../src/db/schema/index.js';
-import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
+import { build, demoToken, firstAchievementId } from '../../helper.js';
 import { stockVerifier } from '../../support/stock-verifier.js';
-import { bitAt, bitsOf, checkOf, indexOf, type Json, listIdOf, listPath, listRow, revoke, verify } from '../../support/status-lists.js';
+import { bitAt, bitsOf, checkOf, indexOf, issuedCredential, type Json, listIdOf, listPath, listRow, revoke, verify } from '../../support/status-lists.js';
 
 // The rollover rule: a list takes credentials until half of its entries are held, then the centre's next list
 // (sequence + 1) is started; earlier lists stay published, and their credentials can still be revoked.
@@ -17,11 +17,7 @@ const token = await demoToken(testApp);
 const achievementId = await firstAchievementId(app);
 const outside = stockVerifier(app);
 
-async function issued(name: string): Promise<{ id: string; credential: Json }> {
-  const response = await issue(app, token, { achievementId, recipient: { name } });
-  if (response.statusCode !== 201) throw new Error(response.body);
-  return { id: response.json().id as string, credential: response.json().verifiableCredential as Json };
-}
+const issued = (name: string) => issuedCredential(app, token, achievementId, name);
 
 /**
  * Fills a list up to `total` held entries with credential rows (copies of a real row of the list, at random free

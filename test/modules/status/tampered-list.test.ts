@@ -7,6 +7,7 @@ import { BASE_URL, build, createCentreWithClient, demoToken, firstAchievementId,
 import { outsideContextLoader } from '../../support/outside-contexts.js';
 import { stockVerifier } from '../../support/stock-verifier.js';
 import {
+  issuedCredential,
   bitAt,
   bitsOf,
   checkOf,
@@ -35,11 +36,7 @@ const token = await demoToken(testApp);
 const achievementId = await firstAchievementId(app);
 const outside = stockVerifier(app);
 
-async function issued(name: string): Promise<{ id: string; credential: Json }> {
-  const response = await issue(app, token, { achievementId, recipient: { name } });
-  if (response.statusCode !== 201) throw new Error(response.body);
-  return { id: response.json().id as string, credential: response.json().verifiableCredential as Json };
-}
+const issued = (name: string) => issuedCredential(app, token, achievementId, name);
 
 const active = await issued('Amina El-Sayed');
 const revoked = await issued('Omar Farouk');
