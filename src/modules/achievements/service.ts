@@ -13,8 +13,8 @@ import { platformProfile } from '../dids/service.js';
 import * as repository from './repository.js';
 import type { AchievementRow } from './repository.js';
 import { type CreateCourseInput, languageMismatches, type UpdateCourseInput } from './schemas.js';
+import { isUuid } from '../../lib/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const achievementUrl = (publicBaseUrl: string, id: string) => `${publicBaseUrl}/achievements/${id}`;
 export const achievementVersionUrl = (publicBaseUrl: string, id: string, version: number) => `${achievementUrl(publicBaseUrl, id)}/versions/${version}`;
@@ -89,7 +89,7 @@ export function achievementDocument({ achievement, config, language }: { achieve
 }
 
 export async function getAchievement({ db, id }: { db: DbOrTx; id: string }): Promise<AchievementRow> {
-  const achievement = UUID.test(id) ? await repository.findAchievement(db, id) : undefined;
+  const achievement = isUuid(id) ? await repository.findAchievement(db, id) : undefined;
   if (!achievement) throw notFound(`No course has the id "${id}"; GET /achievements lists them.`);
   return achievement;
 }

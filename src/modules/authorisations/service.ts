@@ -13,8 +13,8 @@ import { type CentreRow, findCentreBySlug } from '../centres/repository.js';
 import * as repository from './repository.js';
 import type { AuthorisationListRow } from './repository.js';
 import type { GrantAuthorisationInput } from './schemas.js';
+import { isUuid } from '../../lib/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export { findAuthorisationAt } from './repository.js';
 
@@ -151,7 +151,7 @@ export async function grantAuthorisation({ ctx, actor, input }: { ctx: AppContex
  * authorised, judged at their time of issuance). Revoking twice is a 409.
  */
 export async function revokeAuthorisation({ ctx, actor, id, reason }: { ctx: AppContext; actor: Principal | SystemActor; id: string; reason: string }) {
-  const existing = UUID.test(id) ? await repository.findAuthorisation(ctx.db, id) : undefined;
+  const existing = isUuid(id) ? await repository.findAuthorisation(ctx.db, id) : undefined;
   if (!existing) throw notFound(`No authorisation has the id "${id}"; GET /api/v1/authorisations lists them.`);
   await ctx.db.transaction(async (tx) => {
     const revoked = await repository.markRevoked(tx, id, new Date());
@@ -263,7 +263,7 @@ export async function assertMayCertifyNamedCourses({ ctx, centre, credential }: 
   const courses: AchievementRow[] = [];
   for (const named of namedAchievements(credential)) {
     const ownId = named.id?.startsWith(prefix) ? named.id.slice(prefix.length) : undefined;
-    const achievement = ownId && UUID.test(ownId) ? await ctx.lookups.achievement(ownId) : undefined;
+    const achievement = ownId && isUuid(ownId) ? await ctx.lookups.achievement(ownId) : undefined;
     // Not a course of the IIOE catalogue: no centre can be authorised for it.
     if (!achievement) throw courseUnauthorised(centre, { id: named.id ?? '(no id)', name: { en: named.name ?? named.id ?? 'unnamed achievement' } });
     await assertMayCertify({ db: ctx.db, centre, achievement, at });

@@ -14,8 +14,8 @@ import * as repository from './repository.js';
 import type { CredentialRow, CredentialState } from './repository.js';
 import type { CredentialListQuery, IssueCredentialInput, ReissueInput } from './schemas.js';
 import { issuingCentre, signAndStore } from './service.js';
+import { isUuid } from '../../lib/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SUPERSEDED = 'superseded';
 
 /** A credential's state at `now`: the same rule as the list filter's SQL (repository.stateCondition). */
@@ -82,7 +82,7 @@ async function changeCredential({
   resignsList?: boolean;
 }) {
   const centre = await managingCentre(ctx, principal);
-  if (!UUID.test(id)) throw noSuchCredential(id);
+  if (!isUuid(id)) throw noSuchCredential(id);
   // looked up before the transaction: the embedded database has one connection
   const signer = resignsList ? await ctx.statusLists.listSigner(centre.id) : undefined;
   const updated = await ctx.db.transaction(async (tx) => {
@@ -183,9 +183,7 @@ function originalInput(row: CredentialRow): IssueCredentialInput {
  */
 export async function reissueCredential({ ctx, principal, id, input }: { ctx: AppContext; principal: Principal; id: string; input: ReissueInput }) {
   const centre = await issuingCentre({ ctx, principal });
-  if (!UUID.test(id)) throw noSuchCredential(id);
-  const original = await repository.findCredential(ctx.db, id);
-  if (!original || original.centreId !== centre.id) throw noSuchCredential(id);
+  const original = await centreCredential(ctx, centre, id);
   assertNotRevoked(original);
   const before = originalInput(original);
   const { recipient, narrative, evidence, validUntil } = input.changes;
@@ -273,9 +271,9 @@ const eventView = (event: Awaited<ReturnType<typeof listAuditEvents>>[number]) =
   details: event.details,
 });
 
-async function ownCredential(ctx: AppContext, principal: Principal, id: string) {
-  const centre = await managingCentre(ctx, principal);
-  const row = UUID.test(id) ? await repository.findCredential(ctx.db, id) : undefined;
+/** One of `centre`'s credentials; another centre's is not found, as an unknown id is. */
+async function centreCredential(ctx: AppContext, centre: CentreRow, id: string) {
+  const row = isUuid(id) ? await repository.findCredential(ctx.db, id) : undefined;
   if (!row || row.centreId !== centre.id) throw noSuchCredential(id);
   return row;
 }
@@ -284,7 +282,7 @@ const HISTORY_IN_DETAILS = 20;
 
 /** GET /api/v1/credentials/:id: details, current status and the latest history. */
 export async function getCredentialDetails({ ctx, principal, id }: { ctx: AppContext; principal: Principal; id: string }) {
-  const row = await ownCredential(ctx, principal, id);
+  const row = await centreCredential(ctx, await managingCentre(ctx, principal), id);
   const events = await listAuditEvents(ctx.db, { filter: { credentialId: row.id }, limit: HISTORY_IN_DETAILS });
   const page = toPage(events, HISTORY_IN_DETAILS);
   return { ...credentialView(row, ctx.config), history: page.items.map(eventView), moreHistory: page.nextCursor !== null };
@@ -292,7 +290,7 @@ export async function getCredentialDetails({ ctx, principal, id }: { ctx: AppCon
 
 /** GET /api/v1/credentials/:id/events: the credential's whole audit trail, newest first. */
 export async function listCredentialEvents({ ctx, principal, id, limit, cursor }: { ctx: AppContext; principal: Principal; id: string; limit: number; cursor?: string }) {
-  const row = await ownCredential(ctx, principal, id);
+  const row = await centreCredential(ctx, await managingCentre(ctx, principal), id);
   const events = await listAuditEvents(ctx.db, { filter: { credentialId: row.id }, limit, after: decodeCursor(cursor) });
   const page = toPage(events, limit);
   return { items: page.items.map(eventView), nextCursor: page.nextCursor };

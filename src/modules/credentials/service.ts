@@ -15,6 +15,7 @@ import type { CentreRow } from '../centres/repository.js';
 import { buildOpenBadgeCredential, credentialUrl } from './document.js';
 import * as repository from './repository.js';
 import type { IssueCredentialInput } from './schemas.js';
+import { isUuid } from '../../lib/ids.js';
 
 export interface IssuedCredential {
   id: string;
@@ -26,7 +27,6 @@ export interface IssuedCredential {
   created: boolean;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The centre a principal issues for; platform clients and suspended centres cannot issue. */
 export async function issuingCentre({ ctx, principal }: { ctx: AppContext; principal: Principal }): Promise<CentreRow> {
@@ -240,7 +240,7 @@ export function assertOpenBadge(credential: unknown) {
 
 /** GET /credentials/:id: the signed credential exactly as issued. */
 export async function getCredentialDocument({ ctx, id }: { ctx: AppContext; id: string }): Promise<{ document: string; issuedAt: Date }> {
-  const row = UUID.test(id) ? await repository.findCredential(ctx.db, id) : undefined;
+  const row = isUuid(id) ? await repository.findCredential(ctx.db, id) : undefined;
   if (!row) throw notFound(`No credential has the id "${id}". Check the link.`);
   return { document: row.document, issuedAt: row.issuedAt };
 }

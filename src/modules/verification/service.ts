@@ -11,6 +11,7 @@ import { getCredentialDocument } from '../credentials/service.js';
 import { checkMessage } from './messages.js';
 import { checkCredentialStatus } from './status-check.js';
 import { type Check, type CheckCode, type CheckName, type CheckOutcome, summarise, type VerificationReport, verdictOf } from './report.js';
+import { isUuid } from '../../lib/ids.js';
 
 // Tolerated clock difference between issuing and verifying machines for "not yet valid".
 const CLOCK_SKEW_MS = 60_000;
@@ -157,7 +158,7 @@ function namedAchievement(credential: Record<string, unknown>, publicBaseUrl: st
   const prefix = `${publicBaseUrl}/achievements/`;
   if (typeof id !== 'string' || !id.startsWith(prefix)) return {};
   const candidate = id.slice(prefix.length);
-  return UUID.test(candidate) ? { ownId: candidate } : {};
+  return isUuid(candidate) ? { ownId: candidate } : {};
 }
 
 /** A centre's status when it signed: the last recorded change before then; active from its creation. */
@@ -178,7 +179,6 @@ async function compromisedOwnKey({ ctx, facts, verificationMethod }: { ctx: AppC
   return key?.status === 'compromised' ? (key.compromisedAt ?? new Date(0)) : undefined;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Loads one of our own credentials by its uuid or public URL, for verification by reference. */
 export async function loadOwnCredential({ ctx, id, url }: { ctx: AppContext; id?: string; url?: string }): Promise<Record<string, unknown>> {
@@ -186,7 +186,7 @@ export async function loadOwnCredential({ ctx, id, url }: { ctx: AppContext; id?
   if (url !== undefined) {
     const prefix = `${ctx.config.publicBaseUrl}/credentials/`;
     const candidate = url.startsWith(prefix) ? url.slice(prefix.length).split(/[?#]/)[0] : undefined;
-    if (!candidate || !UUID.test(candidate)) {
+    if (!candidate || !isUuid(candidate)) {
       throw new HttpProblem({
         status: 422,
         type: problemType('foreign-url'),

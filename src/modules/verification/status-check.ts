@@ -5,8 +5,8 @@ import type { AppContext } from '../../plugins/context.js';
 import { credentialUrl } from '../credentials/document.js';
 import type { CredentialLifecycle } from '../credentials/repository.js';
 import { statusListUrl } from '../status/service.js';
+import { isUuid } from '../../lib/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type StatusFinding =
   | { outcome: 'active' }
@@ -37,7 +37,7 @@ async function fetchList(ctx: AppContext, url: string): Promise<{ list: Record<s
   const prefix = statusListUrl(ctx.config.publicBaseUrl, '');
   if (url.startsWith(prefix)) {
     const listId = url.slice(prefix.length);
-    const row = UUID.test(listId) ? await ctx.statusLists.document(listId) : undefined;
+    const row = isUuid(listId) ? await ctx.statusLists.document(listId) : undefined;
     if (!row?.document) return { error: `this service publishes no status list at ${url}` };
     return asListObject(parseJson(row.document), row.document, url);
   }
@@ -78,7 +78,7 @@ async function readEntry(ctx: AppContext, entry: unknown, issuerId: string | und
 async function ownLifecycle(ctx: AppContext, credential: Record<string, unknown>, centreId: string | undefined): Promise<CredentialLifecycle | undefined> {
   const prefix = credentialUrl(ctx.config.publicBaseUrl, '');
   const id = typeof credential.id === 'string' && credential.id.startsWith(prefix) ? credential.id.slice(prefix.length) : undefined;
-  if (!id || !UUID.test(id) || !centreId) return undefined;
+  if (!id || !isUuid(id) || !centreId) return undefined;
   const lifecycle = await ctx.lookups.lifecycle(id);
   return lifecycle?.centreId === centreId ? lifecycle : undefined;
 }
