@@ -35,6 +35,8 @@ export const credentials = pgTable(
     suspendedAt: timestamp('suspended_at', { withTimezone: true }),
     suspendedUntil: timestamp('suspended_until', { withTimezone: true }),
     suspensionReason: text('suspension_reason'),
+    /** the short typable code (e.g. EG-7K4Q-92MX-3TRA-K) printed on certificates and encoded in the QR link */
+    shortCode: text('short_code').unique(),
     /** corrections: the credential that replaced this one, and the one this one replaced */
     supersededBy: uuid('superseded_by').references((): AnyPgColumn => credentials.id),
     supersedes: uuid('supersedes').references((): AnyPgColumn => credentials.id),

@@ -43,6 +43,7 @@ export function credentialView(row: Omit<CredentialRow, 'document' | 'issuedAt'>
     validFrom: xsdDateTime(row.validFrom),
     validUntil: iso(row.validUntil),
     status: credentialState(row, now),
+    shortCode: row.shortCode,
     statusEntry: row.statusListId === null ? null : { statusListCredential: statusListUrl(config.publicBaseUrl, row.statusListId), statusListIndex: String(row.statusListIndex) },
     revocation: row.revokedAt ? { at: xsdDateTime(row.revokedAt), reason: row.revocationReason } : null,
     suspension: row.suspendedAt ? { at: xsdDateTime(row.suspendedAt), until: iso(row.suspendedUntil), reason: row.suspensionReason } : null,

@@ -95,6 +95,11 @@ export async function insertIssuedCredential(
   return written.length > 0;
 }
 
+export async function findIdByShortCode(db: DbOrTx, shortCode: string): Promise<string | undefined> {
+  const [row] = await db.select({ id: credentials.id }).from(credentials).where(eq(credentials.shortCode, shortCode)).limit(1);
+  return row?.id;
+}
+
 /** What the service itself knows of a credential's standing: revocation and suspension, and its replacement. */
 export async function findLifecycle(db: DbOrTx, id: string) {
   const [row] = await db

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { sendSerialisedDocument, vcMediaType } from '../../lib/documents.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
 import { problemSchema } from '../../lib/schemas.js';
-import { getCredentialDocument, issueCredential } from './service.js';
+import { credentialIdForCode, getCredentialDocument, issueCredential } from './service.js';
 import { getCredentialDetails, listCentreCredentials, listCredentialEvents, reissueCredential, revokeCredential, suspendCredential, unsuspendCredential } from './lifecycle.js';
 import {
   credentialEventSchema,
@@ -149,6 +149,25 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
       const body = `${JSON.stringify(view).slice(0, -1)},"verifiableCredential":${document}}`;
       const untypedReply: FastifyReply = reply;
       return untypedReply.status(201).header('Location', reissued.url).type('application/json; charset=utf-8').send(body);
+    },
+  );
+
+  app.get(
+    '/v/:code',
+    {
+      // typed codes are a public lookup: limited like the verify API so they cannot be enumerated at speed
+      config: { rateLimit: { max: app.ctx.config.rateLimits.verify, timeWindow: 60_000 } },
+      schema: {
+        tags: ['credentials'],
+        summary: 'A credential by the short code printed on its certificate (and encoded in its QR code): redirects to it',
+        params: z.object({ code: z.string().max(100) }),
+        response: { 404: problemSchema, 422: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const id = await credentialIdForCode({ ctx: app.ctx, code: request.params.code });
+      reply.header('Cache-Control', 'public, max-age=3600').header('X-Robots-Tag', 'noindex, nofollow');
+      return reply.redirect(`/credentials/${id}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`, 302);
     },
   );
 

@@ -128,6 +128,7 @@ export const credentialViewSchema = z.object({
   validFrom: z.string(),
   validUntil: timestampOrNull,
   status: z.enum(credentialStates),
+  shortCode: z.string().nullable().describe('the typable code printed on the certificate; GET /v/<code> opens the credential'),
   statusEntry: z.object({ statusListCredential: z.string(), statusListIndex: z.string() }).nullable(),
   revocation: z.object({ at: z.string(), reason: z.string().nullable() }).nullable(),
   suspension: z.object({ at: z.string(), until: timestampOrNull, reason: z.string().nullable() }).nullable(),

@@ -11,6 +11,7 @@ import { courseUnauthorised, isAuthorisedAt } from '../authorisations/service.js
 import type { CourseVersion } from '../achievements/service.js';
 import type { DbOrTx } from '../../db/client.js';
 import { statusListEntry } from '../../vc/status-list.js';
+import { generateShortCode, readShortCode } from '../../lib/short-code.js';
 import type { CentreRow } from '../centres/repository.js';
 import { buildOpenBadgeCredential, credentialUrl } from './document.js';
 import * as repository from './repository.js';
@@ -177,6 +178,7 @@ export async function signAndStore({
       document,
       statusListId: slot.listId,
       statusListIndex: slot.index,
+      shortCode: generateShortCode(centre.countryCode),
       supersedes: supersedes ?? null,
     };
     const audit = {
@@ -243,4 +245,24 @@ export async function getCredentialDocument({ ctx, id }: { ctx: AppContext; id: 
   const row = isUuid(id) ? await repository.findCredential(ctx.db, id) : undefined;
   if (!row) throw notFound(`No credential has the id "${id}". Check the link.`);
   return { document: row.document, issuedAt: row.issuedAt };
+}
+
+/** The uuid of the credential a person's typed code names; a mistyped code is a 422 saying to check it. */
+export async function credentialIdForCode({ ctx, code }: { ctx: AppContext; code: string }): Promise<string> {
+  const reading = readShortCode(code);
+  if (!reading.valid) {
+    throw new HttpProblem({
+      status: 422,
+      type: problemType('invalid-code'),
+      title: 'Unprocessable Content',
+      detail:
+        reading.reason === 'check'
+          ? `"${code}" is not a valid code: a character is probably mistyped. Check the code on the certificate (e.g. EG-7K4Q-92MX-3TRA-K).`
+          : `"${code}" does not look like a credential code: two letters, then 13 characters, e.g. EG-7K4Q-92MX-3TRA-K.`,
+      errors: [{ path: 'code', message: reading.reason === 'check' ? 'the check character does not match: check for a typo' : 'not a credential code' }],
+    });
+  }
+  const id = await repository.findIdByShortCode(ctx.db, reading.code);
+  if (!id) throw notFound(`No credential has the code ${reading.code}. Check the code on the certificate.`);
+  return id;
 }

@@ -20,13 +20,13 @@ const verificationRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { verifiableCredential, url, id } = request.body;
+      const { verifiableCredential, url, id, code } = request.body;
       if (verifiableCredential && !looksLikeCredential(verifiableCredential)) {
         throw badRequest('verifiableCredential is not a credential: it has none of @context, type, credentialSubject or proof.', [
           { path: 'body.verifiableCredential', message: 'not a verifiable credential' },
         ]);
       }
-      const credential = verifiableCredential ?? (await loadOwnCredential({ ctx: app.ctx, id, url }));
+      const credential = verifiableCredential ?? (await loadOwnCredential({ ctx: app.ctx, id, url, code }));
       const language = chooseLanguage({ lang: request.query.lang, acceptLanguage: request.headers['accept-language'] });
       return verifyCredential({ ctx: app.ctx, credential, language });
     },

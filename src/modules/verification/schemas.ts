@@ -7,9 +7,10 @@ export const verifyRequestSchema = z
     verifiableCredential: credentialObject.optional().describe('the credential JSON to verify'),
     url: z.string().max(2000).optional().describe('a credential link of this service'),
     id: z.string().max(100).optional().describe('a credential id of this service'),
+    code: z.string().max(100).optional().describe('a credential code as printed on a certificate, e.g. EG-7K4Q-92MX-3TRA-K'),
   })
-  .refine((body) => [body.verifiableCredential, body.url, body.id].filter((value) => value !== undefined).length === 1, {
-    message: 'send exactly one of verifiableCredential, url or id',
+  .refine((body) => [body.verifiableCredential, body.url, body.id, body.code].filter((value) => value !== undefined).length === 1, {
+    message: 'send exactly one of verifiableCredential, url, id or code',
   });
 
 const checkSchema = z.object({

@@ -7,7 +7,7 @@ import { verifyCredentialProof } from '../../vc/verify-proof.js';
 import { findKeyByPublicKey } from '../keys/repository.js';
 import { authorisationStatusAt } from '../authorisations/service.js';
 import type { IssuerFacts } from '../credentials/lookups.js';
-import { getCredentialDocument } from '../credentials/service.js';
+import { credentialIdForCode, getCredentialDocument } from '../credentials/service.js';
 import { checkMessage } from './messages.js';
 import { checkCredentialStatus } from './status-check.js';
 import { type Check, type CheckCode, type CheckName, type CheckOutcome, summarise, type VerificationReport, verdictOf } from './report.js';
@@ -181,8 +181,8 @@ async function compromisedOwnKey({ ctx, facts, verificationMethod }: { ctx: AppC
 
 
 /** Loads one of our own credentials by its uuid or public URL, for verification by reference. */
-export async function loadOwnCredential({ ctx, id, url }: { ctx: AppContext; id?: string; url?: string }): Promise<Record<string, unknown>> {
-  let uuid = id;
+export async function loadOwnCredential({ ctx, id, url, code }: { ctx: AppContext; id?: string; url?: string; code?: string }): Promise<Record<string, unknown>> {
+  let uuid = code !== undefined ? await credentialIdForCode({ ctx, code }) : id;
   if (url !== undefined) {
     const prefix = `${ctx.config.publicBaseUrl}/credentials/`;
     const candidate = url.startsWith(prefix) ? url.slice(prefix.length).split(/[?#]/)[0] : undefined;
@@ -197,7 +197,7 @@ export async function loadOwnCredential({ ctx, id, url }: { ctx: AppContext; id?
     }
     uuid = candidate;
   }
-  if (!uuid) throw badRequest('Send one of verifiableCredential, url or id.');
+  if (!uuid) throw badRequest('Send one of verifiableCredential, url, id or code.');
   try {
     const { document } = await getCredentialDocument({ ctx, id: uuid });
     return JSON.parse(document) as Record<string, unknown>;

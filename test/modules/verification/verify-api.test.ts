@@ -99,7 +99,7 @@ t.test('exactly one of verifiableCredential, url and id', async (t) => {
     ['all three', { verifiableCredential: credential, url, id }],
   ] as const) {
     const body = await problem(t, await verify(payload), 400, what);
-    t.match(body.detail, /exactly one of verifiableCredential, url or id/, what);
+    t.match(body.detail, /exactly one of verifiableCredential, url, id or code/, what);
   }
   await problem(t, await verify({ id, colour: 'green' }), 400, 'an unknown field');
   await problem(t, await verify({ url: 42 }), 400, 'url not a string');

@@ -1,0 +1,54 @@
+import t from 'tap';
+import { generateShortCode } from '../../../src/lib/short-code.js';
+import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
+
+// Every credential gets a short code; GET /v/:code and POST /api/v1/verify {code} find it; a mistyped code is a
+// clear 422, an unknown one a 404, never a 500.
+
+const testApp = await build(t);
+const { app } = testApp;
+const token = await demoToken(testApp, 'credentials:issue credentials:read');
+const issued = (await issue(app, token, { achievementId: await firstAchievementId(app), recipient: { name: 'Amina El-Sayed' } })).json();
+const details = (await app.inject({ method: 'GET', url: `/api/v1/credentials/${issued.id}`, headers: { authorization: `Bearer ${token}` } })).json();
+const code: string = details.shortCode;
+
+t.test('the credential has a code of its centre\'s country, not written into the signed credential', async (t) => {
+  t.match(code, /^EG-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$/);
+  t.notOk(JSON.stringify(issued.verifiableCredential).includes(code), 'the signed document does not carry it');
+});
+
+t.test('GET /v/:code redirects to the credential, however the code is typed', async (t) => {
+  for (const typed of [code, code.toLowerCase(), code.replaceAll('-', ''), encodeURIComponent(code.replaceAll('-', ' '))]) {
+    const response = await app.inject({ method: 'GET', url: `/v/${typed}` });
+    t.equal(response.statusCode, 302, typed);
+    t.equal(response.headers.location, `/credentials/${issued.id}`);
+  }
+  const withLanguage = await app.inject({ method: 'GET', url: `/v/${code}?lang=ar` });
+  t.equal(withLanguage.headers.location, `/credentials/${issued.id}?lang=ar`, 'the query string follows the redirect');
+});
+
+t.test('POST /api/v1/verify {code}', async (t) => {
+  const report = (await app.inject({ method: 'POST', url: '/api/v1/verify', payload: { code: code.toLowerCase() } })).json();
+  t.equal(report.verdict, 'valid');
+  t.equal(report.credential.id, issued.url);
+});
+
+t.test('mistyped and unknown codes: problems that say to check the code', async (t) => {
+  const last = code.at(-1)!;
+  const typo = `${code.slice(0, -1)}${last === 'A' ? 'B' : 'A'}`;
+  for (const url of [`/v/${typo}`, '/v/not-a-code', `/v/${'x'.repeat(101)}`]) {
+    const response = await app.inject({ method: 'GET', url });
+    t.ok([400, 422].includes(response.statusCode), `${url}: ${response.statusCode}`);
+    t.match(response.headers['content-type'], /^application\/problem\+json/);
+  }
+  const typoProblem = (await app.inject({ method: 'GET', url: `/v/${typo}` })).json();
+  t.equal(typoProblem.type, 'http://localhost:3000/problems/invalid-code');
+  t.match(typoProblem.detail, /mistyped/);
+  // a well-formed code with a valid check character that no credential has
+  const unknown = await app.inject({ method: 'GET', url: `/v/${generateShortCode('EG')}` });
+  t.equal(unknown.statusCode, 404);
+  t.match(unknown.json().detail, /No credential has the code/);
+  const viaApi = await app.inject({ method: 'POST', url: '/api/v1/verify', payload: { code: typo } });
+  t.equal(viaApi.statusCode, 422);
+  t.match(viaApi.json().detail, /mistyped/);
+});
