@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { sendSerialisedDocument, vcMediaType } from '../../lib/documents.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
 import { problemSchema } from '../../lib/schemas.js';
-import { credentialIdForCode, getCredentialDocument, issueCredential } from './service.js';
+import { qrPng, qrSvg } from '../../web/qr.js';
+import { credentialIdForCode, credentialShortLink, getCredentialDocument, issueCredential } from './service.js';
 import { getCredentialDetails, listCentreCredentials, listCredentialEvents, reissueCredential, revokeCredential, suspendCredential, unsuspendCredential } from './lifecycle.js';
 import {
   credentialEventSchema,
@@ -151,6 +152,31 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
       return untypedReply.status(201).header('Location', reissued.url).type('application/json; charset=utf-8').send(body);
     },
   );
+
+  for (const format of ['svg', 'png'] as const) {
+    app.get(
+      `/credentials/:id/qr.${format}`,
+      {
+        schema: {
+          tags: ['credentials'],
+          summary: `The credential's QR code (${format.toUpperCase()}): it encodes the short link <base>/v/<code>`,
+          params: credentialParams,
+          querystring: z.strictObject({ download: z.enum(['1', 'true']).optional().describe('ask the browser to save the file') }),
+          response: { 404: problemSchema },
+        },
+      },
+      async (request, reply) => {
+        const { link, code } = await credentialShortLink({ ctx: app.ctx, id: request.params.id });
+        const body = format === 'svg' ? await qrSvg(link) : await qrPng(link);
+        const disposition = request.query.download ? 'attachment' : 'inline';
+        // the link in the code never changes for a credential
+        // an image, not the schema's JSON: the typed reply only knows the error shapes
+        const untypedReply: FastifyReply = reply;
+        untypedReply.header('Cache-Control', 'public, max-age=86400').header('Content-Disposition', `${disposition}; filename="credential-${code}.${format}"`);
+        return untypedReply.type(format === 'svg' ? 'image/svg+xml' : 'image/png').send(body);
+      },
+    );
+  }
 
   app.get(
     '/v/:code',

@@ -1,3 +1,9 @@
+import jsQRModule from 'jsqr';
+import { PNG } from 'pngjs';
+
+// jsqr is CommonJS with a default export: under ESM its function is the module's `default`
+type DecodeQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR = (jsQRModule as unknown as { default: DecodeQr }).default;
 import t from 'tap';
 import { generateShortCode } from '../../../src/lib/short-code.js';
 import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
@@ -51,4 +57,28 @@ t.test('mistyped and unknown codes: problems that say to check the code', async 
   const viaApi = await app.inject({ method: 'POST', url: '/api/v1/verify', payload: { code: typo } });
   t.equal(viaApi.statusCode, 422);
   t.match(viaApi.json().detail, /mistyped/);
+});
+
+t.test('the QR code (PNG and SVG) carries the short link, which opens the credential', async (t) => {
+  const png = await app.inject({ method: 'GET', url: `/credentials/${issued.id}/qr.png` });
+  t.equal(png.statusCode, 200);
+  t.equal(png.headers['content-type'], 'image/png');
+  t.match(png.headers['content-disposition'], new RegExp(`^inline; filename="credential-${code}\\.png"$`));
+  const image = PNG.sync.read(png.rawPayload);
+  const decoded = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
+  t.equal(decoded?.data, `http://localhost:3000/v/${code}`, 'the QR decodes to the short link');
+  const followed = await app.inject({ method: 'GET', url: new URL(decoded!.data).pathname });
+  t.equal(followed.headers.location, `/credentials/${issued.id}`);
+
+  const svg = await app.inject({ method: 'GET', url: `/credentials/${issued.id}/qr.svg?download=1` });
+  t.equal(svg.statusCode, 200);
+  t.match(svg.headers['content-type'], /^image\/svg\+xml/);
+  t.match(svg.headers['content-disposition'], /^attachment; filename="credential-EG-/);
+  t.match(svg.body, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+
+  for (const url of ['/credentials/00000000-0000-4000-8000-000000000000/qr.png', '/credentials/nope/qr.svg']) {
+    const missing = await app.inject({ method: 'GET', url });
+    t.equal(missing.statusCode, 404, url);
+    t.match(missing.headers['content-type'], /^application\/problem\+json/);
+  }
 });
