@@ -8,6 +8,7 @@ import tokenRoutes from './modules/auth/routes.js';
 import centreAdminRoutes from './modules/centres/admin-routes.js';
 import centreRoutes from './modules/centres/routes.js';
 import { createIssuanceLookups } from './modules/credentials/lookups.js';
+import { backfillShortCodes } from './modules/credentials/service.js';
 import credentialRoutes from './modules/credentials/routes.js';
 import { ensureDemoData } from './modules/demo/service.js';
 import didRoutes from './modules/dids/routes.js';
@@ -125,6 +126,10 @@ export async function buildApp({ config, database, logger, fetcher, role = 'serv
     await app.register(registryRoutes);
     await app.register(statusRoutes);
 
+    app.addHook('onReady', async () => {
+      const assigned = await backfillShortCodes({ ctx: app.ctx });
+      if (assigned > 0) app.log.info({ assigned }, 'gave short codes to credentials issued before they existed');
+    });
     if (config.demo) app.addHook('onReady', async () => ensureDemoData({ ctx: app.ctx, log: app.log }));
     if (!database) app.addHook('onClose', async () => db.close());
   } catch (error) {

@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, gt, gte, ilike, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { PageCursor } from '../../lib/pagination.js';
 import type { DbOrTx } from '../../db/client.js';
-import { auditEvents, authorisations, credentials, idempotencyKeys, statusLists } from '../../db/schema/index.js';
+import { auditEvents, authorisations, centres, credentials, idempotencyKeys, statusLists } from '../../db/schema/index.js';
 import { authorisationInForce } from '../authorisations/repository.js';
 
 export type CredentialRow = typeof credentials.$inferSelect;
@@ -93,6 +93,21 @@ export async function insertIssuedCredential(
   }
   const written = await statement.execute(values);
   return written.length > 0;
+}
+
+/** Credentials issued before short codes existed, with their centre's country (a batch at a time). */
+export async function credentialsWithoutShortCode(db: DbOrTx, limit: number): Promise<{ id: string; countryCode: string }[]> {
+  return db
+    .select({ id: credentials.id, countryCode: centres.countryCode })
+    .from(credentials)
+    .innerJoin(centres, eq(centres.id, credentials.centreId))
+    .where(isNull(credentials.shortCode))
+    .limit(limit);
+}
+
+/** Gives a credential its code unless another process already did. */
+export async function setShortCodeIfAbsent(db: DbOrTx, id: string, shortCode: string): Promise<void> {
+  await db.update(credentials).set({ shortCode }).where(and(eq(credentials.id, id), isNull(credentials.shortCode)));
 }
 
 export async function findIdByShortCode(db: DbOrTx, shortCode: string): Promise<string | undefined> {

@@ -275,3 +275,17 @@ export async function credentialShortLink({ ctx, id }: { ctx: AppContext; id: st
   if (!row.shortCode) return { link: credentialUrl(ctx.config.publicBaseUrl, row.id), code: row.id };
   return { link: `${ctx.config.publicBaseUrl}/v/${row.shortCode}`, code: row.shortCode };
 }
+
+/**
+ * Credentials issued before short codes existed get one on start-up, so every certificate can show a code and a
+ * QR link. Safe with several replicas starting at once: a code is only written where none is.
+ */
+export async function backfillShortCodes({ ctx }: { ctx: AppContext }): Promise<number> {
+  let assigned = 0;
+  for (;;) {
+    const batch = await repository.credentialsWithoutShortCode(ctx.db, 500);
+    if (batch.length === 0) return assigned;
+    for (const { id, countryCode } of batch) await repository.setShortCodeIfAbsent(ctx.db, id, generateShortCode(countryCode));
+    assigned += batch.length;
+  }
+}

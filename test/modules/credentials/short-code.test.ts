@@ -4,7 +4,10 @@ import { PNG } from 'pngjs';
 // jsqr is CommonJS with a default export: under ESM its function is the module's `default`
 type DecodeQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 const jsQR = (jsQRModule as unknown as { default: DecodeQr }).default;
+import { eq } from 'drizzle-orm';
 import t from 'tap';
+import { credentials } from '../../../src/db/schema/index.js';
+import { backfillShortCodes } from '../../../src/modules/credentials/service.js';
 import { generateShortCode } from '../../../src/lib/short-code.js';
 import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
 
@@ -81,4 +84,16 @@ t.test('the QR code (PNG and SVG) carries the short link, which opens the creden
     t.equal(missing.statusCode, 404, url);
     t.match(missing.headers['content-type'], /^application\/problem\+json/);
   }
+});
+
+t.test('credentials issued before short codes existed get one on start-up', async (t) => {
+  const older = (await issue(app, token, { achievementId: await firstAchievementId(app), recipient: { name: 'Karim Adel' } })).json();
+  await app.ctx.db.update(credentials).set({ shortCode: null }).where(eq(credentials.id, older.id));
+  t.equal(await backfillShortCodes({ ctx: app.ctx }), 1, 'exactly the one without a code');
+  const [row] = await app.ctx.db.select({ shortCode: credentials.shortCode }).from(credentials).where(eq(credentials.id, older.id));
+  t.match(row?.shortCode, /^EG-/);
+  t.equal((await app.inject({ method: 'GET', url: `/v/${row!.shortCode}` })).headers.location, `/credentials/${older.id}`);
+  t.equal(await backfillShortCodes({ ctx: app.ctx }), 0, 'and nothing the second time');
+  const [unchanged] = await app.ctx.db.select({ shortCode: credentials.shortCode }).from(credentials).where(eq(credentials.id, issued.id));
+  t.equal(unchanged?.shortCode, code, 'existing codes are never changed');
 });
