@@ -269,7 +269,7 @@ export async function credentialIdForCode({ ctx, code }: { ctx: AppContext; code
 
 /** The shortest stable public link of a credential, the one its QR code carries: `<base>/v/<code>`. */
 export async function credentialShortLink({ ctx, id }: { ctx: AppContext; id: string }): Promise<{ link: string; code: string }> {
-  const row = UUID.test(id) ? await repository.findCredential(ctx.db, id) : undefined;
+  const row = isUuid(id) ? await repository.findCredential(ctx.db, id) : undefined;
   if (!row) throw notFound(`No credential has the id "${id}". Check the link.`);
   // credentials issued before short codes existed are reached by their full link
   if (!row.shortCode) return { link: credentialUrl(ctx.config.publicBaseUrl, row.id), code: row.id };
