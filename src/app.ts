@@ -1,3 +1,5 @@
+import accepts from '@fastify/accepts';
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -24,6 +26,7 @@ import statusRoutes from './modules/status/routes.js';
 import { createStatusLists } from './modules/status/service.js';
 import vcalmRoutes from './modules/vcalm/routes.js';
 import verificationRoutes from './modules/verification/routes.js';
+import pageRoutes from './modules/pages/routes.js';
 import auth from './plugins/auth.js';
 import context from './plugins/context.js';
 import docs from './plugins/docs.js';
@@ -91,7 +94,7 @@ export async function buildApp({ config, database, logger, fetcher, role = 'serv
 
     const resolveOwnDid = createOwnDidResolver({ db: db.db, config });
     const outbound = fetcher ?? createGuardedFetcher(config.remote);
-    const lookups = createIssuanceLookups({ db: db.db });
+    const lookups = createIssuanceLookups({ db: db.db, statusMaxAgeSeconds: config.statusLists.maxAgeSeconds });
     await app.register(context, {
       config,
       database: db,
@@ -105,7 +108,10 @@ export async function buildApp({ config, database, logger, fetcher, role = 'serv
       statusLists: createStatusLists({ db: db.db, config, keys, lookups }),
       fetcher: outbound,
     });
-    await app.register(errors, { publicBaseUrl: config.publicBaseUrl, bodyLimit: config.bodyLimitBytes });
+    // content negotiation and the language cookie serve every route (error pages included)
+    await app.register(accepts);
+    await app.register(cookie);
+    await app.register(errors, { publicBaseUrl: config.publicBaseUrl, bodyLimit: config.bodyLimitBytes, platformName: config.platform.name });
     await app.register(docs, { publicBaseUrl: config.publicBaseUrl });
     await app.register(rateLimits);
     await app.register(auth);
@@ -125,6 +131,7 @@ export async function buildApp({ config, database, logger, fetcher, role = 'serv
     await app.register(vcalmRoutes);
     await app.register(registryRoutes);
     await app.register(statusRoutes);
+    await app.register(pageRoutes);
 
     app.addHook('onReady', async () => {
       const assigned = await backfillShortCodes({ ctx: app.ctx });

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpProblem, problemType } from '../lib/problem.js';
+import { sendErrorPage, wantsErrorPage } from '../web/respond.js';
 
 interface ProblemBody {
   type: string;
@@ -108,17 +109,30 @@ export function sendProblem(reply: FastifyReply, problem: ProblemDetails, public
   return reply.status(problem.status).type('application/problem+json').send({ ...problem, type });
 }
 
+/** Pages answer with a localised page (DESIGN §4), everything else with problem+json. */
+function sendFailure(request: FastifyRequest, reply: FastifyReply, problem: ProblemDetails, options: ErrorOptions) {
+  if (wantsErrorPage(request)) return sendErrorPage(request, reply, problem, { platformName: options.platformName, uploadLimit: options.bodyLimit });
+  return sendProblem(reply, problem, options.publicBaseUrl);
+}
+
+interface ErrorOptions {
+  publicBaseUrl: string;
+  bodyLimit: number;
+  platformName: string;
+}
+
 export default fp(
-  async function errors(app: FastifyInstance, options: { publicBaseUrl: string; bodyLimit: number }) {
+  async function errors(app: FastifyInstance, options: ErrorOptions) {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const problem = toProblem(error, request, options.bodyLimit);
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ problem: problem.type, status: problem.status }, 'request rejected');
       if (error instanceof HttpProblem && error.headers) reply.headers(error.headers);
-      return sendProblem(reply, problem, options.publicBaseUrl);
+      return sendFailure(request, reply, problem, options);
     });
     app.setNotFoundHandler((request, reply) =>
-      sendProblem(
+      sendFailure(
+        request,
         reply,
         {
           type: problemType('not-found'),
@@ -127,7 +141,7 @@ export default fp(
           detail: `There is no ${request.method} ${request.url.split('?')[0]}; see /docs for the API.`,
           instance: request.url.split('?')[0] ?? request.url,
         },
-        options.publicBaseUrl,
+        options,
       ),
     );
   },

@@ -18,6 +18,7 @@ export default fp(
           type: problemType('rate-limited'),
           title: 'Too Many Requests',
           detail: `Too many requests from this address: at most ${context.max} per ${context.after === undefined ? 'window' : 'minute'}; retry in ${Math.ceil(context.ttl / 1000)} s.`,
+          extensions: { retryAfterSeconds: Math.ceil(context.ttl / 1000) },
         }),
     });
   },

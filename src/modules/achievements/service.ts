@@ -147,13 +147,13 @@ export async function listCourseVersions({ db, config, id }: { db: Db; config: C
   return { id: achievement.id, url: achievementUrl(config.publicBaseUrl, achievement.id), currentVersion: achievement.version, versions };
 }
 
-/** GET /achievements/:id/versions/:version — that version of the course as an OB 3.0 Achievement. */
 /** Version `number` of a course as it was published (what credentials issued under it embed). */
 export async function findCourseVersion(db: DbOrTx, achievementId: string, number: number): Promise<CourseVersion | undefined> {
   const row = await repository.findAchievementVersion(db, achievementId, number);
   return row ? { ...courseContent(row.content as unknown as CourseContent), id: achievementId, version: number } : undefined;
 }
 
+/** GET /achievements/:id/versions/:version — that version of the course as an OB 3.0 Achievement. */
 export async function getAchievementVersionDocument({ db, config, id, version, language }: { db: Db; config: Config; id: string; version: string; language: Language }) {
   const achievement = await getAchievement({ db, id });
   const number = /^[1-9][0-9]{0,8}$/.test(version) ? Number(version) : undefined;

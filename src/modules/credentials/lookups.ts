@@ -4,6 +4,7 @@ import { type AchievementRow, findAchievement } from '../achievements/repository
 import { type AuthorisationRow, listCentreAuthorisations } from '../authorisations/repository.js';
 import { type CentreRow, findCentreById, findCentreBySlug, listStatusChanges } from '../centres/repository.js';
 import { listKeys } from '../keys/repository.js';
+import type { VerificationReport } from '../verification/report.js';
 import { type CredentialLifecycle, findLifecycle } from './repository.js';
 
 /**
@@ -35,7 +36,7 @@ const REFERENCE_TTL_MS = 5_000;
 const NOT_FOUND = Symbol('not found');
 
 /** Cached reads of what issuance and verification refer to; misses are not cached, so a new course is usable at once. */
-export function createIssuanceLookups({ db }: { db: Db }) {
+export function createIssuanceLookups({ db, statusMaxAgeSeconds }: { db: Db; statusMaxAgeSeconds: number }) {
   const caches: { clear(): void }[] = [];
   const cached = <Row>(load: (id: string) => Promise<Row | undefined>) => {
     const cache = createTtlCache<string, Row>({ ttlMs: REFERENCE_TTL_MS });
@@ -49,7 +50,12 @@ export function createIssuanceLookups({ db }: { db: Db }) {
         })
         .catch((error) => (error === NOT_FOUND ? undefined : Promise.reject(error)));
   };
+  // A credential page verifies on every view; this is its short cache (a status change made here clears it, other
+  // replicas show it within the TTL, never later than the status lists' max-age lets verifiers see it).
+  const pageReports = createTtlCache<string, VerificationReport>({ ttlMs: Math.min(REFERENCE_TTL_MS, statusMaxAgeSeconds * 1000) });
+  caches.push(pageReports);
   return {
+    pageReports,
     centre: cached<CentreRow>((id) => findCentreById(db, id)),
     achievement: cached<AchievementRow>((id) => findAchievement(db, id)),
     /** one of our centres by slug, with what verification judges it by */

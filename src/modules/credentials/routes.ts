@@ -1,11 +1,10 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { sendSerialisedDocument, vcMediaType } from '../../lib/documents.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
 import { problemSchema } from '../../lib/schemas.js';
 import { qrPng, qrSvg } from '../../web/qr.js';
-import { credentialIdForCode, credentialShortLink, getCredentialDocument, issueCredential } from './service.js';
+import { credentialShortLink, issueCredential } from './service.js';
 import { getCredentialDetails, listCentreCredentials, listCredentialEvents, reissueCredential, revokeCredential, suspendCredential, unsuspendCredential } from './lifecycle.js';
 import {
   credentialEventSchema,
@@ -177,42 +176,6 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     );
   }
-
-  app.get(
-    '/v/:code',
-    {
-      // typed codes are a public lookup: limited like the verify API so they cannot be enumerated at speed
-      config: { rateLimit: { max: app.ctx.config.rateLimits.verify, timeWindow: 60_000 } },
-      schema: {
-        tags: ['credentials'],
-        summary: 'A credential by the short code printed on its certificate (and encoded in its QR code): redirects to it',
-        params: z.object({ code: z.string().max(100) }),
-        response: { 404: problemSchema, 422: problemSchema },
-      },
-    },
-    async (request, reply) => {
-      const id = await credentialIdForCode({ ctx: app.ctx, code: request.params.code });
-      reply.header('Cache-Control', 'public, max-age=3600').header('X-Robots-Tag', 'noindex, nofollow');
-      return reply.redirect(`/credentials/${id}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`, 302);
-    },
-  );
-
-  app.get(
-    '/credentials/:id',
-    {
-      schema: {
-        tags: ['credentials'],
-        summary: 'The signed credential, exactly as issued (JSON; application/vc on request)',
-        params: z.object({ id: z.string().max(100) }),
-      },
-    },
-    async (request, reply) => {
-      const { document } = await getCredentialDocument({ ctx: app.ctx, id: request.params.id });
-      // The signed bytes never change; whether the credential still holds is a verification question.
-      reply.header('Vary', 'Accept').header('X-Robots-Tag', 'noindex, nofollow');
-      return sendSerialisedDocument(request, reply, { body: document, contentType: vcMediaType(request.headers.accept), cacheControl: 'public, max-age=86400' });
-    },
-  );
 };
 
 export default credentialRoutes;

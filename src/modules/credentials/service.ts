@@ -240,11 +240,11 @@ export function assertOpenBadge(credential: unknown) {
   }
 }
 
-/** GET /credentials/:id: the signed credential exactly as issued. */
-export async function getCredentialDocument({ ctx, id }: { ctx: AppContext; id: string }): Promise<{ document: string; issuedAt: Date }> {
+/** A credential stored here, by its uuid: the signed document exactly as issued, its code and its corrections. */
+export async function getStoredCredential({ ctx, id }: { ctx: AppContext; id: string }): Promise<repository.CredentialRow> {
   const row = isUuid(id) ? await repository.findCredential(ctx.db, id) : undefined;
   if (!row) throw notFound(`No credential has the id "${id}". Check the link.`);
-  return { document: row.document, issuedAt: row.issuedAt };
+  return row;
 }
 
 /** The uuid of the credential a person's typed code names; a mistyped code is a 422 saying to check it. */
@@ -260,10 +260,19 @@ export async function credentialIdForCode({ ctx, code }: { ctx: AppContext; code
           ? `"${code}" is not a valid code: a character is probably mistyped. Check the code on the certificate (e.g. EG-7K4Q-92MX-3TRA-K).`
           : `"${code}" does not look like a credential code: two letters, then 13 characters, e.g. EG-7K4Q-92MX-3TRA-K.`,
       errors: [{ path: 'code', message: reading.reason === 'check' ? 'the check character does not match: check for a typo' : 'not a credential code' }],
+      extensions: { code, reason: reading.reason },
     });
   }
   const id = await repository.findIdByShortCode(ctx.db, reading.code);
-  if (!id) throw notFound(`No credential has the code ${reading.code}. Check the code on the certificate.`);
+  if (!id) {
+    throw new HttpProblem({
+      status: 404,
+      type: problemType('unknown-code'),
+      title: 'Not Found',
+      detail: `No credential has the code ${reading.code}. Check the code on the certificate.`,
+      extensions: { code: reading.code },
+    });
+  }
   return id;
 }
 

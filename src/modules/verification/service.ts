@@ -7,7 +7,7 @@ import { verifyCredentialProof } from '../../vc/verify-proof.js';
 import { findKeyByPublicKey } from '../keys/repository.js';
 import { authorisationStatusAt } from '../authorisations/service.js';
 import type { IssuerFacts } from '../credentials/lookups.js';
-import { credentialIdForCode, getCredentialDocument } from '../credentials/service.js';
+import { credentialIdForCode, getStoredCredential } from '../credentials/service.js';
 import { checkMessage } from './messages.js';
 import { checkCredentialStatus } from './status-check.js';
 import { type Check, type CheckCode, type CheckName, type CheckOutcome, summarise, type VerificationReport, verdictOf } from './report.js';
@@ -29,6 +29,10 @@ function displayDate(value: Date) {
   return value.toISOString().replace('.000Z', 'Z');
 }
 
+/** How dates read inside check messages: a day for events (revoked on), the instant for limits (valid until). */
+export type MessageDateFormat = (date: Date, precision: 'day' | 'instant') => string;
+const isoMessageDate: MessageDateFormat = (date, precision) => (precision === 'day' ? displayDate(date).slice(0, 10) : displayDate(date));
+
 /**
  * Verifies any credential-shaped JSON object and returns the report of DESIGN.md §5. Fails closed: a check
  * that cannot be made is `unknown` and the credential is then not verified. Never throws for bad input.
@@ -38,11 +42,14 @@ export async function verifyCredential({
   credential,
   language = 'en',
   now = new Date(),
+  formatDate = isoMessageDate,
 }: {
   ctx: AppContext;
   credential: Record<string, unknown>;
   language?: Language;
   now?: Date;
+  /** ISO for machines (the default); pages pass the reader's own format */
+  formatDate?: MessageDateFormat;
 }): Promise<VerificationReport> {
   const summary = summarise(credential);
   const make = (check: CheckName, status: CheckOutcome, code: CheckCode, params: Record<string, string | undefined> = {}, details?: Record<string, unknown>): Check => ({
@@ -67,7 +74,7 @@ export async function verifyCredential({
   if (ownDid?.kind === 'centre' && !centre) {
     checks.push(make('proof', 'failed', 'proof.invalid', { reason: `the issuer ${issuerId} does not exist on this service` }));
   } else if (revokedKey) {
-    const date = revokedKey.toISOString().slice(0, 10);
+    const date = formatDate(revokedKey, 'day');
     checks.push(make('proof', 'failed', 'key.revoked', { date }, { compromisedAt: revokedKey.toISOString() }));
   } else {
     const proof = await verifyCredentialProof({
@@ -101,7 +108,7 @@ export async function verifyCredential({
   const status = await checkCredentialStatus({ ctx, credential, issuerId, centreId: centre?.id, now });
   if (status?.outcome === 'active') checks.push(make('status', 'passed', 'status.active'));
   else if (status?.outcome === 'revoked') {
-    const date = status.at ? displayDate(status.at).slice(0, 10) : undefined;
+    const date = status.at ? formatDate(status.at, 'day') : undefined;
     checks.push(
       make('status', 'failed', 'status.revoked', { date, reason: status.reason, replacement: status.supersededBy }, {
         ...(status.at ? { revokedAt: displayDate(status.at) } : {}),
@@ -111,10 +118,12 @@ export async function verifyCredential({
     );
   } else if (status?.outcome === 'suspended') {
     const until = status.until ? displayDate(status.until) : undefined;
-    checks.push(make('status', 'failed', 'status.suspended', { until, reason: status.reason }, { ...(until ? { until } : {}), ...(status.reason ? { reason: status.reason } : {}) }));
+    checks.push(
+      make('status', 'failed', 'status.suspended', { until: status.until && formatDate(status.until, 'instant'), reason: status.reason }, { ...(until ? { until } : {}), ...(status.reason ? { reason: status.reason } : {}) }),
+    );
   } else if (status?.outcome === 'unreadable') checks.push(make('status', 'unknown', 'status.unreadable', { reason: status.reason }, { reason: status.reason, error: status.error }));
 
-  checks.push(validityCheck(credential, now, make));
+  checks.push(validityCheck(credential, now, make, formatDate));
 
   const schema = validateOpenBadgeCredential(credential);
   if (schema.valid) checks.push(make('schema', 'passed', 'schema.ob3'));
@@ -131,15 +140,16 @@ function validityCheck(
   credential: Record<string, unknown>,
   now: Date,
   make: (check: CheckName, status: CheckOutcome, code: CheckCode, params?: Record<string, string | undefined>) => Check,
+  formatDate: MessageDateFormat,
 ): Check {
   const parse = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value) : undefined);
   const validFrom = parse(credential.validFrom);
   const validUntil = parse(credential.validUntil);
-  if (validUntil && now > validUntil) return make('validity', 'failed', 'validity.expired', { validUntil: displayDate(validUntil) });
+  if (validUntil && now > validUntil) return make('validity', 'failed', 'validity.expired', { validUntil: formatDate(validUntil, 'instant') });
   if (validFrom && now.getTime() + CLOCK_SKEW_MS < validFrom.getTime()) {
-    return make('validity', 'failed', 'validity.not-yet-valid', { validFrom: displayDate(validFrom) });
+    return make('validity', 'failed', 'validity.not-yet-valid', { validFrom: formatDate(validFrom, 'instant') });
   }
-  return make('validity', 'passed', 'validity.current', { validUntil: validUntil && displayDate(validUntil) });
+  return make('validity', 'passed', 'validity.current', { validUntil: validUntil && formatDate(validUntil, 'instant') });
 }
 
 /**
@@ -180,9 +190,9 @@ async function compromisedOwnKey({ ctx, facts, verificationMethod }: { ctx: AppC
 }
 
 
-/** Loads one of our own credentials by its uuid or public URL, for verification by reference. */
-export async function loadOwnCredential({ ctx, id, url, code }: { ctx: AppContext; id?: string; url?: string; code?: string }): Promise<Record<string, unknown>> {
-  let uuid = code !== undefined ? await credentialIdForCode({ ctx, code }) : id;
+/** The uuid of one of our credentials named by its uuid, its public URL or its short code. */
+export async function ownCredentialId({ ctx, id, url, code }: { ctx: AppContext; id?: string; url?: string; code?: string }): Promise<string> {
+  if (code !== undefined) return credentialIdForCode({ ctx, code });
   if (url !== undefined) {
     const prefix = `${ctx.config.publicBaseUrl}/credentials/`;
     const candidate = url.startsWith(prefix) ? url.slice(prefix.length).split(/[?#]/)[0] : undefined;
@@ -195,11 +205,17 @@ export async function loadOwnCredential({ ctx, id, url, code }: { ctx: AppContex
         errors: [{ path: 'body.url', message: 'not a credential link of this service' }],
       });
     }
-    uuid = candidate;
+    return candidate;
   }
-  if (!uuid) throw badRequest('Send one of verifiableCredential, url, id or code.');
+  if (!id) throw badRequest('Send one of verifiableCredential, url, id or code.');
+  return id;
+}
+
+/** Loads one of our own credentials by its uuid, public URL or short code, for verification by reference. */
+export async function loadOwnCredential(reference: { ctx: AppContext; id?: string; url?: string; code?: string }): Promise<Record<string, unknown>> {
+  const uuid = await ownCredentialId(reference);
   try {
-    const { document } = await getCredentialDocument({ ctx, id: uuid });
+    const { document } = await getStoredCredential({ ctx: reference.ctx, id: uuid });
     return JSON.parse(document) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof HttpProblem && error.status === 404) throw notFound(`No credential of this service has the id "${uuid}".`);

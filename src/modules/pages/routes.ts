@@ -1,0 +1,202 @@
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { sendSerialisedDocument, vcMediaType } from '../../lib/documents.js';
+import { isLanguage } from '../../lib/i18n.js';
+import { HttpProblem, problemType } from '../../lib/problem.js';
+import { problemSchema } from '../../lib/schemas.js';
+import { renderCertificatePdf } from '../../web/certificate-pdf.js';
+import { renderCredentialPage } from '../../web/credential-page.js';
+import { pageLanguage } from '../../web/language.js';
+import { problemText } from '../../web/problem-text.js';
+import { prefersHtml, preparePageReply } from '../../web/respond.js';
+import { renderVerifyPage } from '../../web/verify-page.js';
+import { credentialIdForCode, getStoredCredential } from '../credentials/service.js';
+import { credentialPageContent, type VerifySubmission, verifySubmission } from './service.js';
+
+const credentialParams = z.object({ id: z.string().max(100).describe('the credential\'s uuid') });
+const languageAndFormat = z.object({
+  lang: z.string().max(10).optional().describe('page language: en, fr, ar or zh (remembered in a cookie)'),
+  format: z.enum(['html', 'json']).optional().describe('override content negotiation'),
+});
+
+/** The public, browser-facing routes: the credential page, its certificate, short links and the verify page. */
+const pageRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { config } = app.ctx;
+  const uploadLimit = config.bodyLimitBytes;
+  await app.register(formbody, { bodyLimit: uploadLimit });
+  await app.register(multipart, { limits: { fileSize: uploadLimit, fieldSize: uploadLimit, files: 1, fields: 4, parts: 6 } });
+  const verifyRateLimit = { max: config.rateLimits.verify, timeWindow: 60_000 };
+  // a page may show a status change no later than the status lists' max-age lets any verifier see it
+  const pageMaxAge = Math.min(60, config.statusLists.maxAgeSeconds);
+
+  app.get(
+    '/credentials/:id',
+    {
+      config: { page: 'negotiated' },
+      schema: {
+        tags: ['credentials'],
+        summary: 'The credential: the signed JSON exactly as issued (application/vc on request), or its verified page for browsers',
+        description: 'Browsers (Accept ranking text/html first) get the page; `?format=json|html` overrides.',
+        params: credentialParams,
+        querystring: languageAndFormat,
+        response: { 404: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const untypedReply: FastifyReply = reply;
+      untypedReply.header('Vary', 'Accept, Accept-Language, Cookie').header('X-Robots-Tag', 'noindex, nofollow');
+      if (!prefersHtml(request)) {
+        const { document } = await getStoredCredential({ ctx: app.ctx, id: request.params.id });
+        // The signed bytes never change; whether the credential still holds is a verification question.
+        return sendSerialisedDocument(request, untypedReply, { body: document, contentType: vcMediaType(request.headers.accept), cacheControl: 'public, max-age=86400' });
+      }
+      const language = pageLanguage(request, untypedReply);
+      const content = await credentialPageContent({ ctx: app.ctx, id: request.params.id, language });
+      const body = renderCredentialPage({ ...content, language, platformName: config.platform.name });
+      // a reply that sets the language cookie (`?lang=`) is for this visitor only
+      const scope = isLanguage(request.query.lang) ? 'private' : 'public';
+      preparePageReply(untypedReply);
+      return sendSerialisedDocument(request, untypedReply, { body, contentType: 'text/html; charset=utf-8', cacheControl: `${scope}, max-age=${pageMaxAge}, must-revalidate` });
+    },
+  );
+
+  app.get(
+    '/credentials/:id/certificate.pdf',
+    {
+      config: { page: 'negotiated' },
+      schema: {
+        tags: ['credentials'],
+        summary: 'The printable certificate (A4 landscape PDF) with the short code and the QR code of the short link',
+        params: credentialParams,
+        querystring: languageAndFormat.pick({ lang: true }),
+        response: { 404: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const untypedReply: FastifyReply = reply;
+      const language = pageLanguage(request, untypedReply);
+      const { description, links } = await credentialPageContent({ ctx: app.ctx, id: request.params.id, language });
+      const pdf = await renderCertificatePdf({
+        language,
+        recipient: description.recipient ?? '',
+        course: description.course.name ?? '',
+        hours: description.course.hours,
+        centre: description.issuer.name ?? '',
+        issuedOn: new Date(description.validFrom ?? Date.now()),
+        validUntil: description.validUntil ? new Date(description.validUntil) : null,
+        code: links.shortCode ?? links.id,
+        link: links.shortLink,
+      });
+      return untypedReply
+        .type('application/pdf')
+        .header('Content-Disposition', `inline; filename="certificate-${links.shortCode ?? links.id}.pdf"`)
+        .header('Cache-Control', 'private, max-age=3600')
+        .header('X-Robots-Tag', 'noindex, nofollow')
+        .send(pdf);
+    },
+  );
+
+  app.get(
+    '/v/:code',
+    {
+      // typed codes are a public lookup: limited like the verify API so they cannot be enumerated at speed
+      config: { page: 'negotiated', rateLimit: verifyRateLimit },
+      schema: {
+        tags: ['credentials'],
+        summary: 'A credential by the short code printed on its certificate (and encoded in its QR code): redirects to it',
+        params: z.object({ code: z.string().max(100) }),
+        response: { 404: problemSchema, 422: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const id = await credentialIdForCode({ ctx: app.ctx, code: request.params.code });
+      reply.header('Cache-Control', 'public, max-age=3600').header('X-Robots-Tag', 'noindex, nofollow');
+      return reply.redirect(`/credentials/${id}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`, 302);
+    },
+  );
+
+  /** Renders the verify page, or answers a submission: a credential of ours → its page; JSON → the report here. */
+  async function answerVerify(request: FastifyRequest, reply: FastifyReply, readSubmission: () => Promise<VerifySubmission>) {
+    const language = pageLanguage(request, reply);
+    preparePageReply(reply).header('Cache-Control', 'no-store');
+    const page = { language, platformName: config.platform.name, uploadLimit };
+    let submission: VerifySubmission = {};
+    try {
+      submission = await readSubmission();
+      if (submission.code === undefined && submission.json === undefined && request.method === 'GET') return reply.send(renderVerifyPage(page));
+      const outcome = await verifySubmission({ ctx: app.ctx, submission, language });
+      if ('credentialId' in outcome) return reply.redirect(`/credentials/${outcome.credentialId}?lang=${language}`, 303);
+      return reply.send(renderVerifyPage({ ...page, result: outcome }));
+    } catch (error) {
+      if (!(error instanceof HttpProblem)) throw error;
+      const problem = { status: error.status, type: error.type, ...error.extensions };
+      const error_ = problemText(problem, language, { requestId: String(request.id), uploadLimit });
+      return reply.status(error.status).send(renderVerifyPage({ ...page, entered: submission, error: error_ }));
+    }
+  }
+
+  app.get(
+    '/verify',
+    {
+      config: { page: 'always', rateLimit: verifyRateLimit },
+      schema: {
+        tags: ['verification'],
+        summary: 'The verify page: enter a code or link, paste or upload a credential (HTML); `?code=` verifies at once',
+        querystring: z.object({ lang: z.string().max(10).optional(), code: z.string().max(2000).optional() }),
+      },
+    },
+    (request, reply) => answerVerify(request, reply, async () => ({ code: request.query.code })),
+  );
+
+  app.post(
+    '/verify',
+    {
+      config: { page: 'always', rateLimit: verifyRateLimit },
+      schema: {
+        tags: ['verification'],
+        summary: 'Submit the verify page (form or multipart with a .json file): the report as a page',
+        querystring: z.object({ lang: z.string().max(10).optional() }),
+      },
+    },
+    (request, reply) => answerVerify(request, reply, () => readVerifyForm(request)),
+  );
+};
+
+const tooLarge = () => new HttpProblem({ status: 413, type: problemType('body-too-large'), title: 'Content Too Large', detail: 'The upload is too large.' });
+
+/** The verify form's fields, from a urlencoded or multipart body; an uploaded file counts as pasted JSON. */
+async function readVerifyForm(request: FastifyRequest): Promise<VerifySubmission> {
+  if (!request.isMultipart()) {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
+    return { code: field('code'), json: field('json') };
+  }
+  const submission: VerifySubmission = {};
+  let file: string | undefined;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const bytes = await part.toBuffer();
+        if (bytes.length > 0) file = bytes.toString('utf8');
+      } else if (part.fieldname === 'code' || part.fieldname === 'json') {
+        if (part.valueTruncated) throw tooLarge();
+        submission[part.fieldname] = String(part.value);
+      }
+    }
+  } catch (error) {
+    if (error instanceof HttpProblem) throw error;
+    // the multipart limits (file size, number of parts) are the visitor's to fix
+    if ((error as { statusCode?: number }).statusCode === 413) throw tooLarge();
+    throw new HttpProblem({ status: 400, type: problemType('invalid-request'), title: 'Bad Request', detail: `The form could not be read: ${(error as Error).message}` });
+  }
+  if (file !== undefined) {
+    if (submission.json?.trim()) throw new HttpProblem({ status: 400, type: problemType('too-many-inputs'), title: 'Bad Request', detail: 'Paste JSON or upload a file, not both.' });
+    submission.json = file;
+  }
+  return submission;
+}
+
+export default pageRoutes;

@@ -1,0 +1,162 @@
+import type { Language } from '../lib/i18n.js';
+import type { Check, Verdict, VerificationReport } from '../modules/verification/report.js';
+import type { CredentialDescription } from './credential-text.js';
+import { type Fragment, html } from './html.js';
+import { formatDate, formatNumber } from './language.js';
+import { renderPage } from './layout.js';
+import { linkedInAddToProfileUrl } from './linkedin.js';
+import { pageMessages } from './messages/index.js';
+import { COPY_LINK_SCRIPT } from './scripts.js';
+
+/** Links that only a credential stored here has: its page, short code, QR code, PDF and corrections. */
+export interface StoredCredentialLinks {
+  id: string;
+  url: string;
+  shortCode: string | null;
+  /** the link printed and encoded in the QR code: `/v/<code>`, or the full link without a code */
+  shortLink: string;
+  supersededBy: string | null;
+  supersedes: string | null;
+}
+
+type Tone = 'good' | 'bad' | 'warn';
+const TONES: Record<Verdict, Tone> = {
+  valid: 'good',
+  invalid: 'bad',
+  revoked: 'bad',
+  superseded: 'bad',
+  suspended: 'bad',
+  expired: 'bad',
+  'not-yet-valid': 'warn',
+  'unrecognised-issuer': 'warn',
+  unknown: 'warn',
+};
+
+// Icons drawn inline (no font has to carry them); the words next to them say the same for screen readers.
+const ICON_PATHS: Record<Tone, string> = {
+  good: 'M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z',
+  bad: 'M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z',
+  warn: 'M1 21h22L12 2zm12-3h-2v-2h2zm0-4h-2v-4h2z',
+};
+
+const bdi = (value: Fragment) => html`<bdi>${value}</bdi>`;
+
+function verdictSection(report: VerificationReport, language: Language, links?: StoredCredentialLinks) {
+  const text = pageMessages(language);
+  const verdict = text.verdicts[report.verdict];
+  const tone = TONES[report.verdict];
+  const current = report.verdict === 'superseded' && links?.supersededBy;
+  return html`<section class="verdict ${tone}" aria-labelledby="verdict"><svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="${ICON_PATHS[tone]}"/></svg><div><h1 id="verdict">${verdict.title}</h1><p>${verdict.explanation}</p>${
+    current ? html`<p><a href="${current}">${text.credential.supersededBy}</a></p>` : ''
+  }<p class="muted">${text.checks.checkedAt({ date: formatDate(report.checkedAt, language, true) })}</p></div></section>`;
+}
+
+function detailsSection(report: VerificationReport, description: CredentialDescription, language: Language, platformName: string, links?: StoredCredentialLinks) {
+  const text = pageMessages(language).credential;
+  const issuerCheck = report.checks.find((check) => check.check === 'issuer');
+  const { course } = description;
+  const facts = [course.level && text.level({ level: course.level }), course.hours && text.hours({ hours: formatNumber(course.hours, language) })].filter((fact): fact is string => Boolean(fact));
+  const row = (label: string, value: Fragment) => (value === null || value === '' ? '' : html`<dt>${label}</dt><dd>${value}</dd>`);
+  return html`<section aria-labelledby="details"><h2 id="details">${text.heading}</h2><dl>${[
+    row(text.recipient, description.recipient && html`<span class="name">${bdi(description.recipient)}</span>`),
+    row(text.course, course.name && html`${bdi(course.name)}${facts.length > 0 ? html`<br><span class="muted">${facts.join(' · ')}</span>` : ''}`),
+    row(text.description, course.description),
+    row(text.criteria, course.criteria),
+    row(
+      text.issuer,
+      description.issuer.name &&
+        html`${bdi(description.issuer.name)}<br><span class="muted">${issuerCheck?.status === 'passed' ? text.recognisedBy({ platformName }) : text.notRecognised}</span>`,
+    ),
+    row(text.issuedOn, description.validFrom && formatDate(description.validFrom, language)),
+    row(text.expiresOn, description.validUntil ? formatDate(description.validUntil, language) : text.noExpiry),
+    row(text.code, links?.shortCode && html`<span class="code" dir="ltr">${links.shortCode}</span>`),
+    row(text.replaces, links?.supersedes && html`<a href="${links.supersedes}">${bdi(links.supersedes)}</a>`),
+  ]}</dl></section>`;
+}
+
+function checkItem(check: Check, language: Language) {
+  const text = pageMessages(language).checks;
+  return html`<li class="${check.status}"><span class="mark">${text.outcomes[check.status]}</span><strong>${text.names[check.check]}</strong><p>${check.message}</p></li>`;
+}
+
+function checksSection(report: VerificationReport, language: Language) {
+  const text = pageMessages(language).checks;
+  return html`<section aria-labelledby="checks"><h2 id="checks">${text.heading}</h2><ul class="checks">${report.checks.map((check) => checkItem(check, language))}</ul></section>`;
+}
+
+function actionsSection(report: VerificationReport, description: CredentialDescription, language: Language, links: StoredCredentialLinks) {
+  const text = pageMessages(language).actions;
+  const lang = `lang=${language}`;
+  const linkedIn = report.verified
+    ? linkedInAddToProfileUrl({
+        courseName: description.course.name ?? '',
+        organisation: description.issuer.name ?? '',
+        issuedOn: description.validFrom,
+        expiresOn: description.validUntil,
+        certUrl: links.url,
+        certId: links.shortCode ?? links.id,
+      })
+    : undefined;
+  const qrAlt = text.qrAlt({ link: links.shortLink });
+  return html`<section aria-labelledby="actions"><h2 id="actions">${text.heading}</h2><ul class="actions">
+<li><a class="button primary" href="/credentials/${links.id}/certificate.pdf?${lang}">${text.downloadPdf}</a></li>
+<li><a class="button" href="/credentials/${links.id}?format=json" download="credential-${links.shortCode ?? links.id}.json" type="application/json">${text.downloadJson}</a></li>
+${linkedIn ? html`<li><a class="button linkedin" href="${linkedIn}" rel="noopener noreferrer">${text.addToLinkedIn}</a></li>` : ''}
+</ul>
+<label for="link">${pageMessages(language).credential.link}</label><input id="link" type="url" readonly value="${links.url}" dir="ltr">
+<p><button type="button" class="button" hidden data-copy="${links.url}" data-copied="${text.copied}" aria-describedby="copy-status">${text.copyLink}</button> <span id="copy-status" role="status"></span></p>
+<details><summary>${text.showQr}</summary><img src="/credentials/${links.id}/qr.svg" width="220" height="220" alt="${qrAlt}" loading="lazy"><a href="/credentials/${links.id}/qr.png?download=1">${text.downloadQr}</a></details>
+<p><a href="/verify?${lang}">${text.verifyAnother}</a></p></section>`;
+}
+
+/** The verdict, the credential, the checks and (for one stored here) the actions: the body of every report page. */
+export function renderReport({
+  report,
+  description,
+  language,
+  platformName,
+  links,
+}: {
+  report: VerificationReport;
+  description: CredentialDescription;
+  language: Language;
+  platformName: string;
+  links?: StoredCredentialLinks;
+}) {
+  return html`${verdictSection(report, language, links)}${detailsSection(report, description, language, platformName, links)}${checksSection(report, language)}${
+    links ? actionsSection(report, description, language, links) : ''
+  }`;
+}
+
+/** Social previews: a shared link shows the course, the recipient and the centre. */
+function previewMeta(description: CredentialDescription, links: StoredCredentialLinks, language: Language, siteName: string) {
+  const title = [description.course.name, description.recipient].filter(Boolean).join(' — ');
+  const summary = [description.issuer.name, description.validFrom && formatDate(description.validFrom, language)].filter(Boolean).join(' · ');
+  return html`<meta property="og:type" content="website"><meta property="og:site_name" content="${siteName}"><meta property="og:title" content="${title}"><meta property="og:description" content="${summary}"><meta property="og:url" content="${links.url}"><meta property="og:locale" content="${language}"><meta name="twitter:card" content="summary"><meta name="twitter:title" content="${title}"><meta name="twitter:description" content="${summary}"><meta name="description" content="${summary}"><link rel="alternate" type="application/vc" href="${links.url}">`;
+}
+
+/** GET /credentials/:id for a browser: the whole page, verified on the server, complete without JavaScript. */
+export function renderCredentialPage({
+  report,
+  description,
+  language,
+  platformName,
+  links,
+}: {
+  report: VerificationReport;
+  description: CredentialDescription;
+  language: Language;
+  platformName: string;
+  links: StoredCredentialLinks;
+}): string {
+  const text = pageMessages(language);
+  return renderPage({
+    language,
+    title: [description.course.name, description.recipient].filter(Boolean).join(' — ') || text.credential.heading,
+    path: `/credentials/${links.id}`,
+    platformName,
+    head: previewMeta(description, links, language, text.site.name),
+    main: renderReport({ report, description, language, platformName, links }),
+    script: COPY_LINK_SCRIPT,
+  });
+}

@@ -1,0 +1,52 @@
+import type { Language } from '../lib/i18n.js';
+
+/**
+ * A text of a credential in the reader's language. VC 2.0 lets `name` and `description` be a plain string, a
+ * language value object `{"@value", "@language"}` or a list of them: pick the reader's language, else English,
+ * else the first one. Anything else (a malformed upload) reads as no text.
+ */
+export function textIn(value: unknown, language: Language): string | null {
+  if (typeof value === 'string') return value;
+  const values = (Array.isArray(value) ? value : [value]).filter(
+    (entry): entry is { '@value': string; '@language'?: unknown } => Boolean(entry) && typeof entry === 'object' && typeof (entry as Record<string, unknown>)['@value'] === 'string',
+  );
+  const inLanguage = (code: string) => values.find((entry) => typeof entry['@language'] === 'string' && entry['@language'].toLowerCase().split('-')[0] === code);
+  const plain = Array.isArray(value) ? value.find((entry): entry is string => typeof entry === 'string') : undefined;
+  return (inLanguage(language) ?? inLanguage('en') ?? values[0])?.['@value'] ?? plain ?? null;
+}
+
+const record = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+
+/** What a credential page shows of a credential besides its verification: who, what, who issued it, when. */
+export interface CredentialDescription {
+  recipient: string | null;
+  course: { name: string | null; description: string | null; criteria: string | null; hours: number | null; level: string | null };
+  issuer: { name: string | null; url: string | null };
+  validFrom: string | null;
+  validUntil: string | null;
+}
+
+/** Reads the description from any credential JSON, defensively: an upload may be malformed in any way. */
+export function describeCredential(credential: Record<string, unknown>, language: Language): CredentialDescription {
+  const subject = record(first(credential.credentialSubject));
+  const achievement = record(subject.achievement);
+  const issuer = record(credential.issuer);
+  const identifiers = Array.isArray(subject.identifier) ? subject.identifier.map(record) : [];
+  const named = identifiers.find((identity) => identity.identityType === 'name' && identity.hashed === false);
+  const date = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null);
+  return {
+    recipient: textIn(named?.identityHash, language) ?? textIn(subject.name, language),
+    course: {
+      name: textIn(achievement.name, language) ?? textIn(credential.name, language),
+      description: textIn(achievement.description, language),
+      criteria: textIn(record(achievement.criteria).narrative, language),
+      hours: null,
+      level: null,
+    },
+    issuer: { name: textIn(issuer.name, language), url: typeof issuer.url === 'string' ? issuer.url : null },
+    validFrom: date(credential.validFrom),
+    validUntil: date(credential.validUntil),
+  };
+}

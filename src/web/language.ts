@@ -1,0 +1,41 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isLanguage, type Language, languageFromAcceptLanguage } from '../lib/i18n.js';
+
+/** The cookie the language switcher sets: a visitor who chose a language keeps it on every page. */
+export const LANGUAGE_COOKIE = 'lang';
+const ONE_YEAR_SECONDS = 365 * 24 * 3600;
+
+/**
+ * The page language: `?lang=`, then the switcher's cookie, then Accept-Language, then English. A valid `?lang=`
+ * is remembered in the cookie, so the choice survives following links (the switcher is plain links: no script).
+ */
+export function pageLanguage(request: FastifyRequest, reply: FastifyReply): Language {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  if (isLanguage(query.lang)) {
+    reply.setCookie(LANGUAGE_COOKIE, query.lang, { path: '/', maxAge: ONE_YEAR_SECONDS, sameSite: 'lax', httpOnly: true });
+    return query.lang;
+  }
+  const remembered = request.cookies?.[LANGUAGE_COOKIE];
+  if (isLanguage(remembered)) return remembered;
+  return languageFromAcceptLanguage(request.headers['accept-language']) ?? 'en';
+}
+
+/** Text direction of a language, for `<html dir>` and the PDF layout. */
+export const directionOf = (language: Language): 'rtl' | 'ltr' => (language === 'ar' ? 'rtl' : 'ltr');
+
+/** The BCP 47 locale `Intl` formats dates and numbers with. */
+export const localeOf = (language: Language) => (language === 'zh' ? 'zh-CN' : language);
+
+/** A date as people read it in the language (day, month name, year), in UTC so every reader sees the same day. */
+export function formatDate(value: Date | string, language: Language, withTime = false): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  return new Intl.DateTimeFormat(localeOf(language), {
+    dateStyle: 'long',
+    ...(withTime ? { timeStyle: 'short' } : {}),
+    timeZone: 'UTC',
+  }).format(date);
+}
+
+export function formatNumber(value: number, language: Language): string {
+  return new Intl.NumberFormat(localeOf(language)).format(value);
+}

@@ -1,0 +1,111 @@
+import type { Verdict } from '../../modules/verification/report.js';
+
+/** Values inserted into a message: names and codes as given, numbers and dates already formatted for the locale. */
+type Text = string;
+type With<P> = (params: P) => string;
+
+/** A verdict as people read it: a short title and one sentence saying what it means for them. */
+interface VerdictText {
+  title: Text;
+  explanation: Text;
+}
+
+/**
+ * One language's words for the pages and the PDF certificate. Every language has exactly the keys of the English
+ * catalogue (the type checks it at build time, a test at run time). The check messages themselves live with the
+ * verification report (modules/verification/messages), because the API returns them too.
+ */
+export interface PageMessages {
+  /** the language's own name, shown in the language switcher */
+  languageName: Text;
+  site: {
+    name: Text;
+    tagline: Text;
+    skipToContent: Text;
+    languages: Text;
+    verifyLink: Text;
+    footer: With<{ platformName: string }>;
+  };
+  verdicts: Record<Verdict, VerdictText>;
+  checks: {
+    heading: Text;
+    names: { proof: Text; issuer: Text; authorised: Text; status: Text; validity: Text; schema: Text };
+    outcomes: { passed: Text; failed: Text; unknown: Text };
+    checkedAt: With<{ date: string }>;
+  };
+  credential: {
+    heading: Text;
+    recipient: Text;
+    course: Text;
+    description: Text;
+    criteria: Text;
+    hours: With<{ hours: string }>;
+    level: With<{ level: string }>;
+    issuer: Text;
+    recognisedBy: With<{ platformName: string }>;
+    notRecognised: Text;
+    issuedOn: Text;
+    expiresOn: Text;
+    noExpiry: Text;
+    code: Text;
+    link: Text;
+    supersededBy: Text;
+    replaces: Text;
+  };
+  actions: {
+    heading: Text;
+    downloadJson: Text;
+    downloadPdf: Text;
+    copyLink: Text;
+    copied: Text;
+    showQr: Text;
+    downloadQr: Text;
+    addToLinkedIn: Text;
+    qrAlt: With<{ link: string }>;
+    verifyAnother: Text;
+  };
+  verify: {
+    title: Text;
+    intro: Text;
+    codeLabel: Text;
+    codeHint: Text;
+    pasteLabel: Text;
+    pasteHint: Text;
+    fileLabel: Text;
+    fileHint: With<{ size: string }>;
+    submit: Text;
+    resultHeading: Text;
+    privacy: Text;
+  };
+  /** problems shown on pages, by the problem type's slug; `fallback` for any other of the same status */
+  errors: {
+    title: Text;
+    backToVerify: Text;
+    nothingToVerify: Text;
+    notJson: With<{ reason: string }>;
+    notCredential: Text;
+    tooManyInputs: Text;
+    fileTooLarge: With<{ size: string }>;
+    codeFormat: With<{ code: string }>;
+    codeCheck: With<{ code: string }>;
+    codeUnknown: With<{ code: string }>;
+    credentialNotFound: Text;
+    foreignUrl: Text;
+    rateLimited: With<{ seconds: string }>;
+    badRequest: Text;
+    notFound: Text;
+    serverError: With<{ requestId: string }>;
+  };
+  certificate: {
+    title: Text;
+    certifies: Text;
+    completed: Text;
+    hours: With<{ hours: string }>;
+    issuedBy: With<{ centre: string }>;
+    issuedOn: With<{ date: string }>;
+    validUntil: With<{ date: string }>;
+    code: Text;
+    scan: Text;
+    network: Text;
+  };
+}
