@@ -4,7 +4,8 @@
  *   (b) the service's own signing / proof-checking path (reused suite, KeyObject held in memory)
  *   (c) HTTP through the real app: POST /api/v1/credentials (persisted) and POST /api/v1/verify
  * then issuance with status allocation at 1,000 vs 50,000 stored credentials (two databases, interleaved), and
- * status list serving (200 vs ETag hit). Prints ops/s, p50 and p99 latency, and each path's ratio against the
+ * status list serving (200 vs ETag hit), and the credential page (verified per view, short cache, ETag hit, PDF)
+ * with its size per language. Prints ops/s, p50 and p99 latency, and each path's ratio against the
  * table's first row from the same run. Compare ratios, never absolute numbers across runs or machines.
  */
 import { randomBytes } from 'node:crypto';
@@ -194,14 +195,12 @@ async function main() {
     const stockLoader = async (url: string) => (url === listUrl ? { contextUrl: null, documentUrl: url, document: servedList } : staticLoader(url));
     const stockStatus = ({ credential }: { credential?: object }) =>
       checkStatus({ credential: credential ?? signed, documentLoader: stockLoader, suite: new DataIntegrityProof({ cryptosuite: stockCryptosuite }), verifyBitstringStatusListCredential: true });
+    const stockVerify = async () => {
+      const result = await vc.verifyCredential({ credential: signed, suite: new DataIntegrityProof({ cryptosuite: stockCryptosuite }), documentLoader: stockLoader, checkStatus: stockStatus });
+      if (!result.verified) throw new Error(`the stock verifier refused the sample: ${String(result.error)}`);
+    };
     const verifyRows = await compare([
-      {
-        name: '(a) stock verifyCredential + stock status check',
-        run: async () => {
-          const result = await vc.verifyCredential({ credential: signed, suite: new DataIntegrityProof({ cryptosuite: stockCryptosuite }), documentLoader: stockLoader, checkStatus: stockStatus });
-          if (!result.verified) throw new Error(`the stock verifier refused the sample: ${String(result.error)}`);
-        },
-      },
+      { name: '(a) stock verifyCredential + stock status check', run: stockVerify },
       { name: '(b) service proof check (cached verifier)', run: () => verifyCredentialProof({ credential: signed, resolveDid: app.ctx.resolveOwnDid }) },
       {
         name: '(c) HTTP POST /api/v1/verify (full report)',
@@ -216,6 +215,33 @@ async function main() {
       { name: '(a) GET /status/:listId (200, signed list)', run: async () => expectAnswer(await app.inject({ method: 'GET', url: listPath }), 200) },
       { name: '(b) GET /status/:listId, If-None-Match (304)', run: async () => expectStatus(await app.inject({ method: 'GET', url: listPath, headers: { 'if-none-match': etag } }), 304) },
     ]);
+
+    // The credential page as a browser asks for it: verified on the server on every view, or within the short cache.
+    const pagePath = new URL(sample.id as string).pathname;
+    const asBrowser = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+    const isPage = (response: Answer) => response.statusCode === 200 && response.body.includes('id="verdict"');
+    const getPage = async () => {
+      const response = await app.inject({ method: 'GET', url: pagePath, headers: asBrowser });
+      if (!isPage(response)) throw new Error(`unexpected page ${response.statusCode}: ${response.body.slice(0, 300)}`);
+      return response;
+    };
+    const pageEtag = (await getPage()).headers.etag as string;
+    const pageRows = await compare([
+      { name: '(a) stock verifyCredential + stock status check', run: stockVerify },
+      {
+        name: '(b) GET /credentials/:id page, verified every view',
+        run: async () => {
+          app.ctx.lookups.credentialPages.clear();
+          await getPage();
+        },
+      },
+      { name: '(c) GET /credentials/:id page, short cache', run: getPage },
+      { name: '(d) GET /credentials/:id page, If-None-Match (304)', run: async () => expectStatus(await app.inject({ method: 'GET', url: pagePath, headers: { ...asBrowser, 'if-none-match': pageEtag } }), 304) },
+      { name: '(e) GET /credentials/:id/certificate.pdf', run: async () => expectStatus(await app.inject({ method: 'GET', url: `${pagePath}/certificate.pdf` }), 200) },
+    ]);
+    const pageBytes = await Promise.all(
+      (['en', 'fr', 'ar', 'zh'] as const).map(async (lang) => `${lang} ${Buffer.byteLength((await app.inject({ method: 'GET', url: `${pagePath}?lang=${lang}`, headers: asBrowser })).body)}`),
+    );
 
     // Issuance with status allocation as the database grows: the same service path at two sizes, interleaved.
     const small = await benchService();
@@ -235,6 +261,8 @@ async function main() {
       table('Verification', verifyRows, verifyRows[0]!);
       table('Issuance as credentials accumulate (status entry allocation included; target b/a ≥ 0.8)', growthRows, growthRows[0]!);
       table('Status list serving', listRows, listRows[0]!);
+      table('Credential page (server side: verification, HTML rendering, HTTP)', pageRows, pageRows[0]!);
+      console.log(`page bytes (HTML + inline CSS, uncompressed; limit 30,000): ${pageBytes.join(', ')}`);
     } finally {
       await small.close();
       await large.close();

@@ -4,7 +4,7 @@ import { type AchievementRow, findAchievement } from '../achievements/repository
 import { type AuthorisationRow, listCentreAuthorisations } from '../authorisations/repository.js';
 import { type CentreRow, findCentreById, findCentreBySlug, listStatusChanges } from '../centres/repository.js';
 import { listKeys } from '../keys/repository.js';
-import type { VerificationReport } from '../verification/report.js';
+import type { CredentialPageContent } from '../pages/service.js';
 import { type CredentialLifecycle, findLifecycle } from './repository.js';
 
 /**
@@ -52,10 +52,11 @@ export function createIssuanceLookups({ db, statusMaxAgeSeconds }: { db: Db; sta
   };
   // A credential page verifies on every view; this is its short cache (a status change made here clears it, other
   // replicas show it within the TTL, never later than the status lists' max-age lets verifiers see it).
-  const pageReports = createTtlCache<string, VerificationReport>({ ttlMs: Math.min(REFERENCE_TTL_MS, statusMaxAgeSeconds * 1000) });
-  caches.push(pageReports);
+  const credentialPages = createTtlCache<string, CredentialPageContent>({ ttlMs: Math.min(REFERENCE_TTL_MS, statusMaxAgeSeconds * 1000) });
+  caches.push(credentialPages);
   return {
-    pageReports,
+    /** what a credential's page shows (its verification included), by `<id> <language>` */
+    credentialPages,
     centre: cached<CentreRow>((id) => findCentreById(db, id)),
     achievement: cached<AchievementRow>((id) => findAchievement(db, id)),
     /** one of our centres by slug, with what verification judges it by */

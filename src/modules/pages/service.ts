@@ -24,16 +24,19 @@ export function verifyForReader({ ctx, credential, language }: { ctx: AppContext
 }
 
 /**
- * Everything the page of one of our credentials shows: the report (verified now, or within the short cache), what
- * the credential says, and its links. Course and centre names come in the reader's language when the catalogue has
+ * Everything the page of one of our credentials shows, through the short cache: the report (verified now, or a
+ * few seconds ago), what the credential says, and its links. Course and centre names come in the reader's language when the catalogue has
  * them for the version the credential was issued under; otherwise as the credential carries them.
  */
-export async function credentialPageContent({ ctx, id, language, cached = true }: { ctx: AppContext; id: string; language: Language; cached?: boolean }): Promise<CredentialPageContent> {
+export function credentialPageContent({ ctx, id, language }: { ctx: AppContext; id: string; language: Language }): Promise<CredentialPageContent> {
+  return ctx.lookups.credentialPages.get(`${id} ${language}`, () => freshCredentialPageContent({ ctx, id, language }));
+}
+
+async function freshCredentialPageContent({ ctx, id, language }: { ctx: AppContext; id: string; language: Language }): Promise<CredentialPageContent> {
   const row = await getStoredCredential({ ctx, id });
   const credential = JSON.parse(row.document) as Record<string, unknown>;
-  const verify = () => verifyForReader({ ctx, credential, language });
   const [report, course, centre] = await Promise.all([
-    cached ? ctx.lookups.pageReports.get(`${row.id} ${language}`, verify) : verify(),
+    verifyForReader({ ctx, credential, language }),
     findCourseVersion(ctx.db, row.achievementId, row.achievementVersion),
     ctx.lookups.centre(row.centreId),
   ]);
