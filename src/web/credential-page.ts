@@ -109,54 +109,42 @@ ${linkedIn ? html`<li><a class="button linkedin" href="${linkedIn}" rel="noopene
 <p><a href="/verify?${lang}">${text.verifyAnother}</a></p></section>`;
 }
 
-/** The verdict, the credential, the checks and (for one stored here) the actions: the body of every report page. */
-export function renderReport({
-  report,
-  description,
-  language,
-  platformName,
-  links,
-}: {
+/** What a report page shows: the report, what the credential says, and the links of a credential stored here. */
+export interface ReportView {
   report: VerificationReport;
   description: CredentialDescription;
   language: Language;
   platformName: string;
   links?: StoredCredentialLinks;
-}) {
+}
+
+/** The verdict, the credential, the checks and (for one stored here) the actions: the body of every report page. */
+export function renderReport({ report, description, language, platformName, links }: ReportView) {
   return html`${verdictSection(report, language, links)}${detailsSection(report, description, language, platformName, links)}${checksSection(report, language)}${
     links ? actionsSection(report, description, language, links) : ''
   }`;
 }
 
+/** "Course — Recipient": the page title and the shared link's preview title. */
+const credentialTitle = (description: CredentialDescription) => [description.course.name, description.recipient].filter(Boolean).join(' — ');
+
 /** Social previews: a shared link shows the course, the recipient and the centre. */
 function previewMeta(description: CredentialDescription, links: StoredCredentialLinks, language: Language, siteName: string) {
-  const title = [description.course.name, description.recipient].filter(Boolean).join(' — ');
+  const title = credentialTitle(description);
   const summary = [description.issuer.name, description.validFrom && formatDate(description.validFrom, language)].filter(Boolean).join(' · ');
   return html`<meta property="og:type" content="website"><meta property="og:site_name" content="${siteName}"><meta property="og:title" content="${title}"><meta property="og:description" content="${summary}"><meta property="og:url" content="${links.url}"><meta property="og:locale" content="${language}"><meta name="twitter:card" content="summary"><meta name="twitter:title" content="${title}"><meta name="twitter:description" content="${summary}"><meta name="description" content="${summary}"><link rel="alternate" type="application/vc" href="${links.url}">`;
 }
 
 /** GET /credentials/:id for a browser: the whole page, verified on the server, complete without JavaScript. */
-export function renderCredentialPage({
-  report,
-  description,
-  language,
-  platformName,
-  links,
-}: {
-  report: VerificationReport;
-  description: CredentialDescription;
-  language: Language;
-  platformName: string;
-  links: StoredCredentialLinks;
-}): string {
-  const text = pageMessages(language);
+export function renderCredentialPage(view: ReportView & { links: StoredCredentialLinks }): string {
+  const text = pageMessages(view.language);
   return renderPage({
-    language,
-    title: [description.course.name, description.recipient].filter(Boolean).join(' — ') || text.credential.heading,
-    path: `/credentials/${links.id}`,
-    platformName,
-    head: previewMeta(description, links, language, text.site.name),
-    main: renderReport({ report, description, language, platformName, links }),
+    language: view.language,
+    title: credentialTitle(view.description) || text.credential.heading,
+    path: `/credentials/${view.links.id}`,
+    platformName: view.platformName,
+    head: previewMeta(view.description, view.links, view.language, text.site.name),
+    main: renderReport(view),
     script: COPY_LINK_SCRIPT,
   });
 }
