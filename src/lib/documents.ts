@@ -15,9 +15,20 @@ function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
 export function sendSerialisedDocument(
   request: FastifyRequest,
   reply: FastifyReply,
-  { body, contentType, cacheControl }: { body: string; contentType: string; cacheControl: string },
+  {
+    body,
+    contentType,
+    cacheControl,
+    versionOf = body,
+  }: {
+    body: string;
+    contentType: string;
+    cacheControl: string;
+    /** what the ETag is computed from when not every byte of the body matters (default: the body) */
+    versionOf?: string;
+  },
 ) {
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  const etag = `"${createHash('sha256').update(versionOf).digest('base64url').slice(0, 27)}"`;
   reply.header('ETag', etag).header('Cache-Control', cacheControl);
   if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return reply.status(304).send();
   return reply.type(contentType).send(body);

@@ -56,12 +56,13 @@ function detailsSection(report: VerificationReport, description: CredentialDescr
   const issuerCheck = report.checks.find((check) => check.check === 'issuer');
   const { course } = description;
   const facts = [course.level && text.level({ level: course.level }), course.hours && text.hours({ hours: formatNumber(course.hours, language) })].filter((fact): fact is string => Boolean(fact));
-  const row = (label: string, value: Fragment) => (value === null || value === '' ? '' : html`<dt>${label}</dt><dd>${value}</dd>`);
+  // a fact the credential does not have (no code on an uploaded copy, no expiry) is left out, label and all
+  const row = (label: string, value: Fragment) => (value === null || value === undefined || value === '' ? '' : html`<dt>${label}</dt><dd>${value}</dd>`);
   return html`<section aria-labelledby="details"><h2 id="details">${text.heading}</h2><dl>${[
     row(text.recipient, description.recipient && html`<span class="name">${bdi(description.recipient)}</span>`),
     row(text.course, course.name && html`${bdi(course.name)}${facts.length > 0 ? html`<br><span class="muted">${facts.join(' · ')}</span>` : ''}`),
-    row(text.description, course.description),
-    row(text.criteria, course.criteria),
+    row(text.description, course.description && bdi(course.description)),
+    row(text.criteria, course.criteria && bdi(course.criteria)),
     row(
       text.issuer,
       description.issuer.name &&

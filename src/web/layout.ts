@@ -19,7 +19,9 @@ export interface PageShell {
 
 /** The same path in another language: the switcher is plain links, so it works without JavaScript. */
 function withLanguage(path: string, language: Language) {
-  const [pathname = '/', query = ''] = path.split('?');
+  const [rawPath = '/', query = ''] = path.split('?');
+  // always a path on this site: a request for //other.example/x must not become a link to another host
+  const pathname = `/${rawPath.replace(/^[/\\]+/, '')}`;
   const params = new URLSearchParams(query);
   params.set('lang', language);
   return `${pathname}?${params.toString()}`;

@@ -5,6 +5,7 @@
  */
 export const STYLESHEET = `
 *,*::before,*::after{box-sizing:border-box}
+[hidden]{display:none!important}
 html{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic","Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;line-height:1.5;color:#1b1f24;background:#f4f6f8;-webkit-text-size-adjust:100%}
 body{margin:0}
 a{color:#0b57a4}
@@ -31,6 +32,7 @@ h2{font-size:1.2rem;margin:0 0 .75rem}
 dl{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.4rem 1rem;margin:0}
 dt{font-weight:600;color:#46505a}
 dd{margin:0;overflow-wrap:anywhere}
+@media (max-width:36rem){dl{grid-template-columns:1fr;gap:.1rem}dt{margin-block-start:.5rem}.checks li{grid-template-columns:1fr}.checks p{grid-column:1}}
 .name{font-size:1.35rem;font-weight:700}
 .code{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;letter-spacing:.05em;font-size:1.05rem}
 .checks{list-style:none;margin:0;padding:0}

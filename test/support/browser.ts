@@ -166,7 +166,8 @@ export interface OpenOptions {
  * browser: they are aborted and reported as `blocked`. Also reported: console errors (except Chromium's
  * "Failed to load resource", reported as the request itself), uncaught page errors, failed requests, and
  * responses ≥ 400 to subresources (the main document's status is the test's to check, on `response`).
- * The context closes with the browser; close it earlier with `context.close()` if a file opens many pages.
+ * The context closes with the browser. Close pages with `page.close()`, never the context: the packaged Chromium
+ * runs as a single process (`--single-process`), and closing a context takes the whole browser down.
  */
 export async function openPage(browser: Browser, url: string, { javaScript, locale, viewport }: OpenOptions): Promise<OpenedPage> {
   const origin = new URL(url).origin;

@@ -59,7 +59,10 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       // a reply that sets the language cookie (`?lang=`) is for this visitor only
       const scope = isLanguage(request.query.lang) ? 'private' : 'public';
       preparePageReply(untypedReply);
-      return sendSerialisedDocument(request, untypedReply, { body, contentType: 'text/html; charset=utf-8', cacheControl: `${scope}, max-age=${pageMaxAge}, must-revalidate` });
+      // The page's version is what it says, not when it was checked: a revalidation is a 304 while nothing changed.
+      const { checkedAt: _checkedAt, ...verdict } = content.report;
+      const versionOf = JSON.stringify([language, verdict, content.description, content.links]);
+      return sendSerialisedDocument(request, untypedReply, { body, contentType: 'text/html; charset=utf-8', cacheControl: `${scope}, max-age=${pageMaxAge}, must-revalidate`, versionOf });
     },
   );
 

@@ -13,5 +13,14 @@ export const catalogues: Record<Language, Catalogue> = { en, fr, ar, zh };
 
 /** The message of a check in the given language; English for a language without a catalogue. */
 export function checkMessage(code: CheckCode, params: Params = {}, language: Language = 'en'): string {
-  return (catalogues[language]?.[code] ?? en[code])(params);
+  return (catalogues[language]?.[code] ?? en[code])(language === 'ar' ? isolated(params) : params);
+}
+
+/**
+ * In right-to-left text, a Latin value such as "1+X GenAI Foundation" is reordered by its neighbours unless it is
+ * isolated: each value goes between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE (Unicode bidi, UAX #9), which
+ * browsers and text engines honour and which are invisible.
+ */
+function isolated(params: Params): Params {
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, value === undefined ? undefined : `\u2068${value}\u2069`]));
 }

@@ -194,6 +194,9 @@ async function compromisedOwnKey({ ctx, facts, verificationMethod }: { ctx: AppC
 export async function ownCredentialId({ ctx, id, url, code }: { ctx: AppContext; id?: string; url?: string; code?: string }): Promise<string> {
   if (code !== undefined) return credentialIdForCode({ ctx, code });
   if (url !== undefined) {
+    // the short link a QR code carries names the credential by its code
+    const shortLink = `${ctx.config.publicBaseUrl}/v/`;
+    if (url.startsWith(shortLink)) return credentialIdForCode({ ctx, code: url.slice(shortLink.length).split(/[?#]/)[0] ?? '' });
     const prefix = `${ctx.config.publicBaseUrl}/credentials/`;
     const candidate = url.startsWith(prefix) ? url.slice(prefix.length).split(/[?#]/)[0] : undefined;
     if (!candidate || !isUuid(candidate)) {
