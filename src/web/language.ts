@@ -29,13 +29,19 @@ export const localeOf = (language: Language) => (language === 'zh' ? 'zh-CN' : l
 /** A date as people read it in the language (day, month name, year), in UTC so every reader sees the same day. */
 export function formatDate(value: Date | string, language: Language, withTime = false): string {
   const date = typeof value === 'string' ? new Date(value) : value;
-  return new Intl.DateTimeFormat(localeOf(language), {
-    dateStyle: 'long',
-    ...(withTime ? { timeStyle: 'short' } : {}),
-    timeZone: 'UTC',
-  }).format(date);
+  return formatter(`date ${language} ${withTime}`, () =>
+    new Intl.DateTimeFormat(localeOf(language), { dateStyle: 'long', ...(withTime ? { timeStyle: 'short', timeZoneName: 'short' } : {}), timeZone: 'UTC' }),
+  ).format(date);
 }
 
 export function formatNumber(value: number, language: Language): string {
-  return new Intl.NumberFormat(localeOf(language)).format(value);
+  return formatter(`number ${language}`, () => new Intl.NumberFormat(localeOf(language))).format(value);
+}
+
+// Building an Intl formatter costs far more than using one, and a page formats a dozen dates: keep one per kind.
+const formatters = new Map<string, { format(value: Date | number): string }>();
+function formatter(key: string, create: () => { format(value: Date | number): string }) {
+  let existing = formatters.get(key);
+  if (!existing) formatters.set(key, (existing = create()));
+  return existing;
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.js';
 import { createTtlCache } from '../../lib/ttl-cache.js';
 import { type AchievementRow, findAchievement } from '../achievements/repository.js';
+import { type CourseVersion, findCourseVersion } from '../achievements/service.js';
 import { type AuthorisationRow, listCentreAuthorisations } from '../authorisations/repository.js';
 import { type CentreRow, findCentreById, findCentreBySlug, listStatusChanges } from '../centres/repository.js';
 import { listKeys } from '../keys/repository.js';
@@ -59,6 +60,11 @@ export function createIssuanceLookups({ db, statusMaxAgeSeconds }: { db: Db; sta
     credentialPages,
     centre: cached<CentreRow>((id) => findCentreById(db, id)),
     achievement: cached<AchievementRow>((id) => findAchievement(db, id)),
+    /** a published version of a course (never changes once published), by `<id>@<version>` */
+    courseVersion: cached<CourseVersion>((key) => {
+      const [id = '', version = ''] = key.split('@');
+      return findCourseVersion(db, id, Number(version));
+    }),
     /** one of our centres by slug, with what verification judges it by */
     issuer: cached<IssuerFacts>((slug) => loadIssuerFacts(db, slug)),
     /** one of our credentials' revocation, suspension and replacement, by uuid */

@@ -5,7 +5,6 @@ import type { AppContext } from '../../plugins/context.js';
 import { type CredentialDescription, describeCredential } from '../../web/credential-text.js';
 import type { StoredCredentialLinks } from '../../web/credential-page.js';
 import { formatDate } from '../../web/language.js';
-import { findCourseVersion } from '../achievements/service.js';
 import { credentialUrl } from '../credentials/document.js';
 import { getStoredCredential } from '../credentials/service.js';
 import type { VerificationReport } from '../verification/report.js';
@@ -37,7 +36,7 @@ async function freshCredentialPageContent({ ctx, id, language }: { ctx: AppConte
   const credential = JSON.parse(row.document) as Record<string, unknown>;
   const [report, course, centre] = await Promise.all([
     verifyForReader({ ctx, credential, language }),
-    findCourseVersion(ctx.db, row.achievementId, row.achievementVersion),
+    ctx.lookups.courseVersion(`${row.achievementId}@${row.achievementVersion}`),
     ctx.lookups.centre(row.centreId),
   ]);
   const description = describeCredential(credential, language);
