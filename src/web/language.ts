@@ -30,7 +30,11 @@ export const localeOf = (language: Language) => (language === 'zh' ? 'zh-CN' : l
 export function formatDate(value: Date | string, language: Language, withTime = false): string {
   const date = typeof value === 'string' ? new Date(value) : value;
   return formatter(`date ${language} ${withTime}`, () =>
-    new Intl.DateTimeFormat(localeOf(language), { dateStyle: 'long', ...(withTime ? { timeStyle: 'short', timeZoneName: 'short' } : {}), timeZone: 'UTC' }),
+    // dateStyle/timeStyle cannot name the zone, so a time is spelled out in parts
+    new Intl.DateTimeFormat(
+      localeOf(language),
+      withTime ? { year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short', timeZone: 'UTC' } : { dateStyle: 'long', timeZone: 'UTC' },
+    ),
   ).format(date);
 }
 

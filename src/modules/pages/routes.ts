@@ -191,8 +191,12 @@ async function readVerifyForm(request: FastifyRequest): Promise<VerifySubmission
     }
   } catch (error) {
     if (error instanceof HttpProblem) throw error;
-    // the multipart limits (file size, number of parts) are the visitor's to fix
-    if ((error as { statusCode?: number }).statusCode === 413) throw tooLarge();
+    // the multipart limits are the visitor's to fix: a file too large, or more files or fields than the form has
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
+      throw new HttpProblem({ status: 400, type: problemType('too-many-inputs'), title: 'Bad Request', detail: 'Send one credential file and the form\'s own fields.' });
+    }
     throw new HttpProblem({ status: 400, type: problemType('invalid-request'), title: 'Bad Request', detail: `The form could not be read: ${(error as Error).message}` });
   }
   if (file !== undefined) {

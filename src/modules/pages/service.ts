@@ -69,8 +69,9 @@ export interface VerifySubmission {
   json?: string;
 }
 
+const TITLES: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 422: 'Unprocessable Content' };
 const pageProblem = (status: number, slug: string, detail: string, extensions?: Record<string, unknown>) =>
-  new HttpProblem({ status, type: problemType(slug), title: status === 422 ? 'Unprocessable Content' : 'Bad Request', detail, extensions });
+  new HttpProblem({ status, type: problemType(slug), title: TITLES[status] ?? 'Bad Request', detail, extensions });
 
 /**
  * POST /verify: a code, link or id names one of our credentials (the answer is its page); JSON is verified as given
@@ -90,7 +91,12 @@ export async function verifySubmission({
   if (code && json) throw pageProblem(400, 'too-many-inputs', 'Send one thing to verify: a code or link, or a credential\'s JSON.');
   if (code) {
     const reference = /^https?:\/\//i.test(code) ? { url: code } : isUuid(code) ? { id: code } : { code };
-    return { credentialId: await ownCredentialId({ ctx, ...reference }) };
+    const credentialId = await ownCredentialId({ ctx, ...reference });
+    // a link or id of no credential is explained here, on the form, rather than by the page it would lead to
+    await getStoredCredential({ ctx, id: credentialId }).catch((error: unknown) => {
+      throw error instanceof HttpProblem && error.status === 404 ? pageProblem(404, 'unknown-credential', (error as Error).message) : error;
+    });
+    return { credentialId };
   }
   if (!json) throw pageProblem(400, 'nothing-to-verify', 'Enter a code or link, or paste or upload a credential.');
   let credential: unknown;
