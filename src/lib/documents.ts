@@ -24,13 +24,16 @@ export function sendSerialisedDocument(
     body: string;
     contentType: string;
     cacheControl: string;
-    /** what the ETag is computed from when not every byte of the body matters (default: the body) */
+    /**
+     * what the ETag is computed from when not every byte of the body matters (default: the body); the tag is then
+     * weak (RFC 9110 §8.8.1: equivalent content, not identical bytes)
+     */
     versionOf?: string;
   },
 ) {
-  const etag = `"${createHash('sha256').update(versionOf).digest('base64url').slice(0, 27)}"`;
-  reply.header('ETag', etag).header('Cache-Control', cacheControl);
-  if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return reply.status(304).send();
+  const opaque = `"${createHash('sha256').update(versionOf).digest('base64url').slice(0, 27)}"`;
+  reply.header('ETag', versionOf === body ? opaque : `W/${opaque}`).header('Cache-Control', cacheControl);
+  if (matchesIfNoneMatch(request.headers['if-none-match'], opaque)) return reply.status(304).send();
   return reply.type(contentType).send(body);
 }
 

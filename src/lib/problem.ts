@@ -31,6 +31,27 @@ export class HttpProblem extends Error {
   }
 }
 
+/** The reason phrase of each status a problem may have (RFC 9110). */
+export const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** A problem of the given status and type slug, titled by its status. */
+export const problem = (status: number, slug: string, detail: string, extensions?: Record<string, unknown>) =>
+  new HttpProblem({ status, type: problemType(slug), title: STATUS_TITLES[status] ?? 'Error', detail, extensions });
+
 /** Problem type URIs are relative references under /problems/, documented in the README. */
 export const problemType = (slug: string) => `/problems/${slug}`;
 

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { HttpProblem, problemType } from '../lib/problem.js';
+import { HttpProblem, problemType, STATUS_TITLES } from '../lib/problem.js';
 import { sendErrorPage, wantsErrorPage } from '../web/respond.js';
 
 interface ProblemBody {
@@ -14,27 +14,12 @@ interface ProblemBody {
 
 export type ProblemDetails = ProblemBody & { instance: string; [extension: string]: unknown };
 
-const titles: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  409: 'Conflict',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
 
 /** Fastify's own client errors, reworded so the caller knows what to fix. */
 function describeFrameworkError(error: FastifyError, bodyLimit: number): ProblemBody | undefined {
   const make = (status: number, slug: string, detail: string) => ({
     type: problemType(slug),
-    title: titles[status] ?? 'Error',
+    title: STATUS_TITLES[status] ?? 'Error',
     status,
     detail,
   });
@@ -93,11 +78,11 @@ export function toProblem(error: FastifyError, request: FastifyRequest, bodyLimi
   if (framework) return { ...framework, instance };
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    return { type: problemType('client-error'), title: titles[status] ?? 'Client Error', status, detail: error.message, instance };
+    return { type: problemType('client-error'), title: STATUS_TITLES[status] ?? 'Client Error', status, detail: error.message, instance };
   }
   return {
     type: problemType('internal'),
-    title: titles[500] as string,
+    title: STATUS_TITLES[500] as string,
     status: 500,
     detail: `Something went wrong on our side. Quote request id ${request.id} if you report it.`,
     instance,

@@ -39,6 +39,13 @@ const ICON_PATHS: Record<Tone, string> = {
   warn: 'M1 21h22L12 2zm12-3h-2v-2h2zm0-4h-2v-4h2z',
 };
 
+// A certificate is something people print and show: none for a credential that does not hold now. An expired one
+// still prints (the certificate states its validity period, and its QR code leads to the current status).
+const UNPRINTABLE: ReadonlySet<Verdict> = new Set(['invalid', 'revoked', 'superseded', 'suspended']);
+
+/** Whether a printable certificate is offered (and served) for a credential with this report. */
+export const printable = (report: VerificationReport) => !UNPRINTABLE.has(report.verdict);
+
 const bdi = (value: Fragment) => html`<bdi>${value}</bdi>`;
 
 function verdictSection(report: VerificationReport, language: Language, links?: StoredCredentialLinks) {
@@ -66,13 +73,22 @@ function detailsSection(report: VerificationReport, description: CredentialDescr
     row(
       text.issuer,
       description.issuer.name &&
-        html`${bdi(description.issuer.name)}<br><span class="muted">${issuerCheck?.status === 'passed' ? text.recognisedBy({ platformName }) : text.notRecognised}</span>`,
+        html`${bdi(description.issuer.name)}<br><span class="muted">${issuerStanding(issuerCheck?.code, language, platformName)}</span>`,
     ),
     row(text.issuedOn, description.validFrom && formatDate(description.validFrom, language)),
     row(text.expiresOn, description.validUntil ? formatDate(description.validUntil, language) : text.noExpiry),
     row(text.code, links?.shortCode && html`<span class="code" dir="ltr">${links.shortCode}</span>`),
     row(text.replaces, links?.supersedes && html`<a href="${links.supersedes}">${bdi(links.supersedes)}</a>`),
   ]}</dl></section>`;
+}
+
+/** The line under the issuer's name: what the registry check found. */
+function issuerStanding(code: string | undefined, language: Language, platformName: string) {
+  const text = pageMessages(language).credential;
+  if (code === 'issuer.recognised') return text.recognisedBy({ platformName });
+  if (code === 'issuer.suspended') return text.issuerSuspended;
+  if (code === 'issuer.unreachable') return text.issuerNotChecked;
+  return text.notRecognised;
 }
 
 function checkItem(check: Check, language: Language) {
@@ -100,7 +116,7 @@ function actionsSection(report: VerificationReport, description: CredentialDescr
     : undefined;
   const qrAlt = text.qrAlt({ link: links.shortLink });
   return html`<section aria-labelledby="actions"><h2 id="actions">${text.heading}</h2><ul class="actions">
-<li><a class="button primary" href="/credentials/${links.id}/certificate.pdf?${lang}">${text.downloadPdf}</a></li>
+${printable(report) ? html`<li><a class="button primary" href="/credentials/${links.id}/certificate.pdf?${lang}">${text.downloadPdf}</a></li>` : ''}
 <li><a class="button" href="/credentials/${links.id}?format=json" download="credential-${links.shortCode ?? links.id}.json" type="application/json">${text.downloadJson}</a></li>
 ${linkedIn ? html`<li><a class="button linkedin" href="${linkedIn}" rel="noopener noreferrer">${text.addToLinkedIn}</a></li>` : ''}
 </ul>
@@ -129,11 +145,14 @@ export function renderReport({ report, description, language, platformName, link
 /** "Course — Recipient": the page title and the shared link's preview title. */
 const credentialTitle = (description: CredentialDescription) => [description.course.name, description.recipient].filter(Boolean).join(' — ');
 
+// Open Graph wants language_TERRITORY
+const OG_LOCALES: Record<Language, string> = { en: 'en_US', fr: 'fr_FR', ar: 'ar_AR', zh: 'zh_CN' };
+
 /** Social previews: a shared link shows the course, the recipient and the centre. */
 function previewMeta(description: CredentialDescription, links: StoredCredentialLinks, language: Language, siteName: string) {
   const title = credentialTitle(description);
   const summary = [description.issuer.name, description.validFrom && formatDate(description.validFrom, language)].filter(Boolean).join(' · ');
-  return html`<meta property="og:type" content="website"><meta property="og:site_name" content="${siteName}"><meta property="og:title" content="${title}"><meta property="og:description" content="${summary}"><meta property="og:url" content="${links.url}"><meta property="og:locale" content="${language}"><meta name="twitter:card" content="summary"><meta name="twitter:title" content="${title}"><meta name="twitter:description" content="${summary}"><meta name="description" content="${summary}"><link rel="alternate" type="application/vc" href="${links.url}">`;
+  return html`<meta property="og:type" content="website"><meta property="og:site_name" content="${siteName}"><meta property="og:title" content="${title}"><meta property="og:description" content="${summary}"><meta property="og:url" content="${links.url}"><meta property="og:locale" content="${OG_LOCALES[language]}"><meta name="twitter:card" content="summary"><meta name="twitter:title" content="${title}"><meta name="twitter:description" content="${summary}"><meta name="description" content="${summary}"><link rel="alternate" type="application/vc" href="${links.url}">`;
 }
 
 /** GET /credentials/:id for a browser: the whole page, verified on the server, complete without JavaScript. */

@@ -23,7 +23,7 @@ const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 export interface CredentialDescription {
   recipient: string | null;
   course: { name: string | null; description: string | null; criteria: string | null; hours: number | null; level: string | null };
-  issuer: { name: string | null; url: string | null };
+  issuer: { name: string | null };
   validFrom: string | null;
   validUntil: string | null;
 }
@@ -45,7 +45,7 @@ export function describeCredential(credential: Record<string, unknown>, language
       hours: null,
       level: null,
     },
-    issuer: { name: textIn(issuer.name, language), url: typeof issuer.url === 'string' ? issuer.url : null },
+    issuer: { name: textIn(issuer.name, language) },
     validFrom: date(credential.validFrom),
     validUntil: date(credential.validUntil),
   };

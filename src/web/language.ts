@@ -6,13 +6,14 @@ export const LANGUAGE_COOKIE = 'lang';
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
 
 /**
- * The page language: `?lang=`, then the switcher's cookie, then Accept-Language, then English. A valid `?lang=`
- * is remembered in the cookie, so the choice survives following links (the switcher is plain links: no script).
+ * The page language: `?lang=`, then the switcher's cookie, then Accept-Language, then English. Only the language
+ * switcher's links (`?lang=xx&remember=1`, plain links: no script) set the cookie: a `?lang=` in a link someone
+ * shared shows that page in that language but does not pin the visitor to it.
  */
 export function pageLanguage(request: FastifyRequest, reply: FastifyReply): Language {
   const query = (request.query ?? {}) as Record<string, unknown>;
   if (isLanguage(query.lang)) {
-    reply.setCookie(LANGUAGE_COOKIE, query.lang, { path: '/', maxAge: ONE_YEAR_SECONDS, sameSite: 'lax', httpOnly: true });
+    if (query.remember === '1') reply.setCookie(LANGUAGE_COOKIE, query.lang, { path: '/', maxAge: ONE_YEAR_SECONDS, sameSite: 'lax', httpOnly: true });
     return query.lang;
   }
   const remembered = request.cookies?.[LANGUAGE_COOKIE];

@@ -17,13 +17,14 @@ export interface PageShell {
   script?: string;
 }
 
-/** The same path in another language: the switcher is plain links, so it works without JavaScript. */
+/** The same path in another language, remembered: the switcher is plain links, so it works without JavaScript. */
 function withLanguage(path: string, language: Language) {
   const [rawPath = '/', query = ''] = path.split('?');
   // always a path on this site: a request for //other.example/x must not become a link to another host
   const pathname = `/${rawPath.replace(/^[/\\]+/, '')}`;
   const params = new URLSearchParams(query);
   params.set('lang', language);
+  params.set('remember', '1');
   return `${pathname}?${params.toString()}`;
 }
 
@@ -39,9 +40,9 @@ export function renderPage({ language, title, path, platformName, head, main, sc
   const page: Html = html`<!doctype html>
 <html lang="${language}" dir="${directionOf(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex,nofollow"><title>${title} · ${text.site.name}</title>${head}<style>${trusted(STYLESHEET)}</style></head>
 <body><a class="skip" href="#main">${text.site.skipToContent}</a>
-<header><div class="bar"><a class="brand" href="${withLanguage('/verify', language)}">${text.site.name}</a><nav aria-label="${text.site.languages}"><ul>${switcher}</ul></nav></div></header>
+<header><div class="bar"><a class="brand" href="/verify?lang=${language}">${text.site.name}</a><nav aria-label="${text.site.languages}"><ul>${switcher}</ul></nav></div></header>
 <main id="main">${main}</main>
-<footer><p>${text.site.footer({ platformName })} <a href="${withLanguage('/verify', language)}">${text.site.verifyLink}</a></p></footer>${script ? html`<script>${trusted(script)}</script>` : ''}
+<footer><p>${text.site.footer({ platformName })} <a href="/verify?lang=${language}">${text.site.verifyLink}</a></p></footer>${script ? html`<script>${trusted(script)}</script>` : ''}
 </body></html>`;
   return page.value;
 }

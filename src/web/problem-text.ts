@@ -28,6 +28,8 @@ export function problemText(problem: PageProblem, language: Language, { requestI
       return problem.reason === 'check' ? text.codeCheck({ code }) : text.codeFormat({ code });
     case 'unknown-code':
       return text.codeUnknown({ code });
+    case 'not-printable':
+      return text.notPrintable;
     case 'unknown-credential':
       return text.credentialNotFound;
     case 'foreign-url':

@@ -1,8 +1,21 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderErrorPage } from './error-page.js';
 import { pageLanguage } from './language.js';
 import { type PageProblem, problemText } from './problem-text.js';
+import { pageCatalogues } from './messages/index.js';
 import { PAGE_CONTENT_SECURITY_POLICY } from './scripts.js';
+import { STYLESHEET } from './styles.js';
+
+/**
+ * Changes whenever the words or the stylesheet of the pages change (a new release), so a browser revalidating a
+ * page after a deployment gets the new one rather than a 304. The same on every replica of a release.
+ */
+export const PAGE_TEMPLATE_VERSION = createHash('sha256')
+  .update(STYLESHEET)
+  .update(JSON.stringify(pageCatalogues, (_key, value: unknown) => (typeof value === 'function' ? String(value) : value)))
+  .digest('base64url')
+  .slice(0, 16);
 
 /** How a route answers errors: always as a page (/verify), or as a page only for browsers (negotiated documents). */
 export type PageMode = 'always' | 'negotiated';

@@ -276,13 +276,18 @@ export async function credentialIdForCode({ ctx, code }: { ctx: AppContext; code
   return id;
 }
 
-/** The shortest stable public link of a credential, the one its QR code carries: `<base>/v/<code>`. */
+/**
+ * The shortest stable public link of a credential, the one its QR code and certificate carry: `<base>/v/<code>`,
+ * and the code printed beside it. A credential without a code yet is reached by its full link and its uuid.
+ */
+export function shortLinkOf(row: Pick<repository.CredentialRow, 'id' | 'shortCode'>, publicBaseUrl: string): { link: string; code: string } {
+  if (!row.shortCode) return { link: credentialUrl(publicBaseUrl, row.id), code: row.id };
+  return { link: `${publicBaseUrl}/v/${row.shortCode}`, code: row.shortCode };
+}
+
+/** The short link of one of our credentials, by its uuid (for its QR code). */
 export async function credentialShortLink({ ctx, id }: { ctx: AppContext; id: string }): Promise<{ link: string; code: string }> {
-  const row = isUuid(id) ? await repository.findCredential(ctx.db, id) : undefined;
-  if (!row) throw notFound(`No credential has the id "${id}". Check the link.`);
-  // credentials issued before short codes existed are reached by their full link
-  if (!row.shortCode) return { link: credentialUrl(ctx.config.publicBaseUrl, row.id), code: row.id };
-  return { link: `${ctx.config.publicBaseUrl}/v/${row.shortCode}`, code: row.shortCode };
+  return shortLinkOf(await getStoredCredential({ ctx, id }), ctx.config.publicBaseUrl);
 }
 
 /**

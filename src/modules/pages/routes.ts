@@ -5,22 +5,24 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sendSerialisedDocument, vcMediaType } from '../../lib/documents.js';
 import { isLanguage } from '../../lib/i18n.js';
-import { HttpProblem, problemType } from '../../lib/problem.js';
+import { HttpProblem, problem } from '../../lib/problem.js';
 import { problemSchema } from '../../lib/schemas.js';
 import { renderCertificatePdf } from '../../web/certificate-pdf.js';
 import { renderCredentialPage } from '../../web/credential-page.js';
 import { pageLanguage } from '../../web/language.js';
 import { problemText } from '../../web/problem-text.js';
-import { prefersHtml, preparePageReply } from '../../web/respond.js';
+import { PAGE_TEMPLATE_VERSION, prefersHtml, preparePageReply } from '../../web/respond.js';
 import { renderVerifyPage } from '../../web/verify-page.js';
 import { credentialIdForCode, getStoredCredential } from '../credentials/service.js';
-import { credentialPageContent, type VerifySubmission, verifySubmission } from './service.js';
+import { certificateContent, credentialPageContent, type VerifySubmission, verifySubmission } from './service.js';
 
 const credentialParams = z.object({ id: z.string().max(100).describe('the credential\'s uuid') });
-const languageAndFormat = z.object({
-  lang: z.string().max(10).optional().describe('page language: en, fr, ar or zh (remembered in a cookie)'),
-  format: z.enum(['html', 'json']).optional().describe('override content negotiation'),
+// an unknown or malformed language is ignored (English or the visitor's own), never an error
+const pageQuery = z.object({
+  lang: z.string().max(100).optional().describe('page language: en, fr, ar or zh'),
+  remember: z.literal('1').optional().describe('remember the language in a cookie (the language switcher\'s links)'),
 });
+const languageAndFormat = pageQuery.extend({ format: z.enum(['html', 'json']).optional().describe('override content negotiation') });
 
 /** The public, browser-facing routes: the credential page, its certificate, short links and the verify page. */
 const pageRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -29,8 +31,9 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(formbody, { bodyLimit: uploadLimit });
   await app.register(multipart, { limits: { fileSize: uploadLimit, fieldSize: uploadLimit, files: 1, fields: 4, parts: 6 } });
   const verifyRateLimit = { max: config.rateLimits.verify, timeWindow: 60_000 };
-  // a page may show a status change no later than the status lists' max-age lets any verifier see it
-  const pageMaxAge = Math.min(60, config.statusLists.maxAgeSeconds);
+  // A page may show a status change no later than the status lists' max-age lets any verifier see it. On another
+  // replica a change can wait out two 5-second caches (the credential's standing, then the page) before a browser's.
+  const pageMaxAge = Math.max(0, Math.min(60, config.statusLists.maxAgeSeconds) - 10);
 
   app.get(
     '/credentials/:id',
@@ -47,21 +50,23 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const untypedReply: FastifyReply = reply;
-      untypedReply.header('Vary', 'Accept, Accept-Language, Cookie').header('X-Robots-Tag', 'noindex, nofollow');
+      untypedReply.header('X-Robots-Tag', 'noindex, nofollow');
       if (!prefersHtml(request)) {
+        untypedReply.header('Vary', 'Accept');
         const { document } = await getStoredCredential({ ctx: app.ctx, id: request.params.id });
         // The signed bytes never change; whether the credential still holds is a verification question.
         return sendSerialisedDocument(request, untypedReply, { body: document, contentType: vcMediaType(request.headers.accept), cacheControl: 'public, max-age=86400' });
       }
+      untypedReply.header('Vary', 'Accept, Accept-Language, Cookie');
       const language = pageLanguage(request, untypedReply);
       const content = await credentialPageContent({ ctx: app.ctx, id: request.params.id, language });
       const body = renderCredentialPage({ ...content, language, platformName: config.platform.name });
-      // a reply that sets the language cookie (`?lang=`) is for this visitor only
-      const scope = isLanguage(request.query.lang) ? 'private' : 'public';
+      // a reply that sets the language cookie is for this visitor only
+      const scope = request.query.remember ? 'private' : 'public';
       preparePageReply(untypedReply);
       // The page's version is what it says, not when it was checked: a revalidation is a 304 while nothing changed.
       const { checkedAt: _checkedAt, ...verdict } = content.report;
-      const versionOf = JSON.stringify([language, verdict, content.description, content.links]);
+      const versionOf = JSON.stringify([PAGE_TEMPLATE_VERSION, language, verdict, content.description, content.links]);
       return sendSerialisedDocument(request, untypedReply, { body, contentType: 'text/html; charset=utf-8', cacheControl: `${scope}, max-age=${pageMaxAge}, must-revalidate`, versionOf });
     },
   );
@@ -69,36 +74,25 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/credentials/:id/certificate.pdf',
     {
-      config: { page: 'negotiated' },
+      // about 50 ms of CPU each: limited per address like verification
+      config: { page: 'negotiated', rateLimit: verifyRateLimit },
       schema: {
         tags: ['credentials'],
         summary: 'The printable certificate (A4 landscape PDF) with the short code and the QR code of the short link',
         params: credentialParams,
-        querystring: languageAndFormat.pick({ lang: true }),
-        response: { 404: problemSchema },
+        querystring: pageQuery,
+        response: { 404: problemSchema, 409: problemSchema },
       },
     },
     async (request, reply) => {
       const untypedReply: FastifyReply = reply;
-      const language = pageLanguage(request, untypedReply);
-      const { description, links } = await credentialPageContent({ ctx: app.ctx, id: request.params.id, language });
-      const pdf = await renderCertificatePdf({
-        language,
-        recipient: description.recipient ?? '',
-        course: description.course.name ?? '',
-        hours: description.course.hours,
-        centre: description.issuer.name ?? '',
-        issuedOn: new Date(description.validFrom ?? Date.now()),
-        validUntil: description.validUntil ? new Date(description.validUntil) : null,
-        code: links.shortCode ?? links.id,
-        link: links.shortLink,
-      });
+      const content = await certificateContent({ ctx: app.ctx, id: request.params.id, language: pageLanguage(request, untypedReply) });
       return untypedReply
         .type('application/pdf')
-        .header('Content-Disposition', `inline; filename="certificate-${links.shortCode ?? links.id}.pdf"`)
-        .header('Cache-Control', 'private, max-age=3600')
+        .header('Content-Disposition', `inline; filename="certificate-${content.code}.pdf"`)
+        .header('Cache-Control', 'private, max-age=300')
         .header('X-Robots-Tag', 'noindex, nofollow')
-        .send(pdf);
+        .send(await renderCertificatePdf(content));
     },
   );
 
@@ -131,7 +125,8 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       submission = await readSubmission();
       if (submission.code === undefined && submission.json === undefined && request.method === 'GET') return reply.send(renderVerifyPage(page));
       const outcome = await verifySubmission({ ctx: app.ctx, submission, language });
-      if ('credentialId' in outcome) return reply.redirect(`/credentials/${outcome.credentialId}?lang=${language}`, 303);
+      // the language goes along only if it was asked for; otherwise the page finds the same one by itself
+      if ('credentialId' in outcome) return reply.redirect(`/credentials/${outcome.credentialId}${languageAsked(request) ? `?lang=${language}` : ''}`, 303);
       return reply.send(renderVerifyPage({ ...page, result: outcome }));
     } catch (error) {
       if (!(error instanceof HttpProblem)) throw error;
@@ -148,7 +143,7 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['verification'],
         summary: 'The verify page: enter a code or link, paste or upload a credential (HTML); `?code=` verifies at once',
-        querystring: z.object({ lang: z.string().max(10).optional(), code: z.string().max(2000).optional() }),
+        querystring: pageQuery.extend({ code: z.string().max(2000).optional() }),
       },
     },
     (request, reply) => answerVerify(request, reply, async () => ({ code: request.query.code })),
@@ -161,14 +156,16 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['verification'],
         summary: 'Submit the verify page (form or multipart with a .json file): the report as a page',
-        querystring: z.object({ lang: z.string().max(10).optional() }),
+        querystring: pageQuery,
       },
     },
     (request, reply) => answerVerify(request, reply, () => readVerifyForm(request)),
   );
 };
 
-const tooLarge = () => new HttpProblem({ status: 413, type: problemType('body-too-large'), title: 'Content Too Large', detail: 'The upload is too large.' });
+const languageAsked = (request: FastifyRequest) => isLanguage((request.query as Record<string, unknown>).lang);
+
+const tooLarge = () => problem(413, 'body-too-large', 'The upload is too large.');
 
 /** The verify form's fields, from a urlencoded or multipart body; an uploaded file counts as pasted JSON. */
 async function readVerifyForm(request: FastifyRequest): Promise<VerifySubmission> {
@@ -195,12 +192,12 @@ async function readVerifyForm(request: FastifyRequest): Promise<VerifySubmission
     const code = (error as { code?: string }).code;
     if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
     if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
-      throw new HttpProblem({ status: 400, type: problemType('too-many-inputs'), title: 'Bad Request', detail: 'Send one credential file and the form\'s own fields.' });
+      throw problem(400, 'too-many-inputs', 'Send one credential file and the form\'s own fields.');
     }
-    throw new HttpProblem({ status: 400, type: problemType('invalid-request'), title: 'Bad Request', detail: `The form could not be read: ${(error as Error).message}` });
+    throw problem(400, 'invalid-request', `The form could not be read: ${(error as Error).message}`);
   }
   if (file !== undefined) {
-    if (submission.json?.trim()) throw new HttpProblem({ status: 400, type: problemType('too-many-inputs'), title: 'Bad Request', detail: 'Paste JSON or upload a file, not both.' });
+    if (submission.json?.trim()) throw problem(400, 'too-many-inputs', 'Paste JSON or upload a file, not both.');
     submission.json = file;
   }
   return submission;

@@ -1,12 +1,13 @@
 import type { Language } from '../../lib/i18n.js';
 import { isUuid } from '../../lib/ids.js';
-import { HttpProblem, problemType } from '../../lib/problem.js';
+import { HttpProblem, problem } from '../../lib/problem.js';
 import type { AppContext } from '../../plugins/context.js';
 import { type CredentialDescription, describeCredential } from '../../web/credential-text.js';
-import type { StoredCredentialLinks } from '../../web/credential-page.js';
+import { printable, type StoredCredentialLinks } from '../../web/credential-page.js';
 import { formatDate } from '../../web/language.js';
 import { credentialUrl } from '../credentials/document.js';
-import { getStoredCredential } from '../credentials/service.js';
+import { getStoredCredential, shortLinkOf } from '../credentials/service.js';
+import type { CertificateContent } from '../../web/certificate-pdf.js';
 import type { VerificationReport } from '../verification/report.js';
 import { looksLikeCredential } from '../verification/schemas.js';
 import { ownCredentialId, verifyCredential } from '../verification/service.js';
@@ -28,7 +29,25 @@ export function verifyForReader({ ctx, credential, language }: { ctx: AppContext
  * them for the version the credential was issued under; otherwise as the credential carries them.
  */
 export function credentialPageContent({ ctx, id, language }: { ctx: AppContext; id: string; language: Language }): Promise<CredentialPageContent> {
-  return ctx.lookups.credentialPages.get(`${id} ${language}`, () => freshCredentialPageContent({ ctx, id, language }));
+  // uuids are case-insensitive: one cache entry per credential, however its id was typed
+  return ctx.lookups.credentialPages.get(`${id.toLowerCase()} ${language}`, () => freshCredentialPageContent({ ctx, id, language }));
+}
+
+/** What the PDF certificate of one of our credentials shows, in the reader's language; refused when it does not hold. */
+export async function certificateContent({ ctx, id, language }: { ctx: AppContext; id: string; language: Language }): Promise<CertificateContent> {
+  const { report, description, links } = await credentialPageContent({ ctx, id, language });
+  if (!printable(report)) throw problem(409, 'not-printable', `The credential is ${report.verdict}: no certificate is printed for it. Its page says why.`);
+  return {
+    language,
+    recipient: description.recipient ?? '',
+    course: description.course.name ?? '',
+    hours: description.course.hours,
+    centre: description.issuer.name ?? '',
+    issuedOn: new Date(description.validFrom ?? Date.now()),
+    validUntil: description.validUntil ? new Date(description.validUntil) : null,
+    code: links.shortCode ?? links.id,
+    link: links.shortLink,
+  };
 }
 
 async function freshCredentialPageContent({ ctx, id, language }: { ctx: AppContext; id: string; language: Language }): Promise<CredentialPageContent> {
@@ -56,7 +75,7 @@ async function freshCredentialPageContent({ ctx, id, language }: { ctx: AppConte
       id: row.id,
       url: credentialUrl(base, row.id),
       shortCode: row.shortCode,
-      shortLink: row.shortCode ? `${base}/v/${row.shortCode}` : credentialUrl(base, row.id),
+      shortLink: shortLinkOf(row, base).link,
       supersededBy: row.supersededBy && credentialUrl(base, row.supersededBy),
       supersedes: row.supersedes && credentialUrl(base, row.supersedes),
     },
@@ -68,10 +87,6 @@ export interface VerifySubmission {
   code?: string;
   json?: string;
 }
-
-const TITLES: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 422: 'Unprocessable Content' };
-const pageProblem = (status: number, slug: string, detail: string, extensions?: Record<string, unknown>) =>
-  new HttpProblem({ status, type: problemType(slug), title: TITLES[status] ?? 'Bad Request', detail, extensions });
 
 /**
  * POST /verify: a code, link or id names one of our credentials (the answer is its page); JSON is verified as given
@@ -88,26 +103,26 @@ export async function verifySubmission({
 }): Promise<{ credentialId: string } | { report: VerificationReport; description: CredentialDescription }> {
   const code = submission.code?.trim() ?? '';
   const json = submission.json?.trim() ?? '';
-  if (code && json) throw pageProblem(400, 'too-many-inputs', 'Send one thing to verify: a code or link, or a credential\'s JSON.');
+  if (code && json) throw problem(400, 'too-many-inputs', 'Send one thing to verify: a code or link, or a credential\'s JSON.');
   if (code) {
     const reference = /^https?:\/\//i.test(code) ? { url: code } : isUuid(code) ? { id: code } : { code };
     const credentialId = await ownCredentialId({ ctx, ...reference });
     // a link or id of no credential is explained here, on the form, rather than by the page it would lead to
-    await getStoredCredential({ ctx, id: credentialId }).catch((error: unknown) => {
-      throw error instanceof HttpProblem && error.status === 404 ? pageProblem(404, 'unknown-credential', (error as Error).message) : error;
+    const row = await getStoredCredential({ ctx, id: credentialId }).catch((error: unknown) => {
+      throw error instanceof HttpProblem && error.status === 404 ? problem(404, 'unknown-credential', (error as Error).message) : error;
     });
-    return { credentialId };
+    return { credentialId: row.id };
   }
-  if (!json) throw pageProblem(400, 'nothing-to-verify', 'Enter a code or link, or paste or upload a credential.');
+  if (!json) throw problem(400, 'nothing-to-verify', 'Enter a code or link, or paste or upload a credential.');
   let credential: unknown;
   try {
     credential = JSON.parse(json);
   } catch (error) {
     const reason = (error as Error).message;
-    throw pageProblem(400, 'invalid-json', `The credential is not valid JSON: ${reason}`, { reason });
+    throw problem(400, 'invalid-json', `The credential is not valid JSON: ${reason}`, { reason });
   }
   if (!credential || typeof credential !== 'object' || Array.isArray(credential) || !looksLikeCredential(credential as Record<string, unknown>)) {
-    throw pageProblem(422, 'not-a-credential', 'The JSON is not a credential: it has none of @context, type, credentialSubject or proof.');
+    throw problem(422, 'not-a-credential', 'The JSON is not a credential: it has none of @context, type, credentialSubject or proof.');
   }
   const document = credential as Record<string, unknown>;
   return { report: await verifyForReader({ ctx, credential: document, language }), description: describeCredential(document, language) };

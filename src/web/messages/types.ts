@@ -44,6 +44,8 @@ export interface PageMessages {
     issuer: Text;
     recognisedBy: With<{ platformName: string }>;
     notRecognised: Text;
+    issuerSuspended: Text;
+    issuerNotChecked: Text;
     issuedOn: Text;
     expiresOn: Text;
     noExpiry: Text;
@@ -90,6 +92,7 @@ export interface PageMessages {
     codeCheck: With<{ code: string }>;
     codeUnknown: With<{ code: string }>;
     credentialNotFound: Text;
+    notPrintable: Text;
     foreignUrl: Text;
     rateLimited: With<{ seconds: string }>;
     badRequest: Text;
