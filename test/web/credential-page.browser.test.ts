@@ -102,6 +102,8 @@ t.test('the revoked credential\'s page in every language', async (t) => {
       t.equal(await page.locator('.verdict').getAttribute('class'), 'verdict bad');
       t.equal((await page.locator('.name').textContent())?.trim(), revoked.recipient);
       t.equal(await page.locator('a.linkedin').count(), 0, 'no add to LinkedIn for a revoked credential');
+      t.equal(await page.locator('a[href*="certificate.pdf"]').count(), 0, 'no certificate to print for a revoked credential');
+      t.equal(await page.getByText(pageCatalogues[language].actions.downloadPdf).count(), 0);
       t.equal(await page.locator('.checks li.failed').count(), 1, 'one failed check');
       t.equal(await page.locator('.checks li.failed strong').textContent(), pageCatalogues[language].checks.names.status, 'the status check failed');
       await checkDirection(t, page, language);
@@ -153,8 +155,12 @@ t.test('the language switcher: English → العربية mirrors the page, and 
   const arabic = page.locator('nav a[hreflang="ar"]');
   t.equal(await arabic.textContent(), 'العربية');
   t.equal(await page.locator('nav a[aria-current]').textContent(), 'English', 'English is marked current');
+  // a page opened by a shared ?lang= link has remembered nothing
+  t.same((await page.context().cookies()).filter((cookie) => cookie.name === 'lang'), [], 'no cookie from ?lang=en');
   await arabic.click();
   await page.waitForURL(/lang=ar/);
+  t.equal(new URL(page.url()).searchParams.get('remember'), '1', 'the switcher asks to remember');
+  t.match((await page.context().cookies()).find((cookie) => cookie.name === 'lang'), { value: 'ar', httpOnly: true, sameSite: 'Lax' }, 'the lang cookie');
   t.equal(await page.locator('html').getAttribute('dir'), 'rtl', 'the page is right-to-left');
   t.equal(await page.locator('html').getAttribute('lang'), 'ar');
   t.equal(await verdictOf(page), verdictTitle('ar', 'valid'));

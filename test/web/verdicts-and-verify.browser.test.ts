@@ -185,6 +185,11 @@ t.test('an expired credential shows it (validUntil really passed)', async (t) =>
     t.equal(await verdictOf(page), verdictTitle(language, 'expired'), `expired in ${language}`);
     t.equal((await page.locator('.name').textContent())?.trim(), expiring.recipient);
     t.equal(await page.locator('.checks li.failed strong').allTextContents().then((names) => names.join()), pageCatalogues[language].checks.names.validity, 'only the validity check failed');
+    const certificate = page.locator('a.button.primary');
+    t.equal(await certificate.textContent(), pageCatalogues[language].actions.downloadPdf, 'an expired credential still offers its certificate');
+    const pdf = await page.request.get(new URL((await certificate.getAttribute('href')) ?? '', fx.base).href);
+    t.equal(pdf.status(), 200, 'and it prints, with its dates');
+    t.equal(pdf.headers()['content-type'], 'application/pdf');
     t.same(problems, []);
     if (language === 'en') await saveScreenshot(page, 'credential-expired-en');
   }

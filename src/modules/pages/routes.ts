@@ -20,7 +20,7 @@ const credentialParams = z.object({ id: z.string().max(100).describe('the creden
 // an unknown or malformed language is ignored (English or the visitor's own), never an error
 const pageQuery = z.object({
   lang: z.string().max(100).optional().describe('page language: en, fr, ar or zh'),
-  remember: z.literal('1').optional().describe('remember the language in a cookie (the language switcher\'s links)'),
+  remember: z.string().max(100).optional().describe('1: remember the language in a cookie (the language switcher\'s links)'),
 });
 const languageAndFormat = pageQuery.extend({ format: z.enum(['html', 'json']).optional().describe('override content negotiation') });
 
@@ -62,7 +62,7 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       const content = await credentialPageContent({ ctx: app.ctx, id: request.params.id, language });
       const body = renderCredentialPage({ ...content, language, platformName: config.platform.name });
       // a reply that sets the language cookie is for this visitor only
-      const scope = request.query.remember ? 'private' : 'public';
+      const scope = request.query.remember === '1' && isLanguage(request.query.lang) ? 'private' : 'public';
       preparePageReply(untypedReply);
       // The page's version is what it says, not when it was checked: a revalidation is a 304 while nothing changed.
       const { checkedAt: _checkedAt, ...verdict } = content.report;

@@ -1,4 +1,7 @@
 import t from 'tap';
+import { DEMO_CENTRE } from '../../../src/modules/demo/data.js';
+import { credentialPageContent } from '../../../src/modules/pages/service.js';
+import { renderCredentialPage } from '../../../src/web/credential-page.js';
 import { pageCatalogues } from '../../../src/web/messages/index.js';
 import { BASE_URL } from '../../helper.js';
 import { secondsAhead } from '../../support/lifecycle.js';
@@ -52,6 +55,32 @@ t.test('who, what, which centre, the code and the checks', async (t) => {
   t.ok(minutes.some(({ day, time }) => checked.startsWith(day) && checked.includes(time)), `checked just now, UTC (${checked})`);
 });
 
+t.test('the line under the centre\'s name follows the issuer check\'s code', async (t) => {
+  for (const language of LANGUAGES) {
+    const text = pageCatalogues[language].credential;
+    const { body } = await p.get(`${path}?lang=${language}`, browser());
+    t.equal(definition(body, text.issuer), `${DEMO_CENTRE.name[language]} ${text.recognisedBy({ platformName })}`, `${language}: recognised, as served`);
+
+    // every code the issuer check may report, rendered as the route renders it
+    const content = await credentialPageContent({ ctx: p.app.ctx, id: amina.id, language });
+    for (const [code, status, expected] of [
+      ['issuer.recognised', 'passed', text.recognisedBy({ platformName })],
+      ['issuer.suspended', 'failed', text.issuerSuspended],
+      ['issuer.unreachable', 'unknown', text.issuerNotChecked],
+      ['issuer.unrecognised', 'failed', text.notRecognised],
+    ] as const) {
+      const report = { ...content.report, checks: content.report.checks.map((check) => (check.check === 'issuer' ? { ...check, code, status } : check)) };
+      const page = renderCredentialPage({ ...content, report, language, platformName });
+      t.equal(definition(page, text.issuer), `${DEMO_CENTRE.name[language]} ${expected}`, `${language}: ${code} → ${expected}`);
+    }
+  }
+  const lines = LANGUAGES.flatMap((language) => {
+    const text = pageCatalogues[language].credential;
+    return [text.recognisedBy({ platformName }), text.issuerSuspended, text.issuerNotChecked, text.notRecognised];
+  });
+  t.equal(new Set(lines).size, lines.length, 'four different lines in each language');
+});
+
 t.test('the page renders in every language, its check time with the zone (UTC)', async (t) => {
   for (const language of LANGUAGES) {
     const response = await p.get(`${path}?lang=${language}`, browser());
@@ -73,7 +102,15 @@ t.test('social previews', async (t) => {
   t.equal(metaContent(body, 'og:type'), 'website');
   t.equal(metaContent(body, 'twitter:card'), 'summary');
   t.equal(metaContent(body, 'twitter:title'), title);
-  t.equal(metaContent(body, 'og:locale'), 'en');
+  for (const [language, locale] of [
+    ['en', 'en_US'],
+    ['fr', 'fr_FR'],
+    ['ar', 'ar_AR'],
+    ['zh', 'zh_CN'],
+  ] as const) {
+    t.equal(metaContent((await p.get(`${path}?lang=${language}`, browser())).body, 'og:locale'), locale, `${language}: og:locale ${locale} (language_TERRITORY)`);
+  }
+  t.equal(metaContent(body, 'og:locale'), 'en_US', 'English when nothing is asked for');
   const french = (await p.get(`${path}?lang=fr`, browser())).body;
   t.ok(metaContent(french, 'og:title')?.startsWith('Fondation 1+X GenAI'), 'previews in the page language');
 });

@@ -4,7 +4,7 @@ import { catalogues as checkCatalogues } from '../../../src/modules/verification
 import { pageCatalogues } from '../../../src/web/messages/index.js';
 import { assertPage, browser, definition, LANGUAGES, languageCookie, pageApp, readPage } from './page-support.js';
 
-// The page language: ?lang= (remembered in a cookie), then the cookie, then Accept-Language, then English;
+// The page language: ?lang= (remembered in a cookie only from the switcher's links, &remember=1), then the cookie, then Accept-Language, then English;
 // <html lang dir>, the verdict and check texts from the catalogues, dates as Intl writes them for the locale.
 
 const p = await pageApp(t);
@@ -18,17 +18,30 @@ const pageIn = async (t: Test, query: string, headers: Record<string, string> = 
 
 const FRENCH_MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 
-t.test('?lang= sets <html lang dir> and remembers the choice in a cookie', async (t) => {
+t.test('?lang= sets <html lang dir>; only the switcher\'s ?lang=&remember=1 remembers the choice in a cookie', async (t) => {
   for (const language of LANGUAGES) {
-    const { response, page } = await pageIn(t, `?lang=${language}`);
-    t.equal(page.lang, language, `${language}: <html lang>`);
-    t.equal(page.dir, language === 'ar' ? 'rtl' : 'ltr', `${language}: <html dir>`);
+    // a ?lang= in a link someone shared: that language, but the visitor is not pinned to it
+    const shared = await pageIn(t, `?lang=${language}`);
+    t.equal(shared.page.lang, language, `${language}: <html lang>`);
+    t.equal(shared.page.dir, language === 'ar' ? 'rtl' : 'ltr', `${language}: <html dir>`);
+    t.notOk(shared.response.headers['set-cookie'], `?lang=${language}: no cookie`);
+
+    const { response, page } = await pageIn(t, `?lang=${language}&remember=1`);
+    t.equal(page.lang, language, `${language}&remember=1: <html lang>`);
+    t.equal(page.dir, language === 'ar' ? 'rtl' : 'ltr', `${language}&remember=1: <html dir>`);
     const cookie = languageCookie(response);
     t.match(cookie, { value: language, path: '/', httpOnly: true, sameSite: 'Lax' }, `${language}: the lang cookie`);
     t.ok((cookie?.maxAge ?? 0) > 30 * 24 * 3600, 'kept for a long time');
     t.match(String(response.headers['set-cookie']), /; Path=\/;.*HttpOnly.*SameSite=Lax/i);
     t.notOk(/;\s*Domain=/i.test(String(response.headers['set-cookie'])), 'for this host only');
   }
+  // a shared link in another language does not undo the visitor's own choice
+  const { response, page } = await pageIn(t, '?lang=zh', { cookie: 'lang=ar' });
+  t.equal(page.lang, 'zh', 'the shared link\'s language for this page');
+  t.notOk(response.headers['set-cookie'], 'the remembered Arabic stays');
+  t.equal((await pageIn(t, '', { cookie: 'lang=ar' })).page.lang, 'ar');
+  const switched = await pageIn(t, '?lang=fr&remember=1', { cookie: 'lang=ar' });
+  t.equal(languageCookie(switched.response)?.value, 'fr', 'the switcher replaces the remembered language');
 });
 
 t.test('the cookie alone chooses, then Accept-Language, then English', async (t) => {
@@ -63,8 +76,15 @@ t.test('an unknown ?lang= falls back, without an error or a cookie', async (t) =
     t.notOk(languageCookie(response), 'no cookie for a language we do not speak');
     t.match(response.headers['cache-control'], /^public/, 'nothing personal: public');
   }
-  const tooLong = await p.get(`${path}?lang=${'x'.repeat(11)}`, browser());
-  assertPage(t, tooLong, 400, 'an over-long ?lang=');
+  for (const length of [11, 100]) {
+    const long = await p.get(`${path}?lang=${'x'.repeat(length)}`, browser());
+    t.equal(assertPage(t, long, 200, `a ${length}-character ?lang=`).lang, 'en', `a ${length}-character ?lang= is ignored`);
+    t.notOk(languageCookie(long));
+  }
+  assertPage(t, await p.get(`${path}?lang=${'x'.repeat(101)}`, browser()), 400, 'over 100 characters: a bad request');
+  const unknownRemembered = await p.get(`${path}?lang=xx&remember=1`, browser({ cookie: 'lang=ar' }));
+  t.equal(assertPage(t, unknownRemembered, 200, '?lang=xx&remember=1').lang, 'ar', 'an unknown language is not remembered either');
+  t.notOk(languageCookie(unknownRemembered), 'no cookie');
 });
 
 t.test('verdict, check names and check messages in the page language', async (t) => {
@@ -137,11 +157,28 @@ t.test('dates as the locale writes them', async (t) => {
   t.match(page.text, /Vérifié le \d{1,2}(er)? \p{L}+ \d{4}/u, 'checkedAt in French');
 });
 
-t.test('the language switcher keeps the page and says each language in itself', async (t) => {
+t.test('the language switcher keeps the page, remembers the choice and says each language in itself', async (t) => {
   const { response } = await pageIn(t, '?lang=ar');
   for (const language of LANGUAGES) {
-    const link = new RegExp(`<a href="${path}\\?lang=${language}" lang="${language}" hreflang="${language}"[^>]*>${pageCatalogues[language].languageName}</a>`);
+    const link = new RegExp(`<a href="${path}\\?lang=${language}&amp;remember=1" lang="${language}" hreflang="${language}"[^>]*>${pageCatalogues[language].languageName}</a>`);
     t.match(response.body, link, `a link to the ${language} page`);
   }
   t.match(response.body, /hreflang="ar" aria-current="true"/, 'the current language is marked');
+  const { links } = readPage(response.body);
+  t.same(links.filter((href) => href.includes('remember=')), LANGUAGES.map((language) => `${path}?lang=${language}&remember=1`), 'only the switcher remembers');
+  t.equal(links.filter((href) => href === '/verify?lang=ar').length, 3, 'the brand, the footer and "verify another" lead to /verify in this language, without remembering it');
+
+  // following a switcher link: the page in that language, the cookie set, and the next page found by it
+  const followed = await p.get(`${path}?lang=fr&remember=1`, browser());
+  t.equal(readPage(followed.body).lang, 'fr');
+  t.equal(languageCookie(followed)?.value, 'fr');
+  const next = await p.get('/verify', browser({ cookie: `lang=${languageCookie(followed)?.value}`, 'accept-language': 'en' }));
+  t.equal(readPage(next.body).lang, 'fr', 'the next page, without ?lang=, in the remembered language');
+
+  // the verify page's own switcher too
+  const verify = await p.get('/verify?lang=zh', browser());
+  t.notOk(verify.headers['set-cookie'], '/verify?lang=zh remembers nothing');
+  t.same(readPage(verify.body).links.filter((href) => href.includes('remember=')), LANGUAGES.map((language) => `/verify?lang=${language}&remember=1`));
+  const remembered = await p.get('/verify?lang=zh&remember=1', browser());
+  t.equal(languageCookie(remembered)?.value, 'zh', '/verify?lang=zh&remember=1 remembers Chinese');
 });

@@ -4,7 +4,7 @@ import { pageCatalogues } from '../../../src/web/messages/index.js';
 import { assertPage, assertProblem, browser, pageApp, urlencoded } from './page-support.js';
 
 // The public lookups people can make without an account are rate-limited per address (RATE_LIMIT_VERIFY_PER_MINUTE):
-// the verify page's posts and the short links. Over the limit: a localised 429 page with Retry-After (a program
+// the verify page's posts, the short links and the certificate PDF (about 50 ms of CPU each). Over the limit: a localised 429 page with Retry-After (a program
 // asking /v/ gets problem+json); the credential page itself is not limited.
 
 const LIMIT = 3;
@@ -56,6 +56,29 @@ t.test('/v/:code: limited too, a page for browsers and a problem for programs', 
   t.ok(Number(program.retryAfterSeconds) > 0);
   // guessing codes does not get around it
   assertPage(t, await p.get('/v/EG-0000-0000-0000-0', browser()), 429, 'another code');
+});
+
+t.test('the certificate PDF: limited too, a page for browsers and a problem for programs', async (t) => {
+  const pdf = `/credentials/${amina.id}/certificate.pdf`;
+  for (let i = 0; i < LIMIT; i++) {
+    const response = await p.get(`${pdf}?lang=en`, browser());
+    t.equal(response.statusCode, 200, `PDF ${i + 1}`);
+    t.equal(response.headers['content-type'], 'application/pdf');
+  }
+  for (const language of ['ar', 'zh'] as const) {
+    const limited = await p.get(`${pdf}?lang=${language}`, browser());
+    const page = assertPage(t, limited, 429, `the fourth PDF (${language})`);
+    const retryAfter = Number(limited.headers['retry-after']);
+    t.ok(retryAfter > 0 && retryAfter <= 60, `Retry-After ${limited.headers['retry-after']}`);
+    t.equal(page.lang, language);
+    t.ok(saysRetryAfter(page.text, language, retryAfter), `${language}: try again in ${retryAfter} seconds`);
+    t.equal(limited.headers['cache-control'], 'no-store');
+  }
+  const program = assertProblem(t, await p.get(pdf, { accept: 'application/pdf' }), 429, 'rate-limited', 'a program');
+  t.ok(Number(program.retryAfterSeconds) > 0);
+  const other = await p.issueFor('Another Person');
+  assertPage(t, await p.get(`/credentials/${other.id}/certificate.pdf`, browser()), 429, 'another credential\'s PDF: the same allowance');
+  t.equal((await p.get(`/credentials/${amina.id}`, browser())).statusCode, 200, 'while the page itself still answers');
 });
 
 t.test('the credential page and its files are not limited', async (t) => {

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { cryptosuite as stockCryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as vc from '@digitalbazaar/vc';
 import t, { type Test } from 'tap';
 import type { Language } from '../../../src/lib/i18n.js';
+import { setCentreStatus } from '../../../src/modules/centres/service.js';
+import { centreDid } from '../../../src/vc/did-web.js';
+import { signCredential } from '../../../src/vc/sign.js';
 import { pageCatalogues } from '../../../src/web/messages/index.js';
-import { BASE_URL } from '../../helper.js';
+import { BASE_URL, createCentreWithClient, issue } from '../../helper.js';
+import { outsideContextLoader as contextLoader } from '../../support/outside-contexts.js';
 import { assertPage, browser, decode, definition, elements, type Headers, innerOf, type Injected, LANGUAGES, pageApp, urlencoded } from './page-support.js';
 
 // GET /verify and the plain form posts (application/x-www-form-urlencoded): a code, a link or an id of ours leads
@@ -68,7 +76,9 @@ t.test('a code, a link or an id leads to the credential page (303)', async (t) =
   const code = amina.shortCode;
   const got = await p.get(`/verify?code=${encodeURIComponent(code)}`, browser());
   t.equal(got.statusCode, 303, 'GET /verify?code=');
-  t.equal(got.headers.location, `/credentials/${amina.id}?lang=en`);
+  t.equal(got.headers.location, `/credentials/${amina.id}`, 'no ?lang= asked for: none given (the page finds the same language by itself)');
+  const gotFr = await p.get(`/verify?code=${encodeURIComponent(code)}&lang=fr`, browser());
+  t.equal(gotFr.headers.location, `/credentials/${amina.id}?lang=fr`, 'GET /verify?code=&lang=fr: the language goes along');
 
   for (const [what, entered] of [
     ['the code, lower case with spaces', `  ${code.toLowerCase().replaceAll('-', ' ')} `],
@@ -81,7 +91,7 @@ t.test('a code, a link or an id leads to the credential page (303)', async (t) =
     for (const language of ['fr', 'ar'] as const) {
       const response = await post({ code: entered }, language);
       t.equal(response.statusCode, 303, `${what} (${language}): ${response.body.slice(0, 100)}`);
-      t.match(response.headers.location, new RegExp(`^/credentials/${amina.id}\\?lang=${language}$`, 'i'), `${what}: to the page, in ${language}`);
+      t.equal(response.headers.location, `/credentials/${amina.id}?lang=${language}`, `${what}: to the page (the stored id, lower case), in ${language}`);
       t.equal(response.body, '', 'a redirect has nothing else to say');
       if (language === 'ar') {
         const followed = assertPage(t, await p.get(response.headers.location as string, browser()), 200, `${what}: followed`);
@@ -91,6 +101,31 @@ t.test('a code, a link or an id leads to the credential page (303)', async (t) =
   }
   const followed = await p.get((await post({ code: amina.url }, 'zh')).headers.location as string, browser());
   t.equal(assertPage(t, followed, 200, 'the page it leads to').h1, pageCatalogues.zh.verdicts.valid.title);
+});
+
+t.test('the redirect carries ?lang= only when the request had a valid one', async (t) => {
+  for (const [what, url, headers] of [
+    ['no ?lang=', '/verify', {}],
+    ['no ?lang=, a remembered language', '/verify', { cookie: 'lang=ar' }],
+    ['no ?lang=, Accept-Language', '/verify', { 'accept-language': 'zh' }],
+    ['an unknown ?lang=', '/verify?lang=xx', { 'accept-language': 'fr' }],
+    ['an empty ?lang=', '/verify?lang=', {}],
+  ] as const) {
+    const form = urlencoded({ code: amina.id.toUpperCase() });
+    const response = await app.inject({ method: 'POST', url, payload: form.payload, headers: browser({ ...form.headers, ...headers }) });
+    t.equal(response.statusCode, 303, what);
+    t.equal(response.headers.location, `/credentials/${amina.id}`, `${what}: to the page, with no language in the link`);
+    t.notOk(response.headers['set-cookie'], `${what}: nothing remembered`);
+  }
+  const form = urlencoded({ code: amina.shortCode });
+  const remembered = await app.inject({ method: 'POST', url: '/verify?lang=fr&remember=1', payload: form.payload, headers: browser(form.headers) });
+  t.equal(remembered.headers.location, `/credentials/${amina.id}?lang=fr`, 'the language that was asked for, without remember');
+  // the page the redirect leads to finds the visitor's language by itself
+  const followed = assertPage(t, await p.get(`/credentials/${amina.id}`, browser({ cookie: 'lang=ar' })), 200, 'followed with the cookie');
+  t.equal(followed.lang, 'ar');
+  t.equal(followed.h1, pageCatalogues.ar.verdicts.valid.title);
+  const capitals = assertPage(t, await p.get(`/credentials/${amina.id.toUpperCase()}?lang=fr`, browser()), 200, 'the page by the uuid in capitals');
+  t.equal(capitals.h1, pageCatalogues.fr.verdicts.valid.title, 'the same credential');
 });
 
 t.test('the short link from the QR code is a link of ours too', async (t) => {
@@ -170,6 +205,65 @@ t.test('pasted JSON: the report on the page, tampering shown', async (t) => {
     t.equal(report.checks[0]?.status, 'failed', 'the signature check failed');
     t.match(changed.body, /<section class="verdict bad"/);
     t.equal(definition(changed.body, pageCatalogues[language].credential.recipient), 'Amina El-Sayid', 'it shows what the copy says');
+  }
+});
+
+t.test('the line under the centre\'s name says what the register check found', async (t) => {
+  const platformName = app.ctx.config.platform.name;
+  const issuerLine = (body: string, language: Language) => definition(body, pageCatalogues[language].credential.issuer);
+  /** an unsigned copy of Amina's credential in someone else's name */
+  const badgeFrom = (issuer: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+    const { proof: _proof, ...unsigned } = structuredClone(amina.credential);
+    return { ...unsigned, id: `urn:uuid:${randomUUID()}`, issuer, ...extra };
+  };
+
+  // one of our centres, recognised
+  for (const language of LANGUAGES) {
+    const response = await post({ json: amina.bytes }, language);
+    const centre = amina.credential.issuer.name as string;
+    t.equal(issuerLine(response.body, language), `${centre} ${pageCatalogues[language].credential.recognisedBy({ platformName })}`, `${language}: recognised by the platform`);
+  }
+
+  // a well-signed credential of an issuer outside the register (a did:key of its own)
+  const generated = await Ed25519Multikey.generate();
+  const exported = await generated.export({ publicKey: true, secretKey: true, includeContext: true });
+  const did = `did:key:${exported.publicKeyMultibase as string}`;
+  const key = await Ed25519Multikey.from({ ...exported, id: `${did}#${exported.publicKeyMultibase as string}`, controller: did });
+  const foreign = await vc.issue({
+    credential: badgeFrom({ id: did, type: ['Profile'], name: 'Independent Academy' }),
+    suite: new DataIntegrityProof({ signer: key.signer(), cryptosuite: stockCryptosuite }),
+    documentLoader: contextLoader,
+  });
+  for (const language of LANGUAGES) {
+    const response = await post({ json: JSON.stringify(foreign) }, language);
+    const page = assertPage(t, response, 200, `a foreign issuer in ${language}`);
+    t.equal(page.h1, pageCatalogues[language].verdicts['unrecognised-issuer'].title, `${language}: an issuer we cannot vouch for`);
+    t.equal(page.checks[0]?.status, 'passed', `${language}: the signature itself is fine`);
+    t.equal(issuerLine(response.body, language), `Independent Academy ${pageCatalogues[language].credential.notRecognised}`, `${language}: not in the register`);
+  }
+
+  // a centre of ours, suspended: what it signed before stays recognised; what its key signs after is not
+  const centre = await createCentreWithClient(p, { slug: 'suspended-page-test' });
+  const issued = await issue(app, centre.token, { achievementId: p.achievementId, recipient: { name: 'Sara Ali' } });
+  t.equal(issued.statusCode, 201, issued.body);
+  const before = issued.json() as { id: string; verifiableCredential: Record<string, any> };
+  await setCentreStatus({ ctx: app.ctx, actor: { clientUuid: null }, slug: 'suspended-page-test', status: 'suspended', reason: 'test' });
+  // proof timestamps have one-second precision: sign in a later second than the suspension
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const signingKey = await app.ctx.keys.activeAssertionKey({ centreId: centre.centre.id, did: centreDid(BASE_URL, 'suspended-page-test') });
+  const after = await signCredential({ credential: badgeFrom(before.verifiableCredential.issuer, { validFrom: new Date().toISOString() }), key: signingKey });
+  const centreName = before.verifiableCredential.issuer.name as string;
+  for (const language of LANGUAGES) {
+    const text = pageCatalogues[language];
+    const signedAfter = await post({ json: JSON.stringify(after) }, language);
+    t.equal(assertPage(t, signedAfter, 200, `signed after the suspension, ${language}`).h1, text.verdicts['unrecognised-issuer'].title);
+    t.equal(issuerLine(signedAfter.body, language), `${centreName} ${text.credential.issuerSuspended}`, `${language}: suspended when it signed`);
+
+    const signedBefore = await post({ json: JSON.stringify(before.verifiableCredential) }, language);
+    t.equal(assertPage(t, signedBefore, 200, `signed before the suspension, ${language}`).h1, text.verdicts.valid.title, `${language}: still valid`);
+    t.equal(issuerLine(signedBefore.body, language), `${centreName} ${text.credential.recognisedBy({ platformName })}`, `${language}: recognised (judged when it signed)`);
+    const stored = await p.get(`/credentials/${before.id}?lang=${language}`, browser());
+    t.equal(issuerLine(stored.body, language), `${centreName} ${text.credential.recognisedBy({ platformName })}`, `${language}: its page too`);
   }
 });
 
