@@ -4,15 +4,13 @@ import { eddsaRdfc2022 } from './cryptosuite.js';
 import { checkCredentialDataModel } from './data-model.js';
 import { createDocumentLoader, type DidResolver, DocumentNotFoundError } from './document-loader.js';
 import { describeLibraryError } from './sign.js';
+import { asRecord } from '../lib/json.js';
 
 export type ProofOutcome =
   | { outcome: 'valid' }
   | { outcome: 'missing' }
   | { outcome: 'invalid'; reason: string }
   | { outcome: 'unresolvable'; reason: string };
-
-const record = (value: unknown): Record<string, unknown> =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 /** The instant at which to let the library judge structure: inside the validity window, so that an expired
  * or not-yet-valid credential is reported by our validity check rather than as a broken signature. */
@@ -39,7 +37,7 @@ export async function verifyCredentialProof({
 }): Promise<ProofOutcome> {
   const { proof: proofValue } = credential;
   if (proofValue === undefined || proofValue === null || (Array.isArray(proofValue) && proofValue.length === 0)) return { outcome: 'missing' };
-  const proofs = (Array.isArray(proofValue) ? proofValue : [proofValue]).map(record);
+  const proofs = (Array.isArray(proofValue) ? proofValue : [proofValue]).map(asRecord);
   const proof = proofs.find((candidate) => candidate.type === 'DataIntegrityProof' && candidate.cryptosuite === 'eddsa-rdfc-2022');
   if (!proof) {
     const found = proofs.map((candidate) => [candidate.type, candidate.cryptosuite].filter(Boolean).join('/')).filter(Boolean).join(', ');

@@ -1,4 +1,6 @@
 import type { Language } from '../lib/i18n.js';
+import { asRecord, firstOf } from '../lib/json.js';
+import { namedIdentity } from '../modules/verification/report.js';
 
 /**
  * A text of a credential in the reader's language. VC 2.0 lets `name` and `description` be a plain string, a
@@ -15,10 +17,6 @@ export function textIn(value: unknown, language: Language): string | null {
   return (inLanguage(language) ?? inLanguage('en') ?? values[0])?.['@value'] ?? plain ?? null;
 }
 
-const record = (value: unknown): Record<string, unknown> =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
-
 /** What a credential page shows of a credential besides its verification: who, what, who issued it, when. */
 export interface CredentialDescription {
   recipient: string | null;
@@ -30,18 +28,16 @@ export interface CredentialDescription {
 
 /** Reads the description from any credential JSON, defensively: an upload may be malformed in any way. */
 export function describeCredential(credential: Record<string, unknown>, language: Language): CredentialDescription {
-  const subject = record(first(credential.credentialSubject));
-  const achievement = record(subject.achievement);
-  const issuer = record(credential.issuer);
-  const identifiers = Array.isArray(subject.identifier) ? subject.identifier.map(record) : [];
-  const named = identifiers.find((identity) => identity.identityType === 'name' && identity.hashed === false);
+  const subject = asRecord(firstOf(credential.credentialSubject));
+  const achievement = asRecord(subject.achievement);
+  const issuer = asRecord(credential.issuer);
   const date = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null);
   return {
-    recipient: textIn(named?.identityHash, language) ?? textIn(subject.name, language),
+    recipient: textIn(namedIdentity(subject)?.identityHash, language) ?? textIn(subject.name, language),
     course: {
       name: textIn(achievement.name, language) ?? textIn(credential.name, language),
       description: textIn(achievement.description, language),
-      criteria: textIn(record(achievement.criteria).narrative, language),
+      criteria: textIn(asRecord(achievement.criteria).narrative, language),
       hours: null,
       level: null,
     },

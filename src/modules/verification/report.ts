@@ -1,3 +1,5 @@
+import { asRecord, firstOf } from '../../lib/json.js';
+
 /** The verification report of DESIGN.md §5: the one shape every verification path returns. */
 
 export type CheckName = 'proof' | 'issuer' | 'authorised' | 'status' | 'validity' | 'schema';
@@ -83,21 +85,22 @@ export function verdictOf(checks: Check[]): Verdict {
 
 // Fields are read defensively: a report is produced for any JSON object, however malformed.
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const record = (value: unknown): Record<string, unknown> =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+
+/** The subject's identity of type `name` given in plain text (how our credentials name their recipient). */
+export function namedIdentity(subject: Record<string, unknown>): Record<string, unknown> | undefined {
+  const identifiers = Array.isArray(subject.identifier) ? subject.identifier.map(asRecord) : [];
+  return identifiers.find((identity) => identity.identityType === 'name' && identity.hashed === false);
+}
 
 export function summarise(credential: Record<string, unknown>): CredentialSummary {
   const issuer = credential.issuer;
-  const subject = record(first(credential.credentialSubject));
-  const identifiers = Array.isArray(subject.identifier) ? subject.identifier.map(record) : [];
-  const name = identifiers.find((identity) => identity.identityType === 'name' && identity.hashed === false);
+  const subject = asRecord(firstOf(credential.credentialSubject));
   return {
     id: text(credential.id),
     name: text(credential.name),
-    recipient: text(name?.identityHash),
-    achievement: text(record(subject.achievement).name),
-    issuer: typeof issuer === 'string' ? { id: issuer, name: null } : { id: text(record(issuer).id), name: text(record(issuer).name) },
+    recipient: text(namedIdentity(subject)?.identityHash),
+    achievement: text(asRecord(subject.achievement).name),
+    issuer: typeof issuer === 'string' ? { id: issuer, name: null } : { id: text(asRecord(issuer).id), name: text(asRecord(issuer).name) },
     validFrom: text(credential.validFrom),
     validUntil: text(credential.validUntil),
   };

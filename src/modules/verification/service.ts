@@ -12,16 +12,15 @@ import { checkMessage } from './messages.js';
 import { checkCredentialStatus } from './status-check.js';
 import { type Check, type CheckCode, type CheckName, type CheckOutcome, summarise, type VerificationReport, verdictOf } from './report.js';
 import { isUuid } from '../../lib/ids.js';
+import { asRecord, firstOf } from '../../lib/json.js';
 
 // Tolerated clock difference between issuing and verifying machines for "not yet valid".
 const CLOCK_SKEW_MS = 60_000;
 
-const record = (value: unknown): Record<string, unknown> =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 function issuerIdOf(credential: Record<string, unknown>): string | undefined {
   const issuer = credential.issuer;
-  const id = typeof issuer === 'string' ? issuer : record(issuer).id;
+  const id = typeof issuer === 'string' ? issuer : asRecord(issuer).id;
   return typeof id === 'string' ? id : undefined;
 }
 
@@ -66,7 +65,7 @@ export async function verifyCredential({
   const centre = facts?.centre;
   const checks: Check[] = [];
 
-  const proofBody = record(Array.isArray(credential.proof) ? credential.proof[0] : credential.proof);
+  const proofBody = asRecord(firstOf(credential.proof));
   const signedAt = typeof proofBody.created === 'string' && !Number.isNaN(Date.parse(proofBody.created)) ? new Date(proofBody.created) : now;
   const revokedKey = await compromisedOwnKey({ ctx, facts, verificationMethod: proofBody.verificationMethod });
 
@@ -162,9 +161,9 @@ function duringSignedSecond(signedAt: Date, holds: (at: Date) => boolean): boole
 
 /** The credential's achievement, if it names one, with its catalogue id when the URL is one of our courses'. */
 function namedAchievement(credential: Record<string, unknown>, publicBaseUrl: string): { ownId?: string } | undefined {
-  const subject = record(Array.isArray(credential.credentialSubject) ? credential.credentialSubject[0] : credential.credentialSubject);
+  const subject = asRecord(firstOf(credential.credentialSubject));
   if (subject.achievement === undefined) return undefined;
-  const id = record(subject.achievement).id;
+  const id = asRecord(subject.achievement).id;
   const prefix = `${publicBaseUrl}/achievements/`;
   if (typeof id !== 'string' || !id.startsWith(prefix)) return {};
   const candidate = id.slice(prefix.length);
