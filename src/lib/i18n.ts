@@ -2,6 +2,13 @@
 export const LANGUAGES = ['en', 'fr', 'ar', 'zh'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/**
+ * Wraps a value inserted into a sentence between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE (Unicode bidi,
+ * UAX #9), so its direction cannot reorder the words around it: a Latin "1+X GenAI Foundation" inside Arabic text,
+ * an Arabic centre name inside French. Invisible; honoured by browsers and text engines.
+ */
+export const isolate = (value: string) => `\u2068${value}\u2069`;
+
 /** A text in several languages, keyed by language code; at least one entry. */
 export type LocalizedText = Partial<Record<Language, string>>;
 

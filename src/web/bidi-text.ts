@@ -50,9 +50,6 @@ export function facesFor(text: string): Face[] {
 /** Text without the bidi formatting characters, as a reader copies it. */
 export const withoutBidiControls = (text: string) => text.replace(BIDI_CONTROLS, '');
 
-/** Wraps a value inserted into a sentence so its direction cannot reorder the words around it (UAX #9 isolate). */
-export const isolate = (value: string) => `\u2068${value}\u2069`;
-
 /** The direction of a paragraph, from its first strong character (text inside isolates does not count). */
 export function paragraphDirection(text: string, fallback: Direction): Direction {
   if (!/[\p{L}]/u.test(text.replace(/\u2068[^\u2069]*\u2069?/gu, ''))) return fallback;

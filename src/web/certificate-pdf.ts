@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
-import type { Language } from '../lib/i18n.js';
-import { collapseSpaces, type Direction, type Face, facesFor, type Fonts, isolate, paragraphDirection, visualRuns, withoutBidiControls, wrapLines } from './bidi-text.js';
+import { isolate, type Language } from '../lib/i18n.js';
+import { collapseSpaces, type Direction, type Face, facesFor, type Fonts, paragraphDirection, visualRuns, withoutBidiControls, wrapLines } from './bidi-text.js';
 import { directionOf, formatDate, formatNumber } from './language.js';
 import { pageMessages } from './messages/index.js';
 import { qrPng } from './qr.js';

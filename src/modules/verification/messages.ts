@@ -1,4 +1,4 @@
-import type { Language } from '../../lib/i18n.js';
+import { isolate, type Language } from '../../lib/i18n.js';
 import type { CheckCode } from './report.js';
 import { ar } from './messages/ar.js';
 import { en } from './messages/en.js';
@@ -16,11 +16,7 @@ export function checkMessage(code: CheckCode, params: Params = {}, language: Lan
   return (catalogues[language]?.[code] ?? en[code])(language === 'ar' ? isolated(params) : params);
 }
 
-/**
- * In right-to-left text, a Latin value such as "1+X GenAI Foundation" is reordered by its neighbours unless it is
- * isolated: each value goes between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE (Unicode bidi, UAX #9), which
- * browsers and text engines honour and which are invisible.
- */
+/** In right-to-left text a Latin value such as "1+X GenAI Foundation" is reordered by its neighbours unless isolated. */
 function isolated(params: Params): Params {
-  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, value === undefined ? undefined : `\u2068${value}\u2069`]));
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, value === undefined ? undefined : isolate(value)]));
 }

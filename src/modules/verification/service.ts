@@ -12,6 +12,7 @@ import { checkMessage } from './messages.js';
 import { checkCredentialStatus } from './status-check.js';
 import { type Check, type CheckCode, type CheckName, type CheckOutcome, summarise, type VerificationReport, verdictOf } from './report.js';
 import { isUuid } from '../../lib/ids.js';
+import { xsdDateTime } from '../credentials/document.js';
 import { asRecord, firstOf } from '../../lib/json.js';
 
 // Tolerated clock difference between issuing and verifying machines for "not yet valid".
@@ -24,13 +25,9 @@ function issuerIdOf(credential: Record<string, unknown>): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-function displayDate(value: Date) {
-  return value.toISOString().replace('.000Z', 'Z');
-}
-
 /** How dates read inside check messages: a day for events (revoked on), the instant for limits (valid until). */
 export type MessageDateFormat = (date: Date, precision: 'day' | 'instant') => string;
-const isoMessageDate: MessageDateFormat = (date, precision) => (precision === 'day' ? displayDate(date).slice(0, 10) : displayDate(date));
+const isoMessageDate: MessageDateFormat = (date, precision) => (precision === 'day' ? xsdDateTime(date).slice(0, 10) : xsdDateTime(date));
 
 /**
  * Verifies any credential-shaped JSON object and returns the report of DESIGN.md §5. Fails closed: a check
@@ -110,13 +107,13 @@ export async function verifyCredential({
     const date = status.at ? formatDate(status.at, 'day') : undefined;
     checks.push(
       make('status', 'failed', 'status.revoked', { date, reason: status.reason, replacement: status.supersededBy }, {
-        ...(status.at ? { revokedAt: displayDate(status.at) } : {}),
+        ...(status.at ? { revokedAt: xsdDateTime(status.at) } : {}),
         ...(status.reason ? { reason: status.reason } : {}),
         ...(status.supersededBy ? { supersededBy: status.supersededBy } : {}),
       }),
     );
   } else if (status?.outcome === 'suspended') {
-    const until = status.until ? displayDate(status.until) : undefined;
+    const until = status.until ? xsdDateTime(status.until) : undefined;
     checks.push(
       make('status', 'failed', 'status.suspended', { until: status.until && formatDate(status.until, 'instant'), reason: status.reason }, { ...(until ? { until } : {}), ...(status.reason ? { reason: status.reason } : {}) }),
     );
@@ -132,7 +129,7 @@ export async function verifyCredential({
   }
 
   const verdict = verdictOf(checks);
-  return { verified: verdict === 'valid', verdict, checkedAt: displayDate(now), credential: summary, checks };
+  return { verified: verdict === 'valid', verdict, checkedAt: xsdDateTime(now), credential: summary, checks };
 }
 
 function validityCheck(
