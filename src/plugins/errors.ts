@@ -14,7 +14,6 @@ interface ProblemBody {
 
 export type ProblemDetails = ProblemBody & { instance: string; [extension: string]: unknown };
 
-
 /** Fastify's own client errors, reworded so the caller knows what to fix. */
 function describeFrameworkError(error: FastifyError, bodyLimit: number): ProblemBody | undefined {
   const make = (status: number, slug: string, detail: string) => ({

@@ -8,6 +8,7 @@ import { credentialShortLink, issueCredential } from './service.js';
 import { getCredentialDetails, listCentreCredentials, listCredentialEvents, reissueCredential, revokeCredential, suspendCredential, unsuspendCredential } from './lifecycle.js';
 import {
   credentialEventSchema,
+  credentialParamsSchema,
   credentialListQuerySchema,
   credentialViewSchema,
   idempotencyKeyHeaderSchema,
@@ -54,14 +55,13 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  const credentialParams = z.object({ id: z.string().max(100).describe('the credential\'s uuid') });
   const secured = { security: [{ bearerAuth: [] }] };
   const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
   const lifecycleErrors = { ...errors, 409: problemSchema };
   /** The options of a lifecycle action on one of the centre's credentials: scope, path, body, answers. */
   const lifecycleAction = <Body extends z.ZodType>(summary: string, body: Body) => ({
     onRequest: app.requireScope('credentials:manage'),
-    schema: { tags: ['credentials'], summary, ...secured, params: credentialParams, body, response: { 200: credentialViewSchema, ...lifecycleErrors } },
+    schema: { tags: ['credentials'], summary, ...secured, params: credentialParamsSchema, body, response: { 200: credentialViewSchema, ...lifecycleErrors } },
   });
 
   app.get(
@@ -87,7 +87,7 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['credentials'],
         summary: 'One of the centre\'s credentials: details, current status, links to corrections, latest history',
         ...secured,
-        params: credentialParams,
+        params: credentialParamsSchema,
         response: { 200: credentialViewSchema.extend({ history: z.array(credentialEventSchema), moreHistory: z.boolean() }), ...errors },
       },
     },
@@ -102,7 +102,7 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['credentials'],
         summary: 'The audit trail of one credential, newest first',
         ...secured,
-        params: credentialParams,
+        params: credentialParamsSchema,
         querystring: pageQuerySchema,
         response: { 200: z.object({ items: z.array(credentialEventSchema), nextCursor: z.string().nullable() }), ...errors },
       },
@@ -137,7 +137,7 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['credentials'],
         summary: 'Correct a credential: issue a new one with the changes, revoke the old one as superseded, link both',
         ...secured,
-        params: credentialParams,
+        params: credentialParamsSchema,
         body: reissueBodySchema,
         response: { 201: credentialViewSchema.extend({ verifiableCredential: z.record(z.string(), z.unknown()) }), ...lifecycleErrors, 422: problemSchema },
       },
@@ -159,7 +159,7 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
         schema: {
           tags: ['credentials'],
           summary: `The credential's QR code (${format.toUpperCase()}): it encodes the short link <base>/v/<code>`,
-          params: credentialParams,
+          params: credentialParamsSchema,
           querystring: z.strictObject({ download: z.enum(['1', 'true']).optional().describe('ask the browser to save the file') }),
           response: { 404: problemSchema },
         },
@@ -168,9 +168,9 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
         const { link, code } = await credentialShortLink({ ctx: app.ctx, id: request.params.id });
         const body = format === 'svg' ? await qrSvg(link) : await qrPng(link);
         const disposition = request.query.download ? 'attachment' : 'inline';
-        // the link in the code never changes for a credential
         // an image, not the schema's JSON: the typed reply only knows the error shapes
         const untypedReply: FastifyReply = reply;
+        // the link in the code never changes for a credential
         untypedReply.header('Cache-Control', 'public, max-age=86400').header('Content-Disposition', `${disposition}; filename="credential-${code}.${format}"`);
         return untypedReply.type(format === 'svg' ? 'image/svg+xml' : 'image/png').send(body);
       },

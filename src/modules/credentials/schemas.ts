@@ -85,6 +85,9 @@ export const issuedCredentialSchema = z.object({
 
 const reasonSchema = displayText(500).describe('why: recorded in the audit trail (and, for a revocation, shown to verifiers of our own reports)');
 
+/** The path of every route about one credential, API and public alike. */
+export const credentialParamsSchema = z.object({ id: z.string().max(100).describe('the credential\'s uuid') });
+
 /** The body of a revocation or of lifting a suspension: only why. */
 export const reasonBodySchema = z.strictObject({ reason: reasonSchema });
 export const suspendBodySchema = z

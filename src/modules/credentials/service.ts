@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
 import { commonLanguages, type Language } from '../../lib/i18n.js';
-import { forbidden, HttpProblem, notFound, problemType, unprocessable } from '../../lib/problem.js';
+import { forbidden, HttpProblem, notFound, problem, problemType, unprocessable } from '../../lib/problem.js';
 import type { AppContext } from '../../plugins/context.js';
 import type { Principal } from '../../plugins/auth.js';
 import { centreDid } from '../../vc/did-web.js';
@@ -27,7 +27,6 @@ export interface IssuedCredential {
   /** false when an Idempotency-Key replay returned the credential created by an earlier request */
   created: boolean;
 }
-
 
 /** The centre a principal issues for; platform clients and suspended centres cannot issue. */
 export async function issuingCentre({ ctx, principal }: { ctx: AppContext; principal: Principal }): Promise<CentreRow> {
@@ -264,15 +263,7 @@ export async function credentialIdForCode({ ctx, code }: { ctx: AppContext; code
     });
   }
   const id = await repository.findIdByShortCode(ctx.db, reading.code);
-  if (!id) {
-    throw new HttpProblem({
-      status: 404,
-      type: problemType('unknown-code'),
-      title: 'Not Found',
-      detail: `No credential has the code ${reading.code}. Check the code on the certificate.`,
-      extensions: { code: reading.code },
-    });
-  }
+  if (!id) throw problem(404, 'unknown-code', `No credential has the code ${reading.code}. Check the code on the certificate.`, { code: reading.code });
   return id;
 }
 

@@ -13,10 +13,10 @@ import { pageLanguage } from '../../web/language.js';
 import { problemText } from '../../web/problem-text.js';
 import { PAGE_TEMPLATE_VERSION, prefersHtml, preparePageReply } from '../../web/respond.js';
 import { renderVerifyPage } from '../../web/verify-page.js';
+import { credentialParamsSchema } from '../credentials/schemas.js';
 import { credentialIdForCode, getStoredCredential } from '../credentials/service.js';
 import { certificateContent, credentialPageContent, type VerifySubmission, verifySubmission } from './service.js';
 
-const credentialParams = z.object({ id: z.string().max(100).describe('the credential\'s uuid') });
 // an unknown or malformed language is ignored (English or the visitor's own), never an error
 const pageQuery = z.object({
   lang: z.string().max(100).optional().describe('page language: en, fr, ar or zh'),
@@ -43,7 +43,7 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['credentials'],
         summary: 'The credential: the signed JSON exactly as issued (application/vc on request), or its verified page for browsers',
         description: 'Browsers (Accept ranking text/html first) get the page; `?format=json|html` overrides.',
-        params: credentialParams,
+        params: credentialParamsSchema,
         querystring: languageAndFormat,
         response: { 404: problemSchema },
       },
@@ -79,7 +79,7 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['credentials'],
         summary: 'The printable certificate (A4 landscape PDF) with the short code and the QR code of the short link',
-        params: credentialParams,
+        params: credentialParamsSchema,
         querystring: pageQuery,
         response: { 404: problemSchema, 409: problemSchema },
       },
@@ -130,9 +130,8 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.send(renderVerifyPage({ ...page, result: outcome }));
     } catch (error) {
       if (!(error instanceof HttpProblem)) throw error;
-      const problem = { status: error.status, type: error.type, ...error.extensions };
-      const error_ = problemText(problem, language, { requestId: String(request.id), uploadLimit });
-      return reply.status(error.status).send(renderVerifyPage({ ...page, entered: submission, error: error_ }));
+      const message = problemText({ status: error.status, type: error.type, ...error.extensions }, language, { requestId: String(request.id), uploadLimit });
+      return reply.status(error.status).send(renderVerifyPage({ ...page, entered: submission, error: message }));
     }
   }
 

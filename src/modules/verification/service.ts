@@ -18,7 +18,6 @@ import { asRecord, firstOf } from '../../lib/json.js';
 // Tolerated clock difference between issuing and verifying machines for "not yet valid".
 const CLOCK_SKEW_MS = 60_000;
 
-
 function issuerIdOf(credential: Record<string, unknown>): string | undefined {
   const issuer = credential.issuer;
   const id = typeof issuer === 'string' ? issuer : asRecord(issuer).id;
@@ -184,7 +183,6 @@ async function compromisedOwnKey({ ctx, facts, verificationMethod }: { ctx: AppC
   const key = await findKeyByPublicKey(ctx.db, fragment);
   return key?.status === 'compromised' ? (key.compromisedAt ?? new Date(0)) : undefined;
 }
-
 
 /** The uuid of one of our credentials named by its uuid, its public URL or its short code. */
 export async function ownCredentialId({ ctx, id, url, code }: { ctx: AppContext; id?: string; url?: string; code?: string }): Promise<string> {
