@@ -11,7 +11,9 @@ import { credentials, statusLists } from '../../src/db/schema/index.js';
 import { createGuardedFetcher, type GuardedFetcher } from '../../src/vc/fetcher.js';
 import type { LocalHttpsServer } from './https-server.js';
 import { outsideContextLoader } from './outside-contexts.js';
-import { issue } from '../helper.js';
+import type { Test } from 'tap';
+import { build, demoToken, firstAchievementId, issue } from '../helper.js';
+import { stockVerifier } from './stock-verifier.js';
 
 // Shared by the status-list tests: an independent reading of `encodedList` (node:zlib, the bit order of the
 // Bitstring Status List spec), outside issuers that sign with the stock libraries, and the verify call.
@@ -212,4 +214,17 @@ export async function issuedCredential(app: App, token: string, achievementId: s
   const response = await issue(app, token, { achievementId, recipient: { name } });
   if (response.statusCode !== 201) throw new Error(response.body);
   return { id: response.json().id as string, credential: response.json().verifiableCredential as Record<string, unknown> };
+}
+
+/**
+ * The set-up of the status-list test files: the app with the demo centre, its token and first course, the stock
+ * verifier reading our documents as an outsider, and a one-argument issuer of credentials.
+ */
+export async function statusListTestApp(t: Test) {
+  const testApp = await build(t);
+  const { app } = testApp;
+  const token = await demoToken(testApp);
+  const achievementId = await firstAchievementId(app);
+  const issued = (name: string) => issuedCredential(app, token, achievementId, name);
+  return { testApp, app, token, achievementId, outside: stockVerifier(app), issued };
 }

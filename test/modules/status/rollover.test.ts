@@ -1,9 +1,7 @@
 import { count, eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { credentials, statusLists } from '../../../src/db/schema/index.js';
-import { build, demoToken, firstAchievementId } from '../../helper.js';
-import { stockVerifier } from '../../support/stock-verifier.js';
-import { bitAt, bitsOf, checkOf, indexOf, issuedCredential, type Json, listIdOf, listPath, listRow, revoke, verify } from '../../support/status-lists.js';
+import { bitAt, bitsOf, checkOf, indexOf, type Json, listIdOf, listPath, listRow, revoke, statusListTestApp, verify } from '../../support/status-lists.js';
 
 // The rollover rule: a list takes credentials until half of its entries are held, then the centre's next list
 // (sequence + 1) is started; earlier lists stay published, and their credentials can still be revoked.
@@ -11,13 +9,7 @@ import { bitAt, bitsOf, checkOf, indexOf, issuedCredential, type Json, listIdOf,
 const SIZE = 131_072;
 const CAPACITY = SIZE / 2;
 
-const testApp = await build(t);
-const { app } = testApp;
-const token = await demoToken(testApp);
-const achievementId = await firstAchievementId(app);
-const outside = stockVerifier(app);
-
-const issued = (name: string) => issuedCredential(app, token, achievementId, name);
+const { app, token, outside, issued } = await statusListTestApp(t);
 
 /**
  * Fills a list up to `total` held entries with credential rows (copies of a real row of the list, at random free

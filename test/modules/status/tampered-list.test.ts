@@ -3,11 +3,9 @@ import * as vc from '@digitalbazaar/vc';
 import t, { type Test } from 'tap';
 import { centreDid } from '../../../src/vc/did-web.js';
 import { signCredential } from '../../../src/vc/sign.js';
-import { BASE_URL, build, createCentreWithClient, demoToken, firstAchievementId, issue } from '../../helper.js';
+import { BASE_URL, createCentreWithClient, issue } from '../../helper.js';
 import { outsideContextLoader } from '../../support/outside-contexts.js';
-import { stockVerifier } from '../../support/stock-verifier.js';
 import {
-  issuedCredential,
   bitAt,
   bitsOf,
   checkOf,
@@ -21,6 +19,7 @@ import {
   outsideCredential,
   type Report,
   revoke,
+  statusListTestApp,
   storeDocument,
   verify,
   withFlippedBit,
@@ -30,13 +29,7 @@ import {
 // list: a stored list changed without re-signing, a list past its validUntil, or a list in another issuer's
 // name makes the status unreadable (verdict "unknown", fail closed), never "active".
 
-const testApp = await build(t);
-const { app } = testApp;
-const token = await demoToken(testApp);
-const achievementId = await firstAchievementId(app);
-const outside = stockVerifier(app);
-
-const issued = (name: string) => issuedCredential(app, token, achievementId, name);
+const { testApp, app, token, achievementId, outside, issued } = await statusListTestApp(t);
 
 const active = await issued('Amina El-Sayed');
 const revoked = await issued('Omar Farouk');
