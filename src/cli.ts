@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { BackupError, restoreBackup, writeBackup } from './db/backup.js';
 import { HttpProblem } from './lib/problem.js';
 import type { SystemActor } from './modules/audit/service.js';
 import { createClient } from './modules/auth/service.js';
@@ -33,6 +34,8 @@ const USAGE = `Usage: npm run cli -- <command> [options] [--json]
   authorisations grant --centre SLUG --achievement ID [--from RFC3339] [--until RFC3339]
   keys rotate --centre SLUG
   keys rotate-master                                      re-encrypt every stored key under a new master key
+  backup create --out DIR                                 embedded mode: database + keys/ into a new folder (service stopped)
+  backup restore --from DIR                               embedded mode: into an empty DATA_DIR (PostgreSQL: pg_dump, see docs)
 
 --json prints one JSON object. Secrets are printed once: store them now.`;
 
@@ -54,6 +57,7 @@ const { values, positionals } = parseArgs({
     achievement: { type: 'string' },
     from: { type: 'string' },
     until: { type: 'string' },
+    out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -131,6 +135,27 @@ async function run(ctx: AppContext, command: string): Promise<Record<string, unk
   }
 }
 
+/** Backup and restore work on the data directory itself, so they run without building the app. */
+async function backup(config: Config, command: string): Promise<Record<string, unknown>> {
+  if (config.database.kind !== 'pglite') {
+    throw new UsageError('backup commands are for the embedded database; with DATABASE_URL back up PostgreSQL with pg_dump and keep KEYS_MASTER_KEY (docs/operations.md, "Backups")');
+  }
+  const { dataDir } = config.database;
+  switch (command) {
+    case 'backup create': {
+      const out = required('out');
+      const manifest = await writeBackup({ dataDir, keysDir: config.keysDir, out });
+      return { backup: out, databaseBytes: manifest.database.bytes, keys: manifest.keys, note: 'the folder holds the master key: store it as you would the key itself' };
+    }
+    case 'backup restore': {
+      const manifest = await restoreBackup({ from: required('from'), dataDir, keysDir: config.keysDir });
+      return { restored: dataDir, keysDir: config.keysDir, backupCreatedAt: manifest.createdAt };
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
 function print(result: Record<string, unknown>) {
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else for (const [key, value] of Object.entries(result)) process.stdout.write(`${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
@@ -143,6 +168,10 @@ async function main() {
     process.exit(values.help ? 0 : 64);
   }
   const config = loadConfig();
+  if (command.startsWith('backup ')) {
+    print(await backup(config, command));
+    return;
+  }
   // Logs go to stderr so that --json output on stdout is exactly one JSON object.
   const app = await buildApp({ config, role: 'cli', logger: { level: 'warn', stream: process.stderr } });
   try {
@@ -154,7 +183,7 @@ async function main() {
 
 main().catch((error: unknown) => {
   const message =
-    error instanceof HttpProblem || error instanceof UsageError || error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+    error instanceof HttpProblem || error instanceof UsageError || error instanceof BackupError || error instanceof ConfigError || error instanceof Error ? error.message : String(error);
   if (values.json) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
   process.stderr.write(`${message}${error instanceof UsageError ? `\n\n${USAGE}` : ''}\n`);
   process.exit(error instanceof UsageError ? 64 : 1);
