@@ -29,7 +29,7 @@ async function main() {
 
   await app.listen({ port: config.port, host: config.host });
   app.log.info(
-    `IIOE Credentials listening on http://${config.host}:${config.port} (public URL ${config.publicBaseUrl}, database: ${config.database.kind}); API docs at ${config.publicBaseUrl}/docs`,
+    `IIOE Credentials listening on http://${config.host}:${config.port} (Node ${process.version}, public URL ${config.publicBaseUrl}, database: ${config.database.kind}); API docs at ${config.publicBaseUrl}/docs`,
   );
 }
 

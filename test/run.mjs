@@ -55,6 +55,8 @@ function finish(passed, failed, exitCode) {
   process.exit(exitCode);
 }
 
+console.log(`# node ${process.version}`);
+
 // ---- 1. database template --------------------------------------------------
 const env = { ...process.env };
 if (existsSync(join(root, 'test/prepare-template.ts'))) {
