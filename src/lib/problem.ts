@@ -52,7 +52,7 @@ export const STATUS_TITLES: Record<number, string> = {
 export const problem = (status: number, slug: string, detail: string, extensions?: Record<string, unknown>) =>
   new HttpProblem({ status, type: problemType(slug), title: STATUS_TITLES[status] ?? 'Error', detail, extensions });
 
-/** Problem type URIs are relative references under /problems/, documented in the README. */
+/** Problem type URIs are relative references under /problems/, documented in docs/api.md. */
 export const problemType = (slug: string) => `/problems/${slug}`;
 
 export const notFound = (detail: string) =>
