@@ -8,6 +8,7 @@ import { findKeyByPublicKey } from '../keys/repository.js';
 import { authorisationStatusAt } from '../authorisations/service.js';
 import type { IssuerFacts } from '../credentials/lookups.js';
 import { credentialIdForCode, getStoredCredential } from '../credentials/service.js';
+import { catalogueTextsFor, ownCourseId } from './catalogue-texts.js';
 import { checkMessage } from './messages.js';
 import { checkCredentialStatus } from './status-check.js';
 import { type Check, type CheckCode, type CheckName, type CheckOutcome, summarise, type VerificationReport, verdictOf } from './report.js';
@@ -47,11 +48,13 @@ export async function verifyCredential({
   formatDate?: MessageDateFormat;
 }): Promise<VerificationReport> {
   const summary = summarise(credential);
+  // the names the messages give: the credential's own, until a verified proof lets the catalogue speak the reader's language
+  const names = { issuerName: summary.issuer.name ?? undefined, achievementName: summary.achievement ?? undefined };
   const make = (check: CheckName, status: CheckOutcome, code: CheckCode, params: Record<string, string | undefined> = {}, details?: Record<string, unknown>): Check => ({
     check,
     status,
     code,
-    message: checkMessage(code, { issuerName: summary.issuer.name ?? undefined, achievementName: summary.achievement ?? undefined, ...params }, language),
+    message: checkMessage(code, { ...names, ...params }, language),
     ...(details ? { details } : {}),
   });
 
@@ -66,22 +69,52 @@ export async function verifyCredential({
   const revokedKey = await compromisedOwnKey({ ctx, facts, verificationMethod: proofBody.verificationMethod });
 
   // proof
-  if (ownDid?.kind === 'centre' && !centre) {
-    checks.push(make('proof', 'failed', 'proof.invalid', { reason: `the issuer ${issuerId} does not exist on this service` }));
-  } else if (revokedKey) {
-    const date = formatDate(revokedKey, 'day');
-    checks.push(make('proof', 'failed', 'key.revoked', { date }, { compromisedAt: revokedKey.toISOString() }));
-  } else {
-    const proof = await verifyCredentialProof({
-      credential,
-      resolveDid: ctx.resolveDid,
-    });
-    if (proof.outcome === 'valid') checks.push(make('proof', 'passed', 'proof.valid'));
-    else if (proof.outcome === 'missing') checks.push(make('proof', 'failed', 'proof.missing'));
-    else if (proof.outcome === 'unresolvable') checks.push(make('proof', 'unknown', 'proof.unresolvable', { reason: proof.reason }));
-    else checks.push(make('proof', 'failed', 'proof.invalid', { reason: proof.reason }, { reason: proof.reason }));
-  }
+  const proof = await checkProof({ ctx, credential, unknownCentre: ownDid?.kind === 'centre' && !centre ? issuerId : undefined, revokedKey, formatDate });
+  if (proof.status === 'passed') Object.assign(names, await namesForReader({ ctx, credential, language, names }));
+  checks.push(make('proof', proof.status, proof.code, proof.params, proof.details));
+  // Without a verified signature nothing the document says can be relied on, so nothing it claims is checked:
+  // not its issuer's standing, nor its status list (which would make this server fetch a URL the sender chose).
+  if (proof.status === 'passed') checks.push(...(await claimChecks({ ctx, credential, issuerId, facts, signedAt, now, make, formatDate })));
+  else checks.push(...NOT_CHECKED_WITHOUT_PROOF.map(([check, code]) => make(check, 'unknown', code)));
+  checks.push(schemaCheck(credential, make));
 
+  const verdict = verdictOf(checks);
+  return { verified: verdict === 'valid', verdict, checkedAt: xsdDateTime(now), credential: summary, checks };
+}
+
+type MakeCheck = (check: CheckName, status: CheckOutcome, code: CheckCode, params?: Record<string, string | undefined>, details?: Record<string, unknown>) => Check;
+
+/** The checks that judge what a credential claims, each answered "not checked" when its signature did not verify. */
+const NOT_CHECKED_WITHOUT_PROOF: [CheckName, CheckCode][] = [
+  ['issuer', 'issuer.not-checked'],
+  ['authorised', 'course.not-checked'],
+  ['status', 'status.not-checked'],
+  ['validity', 'validity.not-checked'],
+];
+
+/** The checks of what a credential with a verified signature claims: its issuer, authorisation, status and validity. */
+async function claimChecks({
+  ctx,
+  credential,
+  issuerId,
+  facts,
+  signedAt,
+  now,
+  make,
+  formatDate,
+}: {
+  ctx: AppContext;
+  credential: Record<string, unknown>;
+  issuerId?: string;
+  facts?: IssuerFacts;
+  /** when it was signed (the proof's `created`): what standing and authorisation are judged at */
+  signedAt: Date;
+  now: Date;
+  make: MakeCheck;
+  formatDate: MessageDateFormat;
+}): Promise<Check[]> {
+  const checks: Check[] = [];
+  const centre = facts?.centre;
   // issuer: a centre in the trust registry, judged at the time of issuance (the proof's `created`)
   const standing = facts ? centreStandingAt(facts, signedAt) : undefined;
   if (standing === 'active') checks.push(make('issuer', 'passed', 'issuer.recognised', { platformName: ctx.config.platform.name }));
@@ -119,24 +152,54 @@ export async function verifyCredential({
   } else if (status?.outcome === 'unreadable') checks.push(make('status', 'unknown', 'status.unreadable', { reason: status.reason }, { reason: status.reason, error: status.error }));
 
   checks.push(validityCheck(credential, now, make, formatDate));
-
-  const schema = validateOpenBadgeCredential(credential);
-  if (schema.valid) checks.push(make('schema', 'passed', 'schema.ob3'));
-  else {
-    const reason = schema.errors.slice(0, 3).map((error) => `${error.path || 'credential'}: ${error.message}`).join('; ');
-    checks.push(make('schema', 'failed', 'schema.invalid', { reason }, { errors: schema.errors }));
-  }
-
-  const verdict = verdictOf(checks);
-  return { verified: verdict === 'valid', verdict, checkedAt: xsdDateTime(now), credential: summary, checks };
+  return checks;
 }
 
-function validityCheck(
-  credential: Record<string, unknown>,
-  now: Date,
-  make: (check: CheckName, status: CheckOutcome, code: CheckCode, params?: Record<string, string | undefined>) => Check,
-  formatDate: MessageDateFormat,
-): Check {
+/** What the signature check found; made into a check once the names its message gives are known. */
+interface ProofFinding {
+  status: CheckOutcome;
+  code: CheckCode;
+  params?: Record<string, string | undefined>;
+  details?: Record<string, unknown>;
+}
+
+async function checkProof({
+  ctx,
+  credential,
+  unknownCentre,
+  revokedKey,
+  formatDate,
+}: {
+  ctx: AppContext;
+  credential: Record<string, unknown>;
+  /** the issuer id when it names a centre of this service that does not exist */
+  unknownCentre?: string;
+  revokedKey?: Date;
+  formatDate: MessageDateFormat;
+}): Promise<ProofFinding> {
+  if (unknownCentre) return { status: 'failed', code: 'proof.invalid', params: { reason: `the issuer ${unknownCentre} does not exist on this service` } };
+  if (revokedKey) return { status: 'failed', code: 'key.revoked', params: { date: formatDate(revokedKey, 'day') }, details: { compromisedAt: revokedKey.toISOString() } };
+  const proof = await verifyCredentialProof({ credential, resolveDid: ctx.resolveDid });
+  if (proof.outcome === 'valid') return { status: 'passed', code: 'proof.valid' };
+  if (proof.outcome === 'missing') return { status: 'failed', code: 'proof.missing' };
+  if (proof.outcome === 'unresolvable') return { status: 'unknown', code: 'proof.unresolvable', params: { reason: proof.reason } };
+  return { status: 'failed', code: 'proof.invalid', params: { reason: proof.reason }, details: { reason: proof.reason } };
+}
+
+/** The centre and course names for the messages: the catalogue's in the reader's language where it has them. */
+async function namesForReader({ ctx, credential, language, names }: { ctx: AppContext; credential: Record<string, unknown>; language: Language; names: { issuerName?: string; achievementName?: string } }) {
+  const texts = await catalogueTextsFor({ ctx, credential, language });
+  return { issuerName: texts.centreName ?? names.issuerName, achievementName: texts.course?.name ?? names.achievementName };
+}
+
+function schemaCheck(credential: Record<string, unknown>, make: MakeCheck): Check {
+  const schema = validateOpenBadgeCredential(credential);
+  if (schema.valid) return make('schema', 'passed', 'schema.ob3');
+  const reason = schema.errors.slice(0, 3).map((error) => `${error.path || 'credential'}: ${error.message}`).join('; ');
+  return make('schema', 'failed', 'schema.invalid', { reason }, { errors: schema.errors });
+}
+
+function validityCheck(credential: Record<string, unknown>, now: Date, make: MakeCheck, formatDate: MessageDateFormat): Check {
   const parse = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value) : undefined);
   const validFrom = parse(credential.validFrom);
   const validUntil = parse(credential.validUntil);
@@ -159,11 +222,8 @@ function duringSignedSecond(signedAt: Date, holds: (at: Date) => boolean): boole
 function namedAchievement(credential: Record<string, unknown>, publicBaseUrl: string): { ownId?: string } | undefined {
   const subject = asRecord(firstOf(credential.credentialSubject));
   if (subject.achievement === undefined) return undefined;
-  const id = asRecord(subject.achievement).id;
-  const prefix = `${publicBaseUrl}/achievements/`;
-  if (typeof id !== 'string' || !id.startsWith(prefix)) return {};
-  const candidate = id.slice(prefix.length);
-  return isUuid(candidate) ? { ownId: candidate } : {};
+  const ownId = ownCourseId(asRecord(subject.achievement), publicBaseUrl);
+  return ownId ? { ownId } : {};
 }
 
 /** A centre's status when it signed: the last recorded change before then; active from its creation. */

@@ -7,6 +7,7 @@ import { fr } from '../../../src/modules/verification/messages/fr.js';
 import type { Catalogue, Params } from '../../../src/modules/verification/messages/types.js';
 import { zh } from '../../../src/modules/verification/messages/zh.js';
 import type { CheckCode } from '../../../src/modules/verification/report.js';
+import { DEMO_CENTRE, DEMO_COURSES } from '../../../src/modules/demo/data.js';
 import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
 
 // The verification check messages: one catalogue per language (same keys, same parameters as English), and the
@@ -170,11 +171,14 @@ t.test('POST /api/v1/verify reports in the chosen language', async (t) => {
     t.match(check.message, ARABIC, `ar ${check.code}: Arabic — ${check.message}`);
     t.not(check.message, englishMessage(check.code), `ar ${check.code}: not the English message`);
   }
-  const issuerName = arabic.credential.issuer.name;
-  t.ok(issuerName, 'the credential names its issuer');
-  const proof = arabic.checks.find((check) => check.code === 'proof.valid');
-  t.ok(proof?.message.includes(issuerName!), 'the issuer name is shown as it is, untranslated');
-  t.equal(proof?.message, checkMessage('proof.valid', { issuerName: issuerName! }, 'ar'));
+  // the credential was issued in English; the messages name the centre and the course as the catalogue writes them in Arabic
+  t.equal(arabic.credential.issuer.name, DEMO_CENTRE.name.en, 'the summary is what the credential says');
+  const arabicMessage = (code: CheckCode) => arabic.checks.find((check) => check.code === code)?.message;
+  t.equal(arabicMessage('proof.valid'), checkMessage('proof.valid', { issuerName: DEMO_CENTRE.name.ar }, 'ar'), 'the centre in Arabic');
+  t.equal(arabicMessage('issuer.recognised'), checkMessage('issuer.recognised', { issuerName: DEMO_CENTRE.name.ar, platformName: app.ctx.config.platform.name }, 'ar'));
+  t.equal(arabicMessage('course.authorised'), checkMessage('course.authorised', { achievementName: DEMO_COURSES[0]!.name.ar }, 'ar'), 'the course in Arabic');
+  t.notMatch(arabicMessage('course.authorised'), /Foundation/, 'no English course name inside the Arabic message');
+  t.equal(englishMessage('course.authorised'), checkMessage('course.authorised', { achievementName: DEMO_COURSES[0]!.name.en }, 'en'), 'the issuance language reads the credential\'s own names');
 
   const arabicOverHeader = await verify('?lang=ar', { 'accept-language': 'fr' });
   t.same(arabicOverHeader.checks.map((check) => check.message), arabic.checks.map((check) => check.message), '?lang= wins over Accept-Language');
@@ -185,4 +189,36 @@ t.test('POST /api/v1/verify reports in the chosen language', async (t) => {
   const french = await verify('?lang=fr');
   t.match(french.checks.find((check) => check.code === 'proof.valid')?.message, /^La signature est valide/);
   for (const check of french.checks) t.not(check.message, englishMessage(check.code), `fr ${check.code}: not the English message — ${check.message}`);
+});
+
+t.test('POST /api/v1/verify names the course in the reader\'s language only where the catalogue has it', async (t) => {
+  const testApp = await build(t);
+  const { app } = testApp;
+  const token = await demoToken(testApp);
+  const courses: { id: string; languages: string[]; name: Record<string, string> }[] = (await app.inject({ method: 'GET', url: '/achievements' })).json().items;
+  // a demo module has English, French and Arabic texts, no Chinese
+  const module = courses.find((course) => course.languages.join() === 'en,fr,ar');
+  if (!module) throw new Error('the demo module without Chinese texts is missing');
+  const issued = await issue(app, token, { achievementId: module.id, recipient: { name: 'Li Wei' }, language: 'ar' });
+  t.equal(issued.statusCode, 201, issued.body.slice(0, 200));
+  const verify = async (lang: string) => {
+    const response = await app.inject({ method: 'POST', url: `/api/v1/verify?lang=${lang}`, payload: { verifiableCredential: issued.json().verifiableCredential } });
+    const report = response.json() as { verdict: string; checks: { code: CheckCode; message: string }[] };
+    t.equal(report.verdict, 'valid', lang);
+    return (code: CheckCode) => report.checks.find((check) => check.code === code)?.message;
+  };
+  const french = await verify('fr');
+  t.equal(french('course.authorised'), checkMessage('course.authorised', { achievementName: module.name.fr }, 'fr'), 'issued in Arabic, read in French: the French course name');
+  t.equal(french('proof.valid'), checkMessage('proof.valid', { issuerName: DEMO_CENTRE.name.fr }, 'fr'), 'and the French centre name');
+  const chinese = await verify('zh');
+  t.equal(chinese('course.authorised'), checkMessage('course.authorised', { achievementName: module.name.ar }, 'zh'), 'no Chinese in the catalogue: the credential\'s own (Arabic) name');
+  t.equal(chinese('proof.valid'), checkMessage('proof.valid', { issuerName: DEMO_CENTRE.name.zh }, 'zh'), 'the centre has a Chinese name');
+
+  // a forgery claiming the same course gets no catalogue words: its claims are not checked at all
+  const forged = structuredClone(issued.json().verifiableCredential) as { credentialSubject: { identifier: { identityHash: string }[] } };
+  forged.credentialSubject.identifier[0]!.identityHash = 'Mallory';
+  const response = await app.inject({ method: 'POST', url: '/api/v1/verify?lang=fr', payload: { verifiableCredential: forged } });
+  const report = response.json() as { verdict: string; checks: { code: CheckCode; message: string }[] };
+  t.equal(report.verdict, 'invalid');
+  t.notOk(report.checks.some((check) => check.message.includes(module.name.fr!)), 'no catalogue name for a document whose signature fails');
 });

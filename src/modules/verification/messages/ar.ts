@@ -12,8 +12,10 @@ export const ar: Catalogue = {
   'issuer.suspended': (p) => `عضوية ${p.issuerName ?? 'الجهة المُصدِرة'} في شبكة IIOE معلَّقة.`,
   'issuer.unrecognised': (p) => `الجهة المُصدِرة ${p.issuerId ?? ''} ليست مركزًا وطنيًا من مراكز IIOE في هذه الخدمة.`.replace('  ', ' '),
   'issuer.unreachable': () => 'تعذّرت قراءة قائمة المراكز المعترف بها، ولذلك تعذّر التحقق من الجهة المُصدِرة.',
+  'issuer.not-checked': () => 'لم يُتحقق منه: لم يتم التحقق من التوقيع، لذا قد لا تكون الجهة المذكورة في هذه الشهادة هي التي أصدرتها.',
   'course.authorised': (p) => `المركز مخوَّل بمنح الشهادات في ${p.achievementName ?? 'هذا المقرر'}.`,
   'course.unauthorised': (p) => `لم يكن المركز مخوَّلًا بمنح الشهادات في ${p.achievementName ?? 'هذا المقرر'} عند إصداره هذه الشهادة.`,
+  'course.not-checked': () => 'لم يُتحقق منه: بدون توقيع صالح لا شيء يثبت المقرر الذي اعتمدته الجهة المُصدِرة.',
   'status.active': () => 'لم تُلغَ الشهادة ولم تُعلَّق.',
   'status.revoked': (p) =>
     p.replacement
@@ -21,9 +23,11 @@ export const ar: Catalogue = {
       : `أُلغيت الشهادة${p.date ? ` بتاريخ ${p.date}` : ''}${p.reason ? `: ${p.reason}` : ''}.`,
   'status.suspended': (p) => `الشهادة معلَّقة${p.until ? ` حتى ${p.until}` : ''}${p.reason ? `: ${p.reason}` : ''}.`,
   'status.unreadable': (p) => `تعذّر التحقق من حالة الإلغاء${p.reason ? ` (${p.reason})` : ''}، ولذلك لا يمكن التأكد من أن الشهادة لا تزال سارية.`,
+  'status.not-checked': () => 'لم يُتحقق منه: بدون توقيع صالح لا معنى لحالة إلغاء الشهادة.',
   'validity.current': (p) => (p.validUntil ? `الشهادة ضمن فترة صلاحيتها (حتى ${p.validUntil}).` : 'الشهادة سارية المفعول وليس لها تاريخ انتهاء.'),
   'validity.expired': (p) => `انتهت صلاحية الشهادة بتاريخ ${p.validUntil}.`,
   'validity.not-yet-valid': (p) => `لا تكون الشهادة صالحة قبل ${p.validFrom}.`,
+  'validity.not-checked': () => 'لم يُتحقق منه: بدون توقيع صالح لا يمكن الاعتماد على التواريخ الواردة في هذه الشهادة.',
   'schema.ob3': () => 'الشهادة سليمة البنية وفق معيار Open Badges 3.0.',
   'schema.invalid': (p) => `الشهادة ليست سليمة البنية وفق معيار Open Badges 3.0${p.reason ? `: ${p.reason}` : ''}.`,
 };

@@ -11,8 +11,10 @@ export const en: Catalogue = {
   'issuer.suspended': (p) => `${p.issuerName ?? 'The issuer'} is suspended from the IIOE network.`,
   'issuer.unrecognised': (p) => `The issuer ${p.issuerId ?? ''} is not an IIOE national centre of this service.`.replace('  ', ' '),
   'issuer.unreachable': () => 'The list of recognised centres could not be read, so the issuer could not be checked.',
+  'issuer.not-checked': () => 'Not checked: the signature did not verify, so the issuer this credential names may not have issued it.',
   'course.authorised': (p) => `The centre is authorised to certify ${p.achievementName ?? 'this course'}.`,
   'course.unauthorised': (p) => `The centre was not authorised to certify ${p.achievementName ?? 'this course'} when it issued this credential.`,
+  'course.not-checked': () => 'Not checked: without a valid signature, nothing shows which course the issuer certified.',
   'status.active': () => 'The credential has not been revoked or suspended.',
   'status.revoked': (p) =>
     p.replacement
@@ -20,9 +22,11 @@ export const en: Catalogue = {
       : `The credential was revoked${p.date ? ` on ${p.date}` : ''}${p.reason ? `: ${p.reason}` : ''}.`,
   'status.suspended': (p) => `The credential is suspended${p.until ? ` until ${p.until}` : ''}${p.reason ? `: ${p.reason}` : ''}.`,
   'status.unreadable': (p) => `The revocation status could not be checked${p.reason ? ` (${p.reason})` : ''}, so the credential cannot be confirmed as current.`,
+  'status.not-checked': () => 'Not checked: without a valid signature, the credential\'s revocation status means nothing.',
   'validity.current': (p) => (p.validUntil ? `The credential is within its validity period (until ${p.validUntil}).` : 'The credential is in effect and does not expire.'),
   'validity.expired': (p) => `The credential expired on ${p.validUntil}.`,
   'validity.not-yet-valid': (p) => `The credential is not valid before ${p.validFrom}.`,
+  'validity.not-checked': () => 'Not checked: without a valid signature, the dates this credential gives cannot be relied on.',
   'schema.ob3': () => 'The credential is a well-formed Open Badges 3.0 credential.',
   'schema.invalid': (p) => `The credential is not a well-formed Open Badges 3.0 credential${p.reason ? `: ${p.reason}` : ''}.`,
 };

@@ -11,8 +11,10 @@ export const fr: Catalogue = {
   'issuer.suspended': (p) => `${p.issuerName ?? 'L’émetteur'} est suspendu du réseau IIOE.`,
   'issuer.unrecognised': (p) => `L’émetteur ${p.issuerId ?? ''} n’est pas un centre national IIOE de ce service.`.replace('  ', ' '),
   'issuer.unreachable': () => 'La liste des centres reconnus n’a pas pu être lue ; l’émetteur n’a donc pas pu être vérifié.',
+  'issuer.not-checked': () => 'Non vérifié : la signature n’a pas été confirmée ; l’émetteur nommé dans ce certificat ne l’a peut-être pas délivré.',
   'course.authorised': (p) => `Le centre est habilité à certifier ${p.achievementName ?? 'ce cours'}.`,
   'course.unauthorised': (p) => `Le centre n’était pas habilité à certifier ${p.achievementName ?? 'ce cours'} lorsqu’il a délivré ce certificat.`,
+  'course.not-checked': () => 'Non vérifié : sans signature valide, rien n’indique quel cours l’émetteur a certifié.',
   'status.active': () => 'Le certificat n’a été ni révoqué ni suspendu.',
   'status.revoked': (p) =>
     p.replacement
@@ -20,9 +22,11 @@ export const fr: Catalogue = {
       : `Le certificat a été révoqué${p.date ? ` le ${p.date}` : ''}${p.reason ? ` : ${p.reason}` : ''}.`,
   'status.suspended': (p) => `Le certificat est suspendu${p.until ? ` jusqu’au ${p.until}` : ''}${p.reason ? ` : ${p.reason}` : ''}.`,
   'status.unreadable': (p) => `Le statut de révocation n’a pas pu être vérifié${p.reason ? ` (${p.reason})` : ''} ; il n’est donc pas possible de confirmer que le certificat est toujours en vigueur.`,
+  'status.not-checked': () => 'Non vérifié : sans signature valide, le statut de révocation du certificat ne signifie rien.',
   'validity.current': (p) => (p.validUntil ? `Le certificat est dans sa période de validité (jusqu’au ${p.validUntil}).` : 'Le certificat est en vigueur et n’a pas de date d’expiration.'),
   'validity.expired': (p) => `Le certificat a expiré le ${p.validUntil}.`,
   'validity.not-yet-valid': (p) => `Le certificat n’est pas valide avant le ${p.validFrom}.`,
+  'validity.not-checked': () => 'Non vérifié : sans signature valide, les dates indiquées par ce certificat ne sont pas fiables.',
   'schema.ob3': () => 'Le certificat est un certificat Open Badges 3.0 correctement formé.',
   'schema.invalid': (p) => `Le certificat n’est pas un certificat Open Badges 3.0 correctement formé${p.reason ? ` : ${p.reason}` : ''}.`,
 };
