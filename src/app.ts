@@ -31,6 +31,7 @@ import auth from './plugins/auth.js';
 import context from './plugins/context.js';
 import docs from './plugins/docs.js';
 import errors, { sendProblem } from './plugins/errors.js';
+import inputGuard from './plugins/input-guard.js';
 import { problemType } from './lib/problem.js';
 import rateLimits from './plugins/rate-limits.js';
 import { createDidResolver } from './vc/did-resolver.js';
@@ -112,6 +113,7 @@ export async function buildApp({ config, database, logger, fetcher, role = 'serv
     await app.register(accepts);
     await app.register(cookie);
     await app.register(errors, { publicBaseUrl: config.publicBaseUrl, bodyLimit: config.bodyLimitBytes, platformName: config.platform.name });
+    await app.register(inputGuard);
     await app.register(docs, { publicBaseUrl: config.publicBaseUrl });
     await app.register(rateLimits);
     await app.register(auth);

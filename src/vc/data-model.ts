@@ -9,6 +9,8 @@
  * expansion and is left to the library's safe mode.
  */
 
+import { isUri } from '../lib/urls.js';
+
 export type DataModelViolation = {
   /** Stable id of the requirement, named after the spec section, e.g. "vcdm2:contexts". */
   rule: string;
@@ -141,7 +143,7 @@ function checkContexts(c: JsonObject, out: Out): void {
       if (item === VC_V1_CONTEXT) {
         // Both base contexts protect the same terms with different definitions, so JSON-LD processing fails.
         add(out, rule, at(i), `Remove "${VC_V1_CONTEXT}": the VC 1.1 and 2.0 base contexts cannot be combined.`);
-      } else if (!isUrl(item)) {
+      } else if (!isUriValue(item)) {
         add(out, rule, at(i), `@context items must be absolute URLs or context objects; ${show(item)} is not a URL.`);
       }
     } else if (isObject(item)) {
@@ -235,7 +237,7 @@ function checkIssuer(c: JsonObject, out: Out): void {
   if (issuer === undefined) {
     add(out, rule, 'issuer', 'Add an issuer: a URL such as "did:web:example.org", or an object with an "id" URL.');
   } else if (typeof issuer === 'string') {
-    if (!isUrl(issuer)) add(out, rule, 'issuer', `issuer must be a URL (for example a DID or https URL); got ${show(issuer)}.`);
+    if (!isUriValue(issuer)) add(out, rule, 'issuer', `issuer must be a URL (for example a DID or https URL); got ${show(issuer)}.`);
   } else if (isObject(issuer)) {
     if (issuer.id === undefined) {
       add(out, rule, 'issuer.id', 'The issuer object needs an "id" URL identifying the issuer (for example its DID).');
@@ -407,7 +409,7 @@ function checkTypeValue(value: unknown, path: string, rule: string, owner: strin
 function checkId(value: unknown, path: string, rule: string, what: string, out: Out): void {
   if (Array.isArray(value)) {
     add(out, rule, path, `${what} must be a single URL, not an array.`);
-  } else if (!isUrl(value)) {
+  } else if (!isUriValue(value)) {
     add(out, rule, path, `${what} must be a URL such as "https://…", "did:…" or "urn:uuid:…"; got ${show(value)}.`);
   }
 }
@@ -420,16 +422,8 @@ function checkStrings(value: unknown, path: string, pattern: RegExp, what: strin
   }
 }
 
-/** An absolute URL: `scheme:rest` with no whitespace that the WHATWG URL parser accepts. */
-function isUrl(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/.test(value)) return false;
-  try {
-    new URL(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** The data model's URLs (https, did:, urn:uuid:…) are absolute URIs, by the project's one rule (lib/urls). */
+const isUriValue = (value: unknown): value is string => typeof value === 'string' && isUri(value);
 
 // XML Schema 1.1 dateTimeStamp: dateTime with a mandatory timezone (the regex the spec reproduces
 // under "Representing Time", anchored here).

@@ -27,6 +27,7 @@
  * - `ext:` extension terms are anchored: "ext:" plus letters, digits, '.', '-' or '_'.
  */
 import { z } from 'zod';
+import { isUri, isUrl } from '../lib/urls.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Fixed values from the spec
@@ -151,34 +152,6 @@ export const RESULT_STATUS_TYPES = [
  * letters, digits, '.', '-' and '_' it evidently intends.
  */
 const EXTENSION_TERM = /^ext:[A-Za-z0-9._-]+$/;
-
-/**
- * URI: "a NormalizedString that represents a URI" (RFC 3986). An absolute URI: a scheme, ':', and a
- * non-empty remainder of printable ASCII without the characters RFC 3986 never allows, with
- * well-formed percent-escapes. Covers https URLs, DIDs, urn:uuid and data: URIs.
- */
-export function isUri(value: string): boolean {
-  const colon = value.indexOf(':');
-  if (colon < 1 || colon === value.length - 1) return false;
-  if (!/^[A-Za-z][A-Za-z0-9+.-]*$/.test(value.slice(0, colon))) return false;
-  if (/[^\x21-\x7e]|[<>"{}|\\^`]/.test(value)) return false;
-  if (/%(?![0-9A-Fa-f]{2})/.test(value)) return false;
-  // Hierarchical URIs (scheme://authority...) must also parse, which rejects bad hosts and ports.
-  if (value.slice(colon + 1).startsWith('//')) {
-    try {
-      const url = new URL(value);
-      if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname === '') return false;
-    } catch {
-      return false;
-    }
-  }
-  return true;
-}
-
-/** URL: "a URI that represents a Uniform Resource Locator", i.e. one with an authority to fetch from. */
-export function isUrl(value: string): boolean {
-  return isUri(value) && /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]/.test(value);
-}
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/;

@@ -13,12 +13,12 @@ import {
   identityObjectSchema,
   imageSchema,
   isDateTimeZ,
-  isUri,
   openBadgeCredentialSchema,
   profileSchema,
   validateOpenBadgeCredential,
   type ValidationError,
 } from '../../src/vc/ob3-schema.js';
+import { isUri } from '../../src/lib/urls.js';
 
 // --------------------------------------------------------------------------------------------------
 // Fixtures

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES, type Language } from '../../lib/i18n.js';
-import { ACHIEVEMENT_TYPES, isUrl } from '../../vc/ob3-schema.js';
+import { httpUrlSchema } from '../../lib/urls.js';
+import { ACHIEVEMENT_TYPES } from '../../vc/ob3-schema.js';
 import { displayText } from '../credentials/schemas.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -97,15 +98,9 @@ export const achievementTypeSchema = z
     `must be an Open Badges 3.0 AchievementType (${ACHIEVEMENT_TYPES.join(', ')}) or an extension term such as "ext:IIOEModule"`,
   );
 
-/** An absolute http(s) URL with a host (OB 3.0 Alignment.targetUrl is a URL). */
-const httpUrl = z
-  .string()
-  .max(2000, 'must be at most 2000 characters')
-  .refine((value) => /^https?:\/\//i.test(value) && isUrl(value) && URL.canParse(value), 'must be an http(s) URL, e.g. https://example.org/competency/1');
-
 export const alignmentInputSchema = z.strictObject({
   targetName: displayText(200).describe('name of the competency or framework item'),
-  targetUrl: httpUrl.describe('where the competency is described'),
+  targetUrl: httpUrlSchema.describe('where the competency is described'),
   targetCode: displayText(100).optional().describe('its code in the framework, e.g. "T2.1"'),
   targetFramework: displayText(200).optional().describe('the framework, e.g. "UNESCO ICT Competency Framework for Teachers"'),
 });
@@ -156,8 +151,9 @@ export const createCourseBodySchema = z
     (body, ctx) => {
       for (const { field, message } of languageMismatches(body)) ctx.addIssue({ code: 'custom', path: [field], message });
     },
-    // Compared only once the three texts are valid on their own (an unknown language is reported once, as such).
-    { when: (payload) => !payload.issues.some((issue) => ['name', 'description', 'criteria'].includes(String(issue.path?.[0]))) },
+    // Compared only once the body is an object and the three texts are valid on their own (an unknown language is
+    // reported once, as such).
+    { when: (payload) => !payload.issues.some((issue) => !issue.path?.length || ['name', 'description', 'criteria'].includes(String(issue.path[0]))) },
   );
 
 export type CreateCourseInput = z.output<typeof createCourseBodySchema>;

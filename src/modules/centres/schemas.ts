@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../../lib/i18n.js';
 import { languageSchema } from '../../lib/schemas.js';
+import { httpUrlSchema } from '../../lib/urls.js';
 import { displayText } from '../credentials/schemas.js';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
@@ -9,7 +10,8 @@ const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 export const countryCodeSchema = z
   .string()
   .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. EG')
-  .refine((code) => regionNames.of(code) !== code, 'is not an ISO 3166-1 country code');
+  // Intl.DisplayNames throws on anything but a well-formed region code, so only those are looked up
+  .refine((code) => !/^[A-Z]{2}$/.test(code) || regionNames.of(code) !== code, 'is not an ISO 3166-1 country code');
 
 export const slugSchema = z
   .string()
@@ -26,7 +28,7 @@ const centreFields = {
   defaultLanguage: languageSchema.optional().describe('language of its credentials when the issuer does not choose; default en'),
   countryCode: countryCodeSchema,
   hostInstitution: displayText(200).optional(),
-  websiteUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000).optional(),
+  websiteUrl: httpUrlSchema.optional(),
   contactEmail: z.email('must be an email address').max(254).optional(),
 };
 

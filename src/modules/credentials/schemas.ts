@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../lib/pagination.js';
 import { languageSchema } from '../../lib/schemas.js';
+import { httpUrlSchema } from '../../lib/urls.js';
 
 // Control characters and bidirectional overrides/isolates could hide or reorder what a verifier reads;
 // joiners (ZWJ/ZWNJ) stay allowed because Arabic-script and Indic names need them.
@@ -21,11 +22,17 @@ export const displayText = (max: number) =>
         .refine((value) => !FORBIDDEN_IN_NAMES.test(value), 'must not contain control or bidirectional-override characters'),
     );
 
-export const rfc3339 = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time with a time zone, e.g. 2026-11-23T08:00:00Z' });
+// PostgreSQL's timestamps (and the xsd:dateTime of signed documents) have no year 0: the instant, in UTC, must
+// fall within the years 1 to 9999 (0001-01-01T00:00:00+01:00 is still in year 0 in UTC).
+// (A value that is no date-time at all is the format check's to report, once.)
+const storableInstant = (value: string) => {
+  const year = new Date(value).getUTCFullYear();
+  return Number.isNaN(year) || (year >= 1 && year <= 9999);
+};
 
-const httpUrl = z
-  .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
-  .max(2000, 'must be at most 2000 characters');
+export const rfc3339 = z.iso
+  .datetime({ offset: true, message: 'must be an RFC 3339 date-time with a time zone, e.g. 2026-11-23T08:00:00Z' })
+  .refine(storableInstant, 'must fall within the years 0001 to 9999 (in UTC)');
 
 const didSchema = z
   .string()
@@ -40,7 +47,7 @@ export const recipientSchema = z.strictObject({
 
 const evidenceSchema = z
   .strictObject({
-    url: httpUrl.optional(),
+    url: httpUrlSchema.optional().describe('an http(s) link to the work; normalised as a browser would (spaces percent-encoded, an international domain in xn-- form)'),
     name: displayText(200).optional(),
     description: displayText(2000).optional(),
   })
