@@ -28,6 +28,7 @@ import vcalmRoutes from './modules/vcalm/routes.js';
 import verificationRoutes from './modules/verification/routes.js';
 import pageRoutes from './modules/pages/routes.js';
 import auth from './plugins/auth.js';
+import { slowClientOptions } from './plugins/client-errors.js';
 import context from './plugins/context.js';
 import docs from './plugins/docs.js';
 import errors, { sendProblem } from './plugins/errors.js';
@@ -70,6 +71,7 @@ export async function buildApp({ config, database, logger, fetcher, role = 'serv
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
+    ...slowClientOptions({ publicBaseUrl: config.publicBaseUrl, ...config.httpTimeouts }),
     // Long path parameters reach the route schemas, which answer with a problem naming the parameter.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     // Errors raised before routing (a malformed percent-encoding) are problems too.
@@ -84,7 +86,7 @@ export async function buildApp({ config, database, logger, fetcher, role = 'serv
   app.setSerializerCompiler(serializerCompiler);
   app.removeContentTypeParser('text/plain'); // bodies are JSON (or form, for /oauth/token): anything else is a 415
 
-  const db = database ?? (await openDatabase(config.database, role));
+  const db = database ?? (await openDatabase(config, role));
   try {
     await db.migrate();
     const master = await loadMasterKey({ masterKey: config.masterKey, keysDir: config.keysDir });

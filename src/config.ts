@@ -21,6 +21,10 @@ const envSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
       .optional(),
+    // PostgreSQL mode: a database that is down or stuck is answered 503 within these bounds, never a hang.
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(1500),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+    READINESS_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(500),
     DATA_DIR: z.string().min(1).default('./data'),
     KEYS_DIR: z.string().min(1).default('./keys'),
     KEYS_MASTER_KEY: z
@@ -30,6 +34,10 @@ const envSchema = z
     LOG_LEVEL: z.enum(logLevels).default('info'),
     DEMO: booleanFromEnv.optional(),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    // Slow clients: the whole request (headers and body) must arrive in HTTP_REQUEST_TIMEOUT_MS, headers in
+    // HTTP_HEADERS_TIMEOUT_MS; otherwise 408 and the connection is closed.
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
     TRUST_PROXY: booleanFromEnv.default(false),
     RATE_LIMIT_TOKEN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
@@ -52,6 +60,9 @@ const envSchema = z
     REMOTE_ALLOW_PRIVATE_ADDRESSES: booleanFromEnv.default(false),
   })
   .superRefine((env, ctx) => {
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)' });
+    }
     if (env.DATABASE_URL && !env.KEYS_MASTER_KEY) {
       ctx.addIssue({
         code: 'custom',
@@ -68,6 +79,10 @@ export interface Config {
   host: string;
   publicBaseUrl: string;
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+  /** PostgreSQL mode: connecting and each statement are bounded; /readyz gives the database its own shorter bound */
+  databaseTimeouts: DatabaseTimeouts;
+  /** slow clients: time allowed for the request headers and for the whole request */
+  httpTimeouts: { headersMs: number; requestMs: number };
   keysDir: string;
   masterKey?: string;
   logLevel: (typeof logLevels)[number];
@@ -82,6 +97,12 @@ export interface Config {
   statusLists: { size: number; maxAgeSeconds: number; validityMs: number };
   /** outbound fetches of other issuers' documents (DESIGN §3 "Outbound network") */
   remote: { enabled: boolean; timeoutMs: number; maxBytes: number; allowPrivateAddresses: boolean };
+}
+
+export interface DatabaseTimeouts {
+  connectMs: number;
+  statementMs: number;
+  readinessMs: number;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +131,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: embedded
       ? { kind: 'pglite', dataDir: values.DATA_DIR }
       : { kind: 'postgres', url: values.DATABASE_URL as string },
+    databaseTimeouts: {
+      connectMs: values.DATABASE_CONNECT_TIMEOUT_MS,
+      statementMs: values.DATABASE_STATEMENT_TIMEOUT_MS,
+      readinessMs: values.READINESS_TIMEOUT_MS,
+    },
+    httpTimeouts: { headersMs: values.HTTP_HEADERS_TIMEOUT_MS, requestMs: values.HTTP_REQUEST_TIMEOUT_MS },
     keysDir: values.KEYS_DIR,
     masterKey: values.KEYS_MASTER_KEY,
     logLevel: values.LOG_LEVEL,

@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import type { Test } from 'tap';
 import { type App, buildApp, type BuildOptions, REDACTED_LOG_PATHS } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { type DatabaseTimeouts, loadConfig } from '../src/config.js';
 import { type Database, pgliteDatabase, postgresDatabase } from '../src/db/client.js';
 import { createClient } from '../src/modules/auth/service.js';
 import type { Scope } from '../src/modules/auth/scopes.js';
@@ -17,16 +17,21 @@ import { achievements } from '../src/db/schema/index.js';
 
 export const BASE_URL = 'http://localhost:3000';
 
-/** A fresh database: a copy of the migrated PGlite template, or a new database on DATABASE_URL's server. */
-export async function freshDatabase(): Promise<{ database: Database; url?: string; drop: () => Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
+/**
+ * A fresh database: a copy of the migrated PGlite template, or a new database on the PostgreSQL server of
+ * `serverUrl` (by default DATABASE_URL's), whose pool has the configured timeouts (by default the defaults).
+ */
+export async function freshDatabase({
+  serverUrl = process.env.DATABASE_URL,
+  timeouts = loadConfig({}).databaseTimeouts,
+}: { serverUrl?: string; timeouts?: DatabaseTimeouts } = {}): Promise<{ database: Database; url?: string; drop: () => Promise<void> }> {
   if (serverUrl) {
     const name = `iioe_test_${randomUUID().replaceAll('-', '')}`;
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database ${name}`);
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    const database = postgresDatabase(url.toString());
+    const database = postgresDatabase(url.toString(), timeouts);
     return {
       database,
       url: url.toString(),
@@ -52,10 +57,14 @@ export interface TestApp {
   demoClient: { client_id: string; client_secret: string; centre: string };
 }
 
-/** Builds the real app on a fresh database with demo data, closed when the test ends. */
+/**
+ * Builds the real app on a fresh database with demo data, closed when the test ends. A DATABASE_URL in `env`
+ * names the PostgreSQL server to create that database on (a test's own cluster).
+ */
 export async function build(t: Test, env: Record<string, string> = {}, options: Pick<BuildOptions, 'fetcher'> = {}): Promise<TestApp> {
   const keysDir = await mkdtemp(join(tmpdir(), 'iioe-keys-'));
-  const { database, url, drop } = await freshDatabase();
+  const { DATABASE_URL: serverUrl = process.env.DATABASE_URL, ...settings } = env;
+  const { database, url, drop } = await freshDatabase({ serverUrl, timeouts: loadConfig(settings).databaseTimeouts });
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, callback) {
@@ -72,8 +81,8 @@ export async function build(t: Test, env: Record<string, string> = {}, options: 
     // Test files make many requests from one address; the rate-limit test sets its own low limits.
     RATE_LIMIT_TOKEN_PER_MINUTE: '100000',
     RATE_LIMIT_VERIFY_PER_MINUTE: '100000',
+    ...settings,
     ...(url ? { DATABASE_URL: url } : {}),
-    ...env,
   });
   const app = await buildApp({ config, database, ...options, logger: { level: 'info', stream, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } } });
   t.teardown(async () => {

@@ -8,7 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import type { Config } from '../config.js';
+import type { Config, DatabaseTimeouts } from '../config.js';
 import { lockDataDir } from './lock.js';
 import * as schema from './schema/index.js';
 
@@ -42,13 +42,35 @@ export function pgliteDatabase(client: PGlite): Database {
   };
 }
 
-export function postgresDatabase(url: string): Database {
-  const client = postgres(url, { max: 10, onnotice: () => {} });
+/**
+ * A PostgreSQL pool whose every connection attempt and statement is bounded, so a database that is down or
+ * stuck fails a request fast (answered 503) instead of holding it open; postgres.js reconnects by itself on the
+ * next query once the database is back.
+ */
+export function postgresDatabase(url: string, timeouts: Pick<DatabaseTimeouts, 'connectMs' | 'statementMs'>): Database {
+  const connect_timeout = timeouts.connectMs / 1000; // postgres.js counts seconds
+  const client = postgres(url, {
+    max: 10,
+    connect_timeout,
+    // No pause before reconnecting: the library's default backoff (growing to 20 s) holds every queued query
+    // while the database is down. Reconnects only happen for waiting queries, so this adds no load by itself.
+    backoff: () => 0,
+    onnotice: () => {},
+    connection: { statement_timeout: timeouts.statementMs },
+  });
   const db = drizzlePostgres(client, { schema });
   return {
     db,
     kind: 'postgres',
-    migrate: () => migratePostgres(db, { migrationsFolder }),
+    // Migrations (an index build on a large table) may outlast the statement timeout: their own connection has none.
+    migrate: async () => {
+      const migrator = postgres(url, { max: 1, connect_timeout, onnotice: () => {} });
+      try {
+        await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder });
+      } finally {
+        await migrator.end({ timeout: 5 });
+      }
+    },
     ping: async () => {
       await db.execute(sql`select 1`);
     },
@@ -56,12 +78,13 @@ export function postgresDatabase(url: string): Database {
   };
 }
 
-export async function openDatabase(config: Config['database'], role: 'service' | 'cli' = 'service'): Promise<Database> {
-  if (config.kind === 'postgres') return postgresDatabase(config.url);
-  await mkdir(config.dataDir, { recursive: true });
-  const unlock = await lockDataDir(config.dataDir, role);
+export async function openDatabase(config: Pick<Config, 'database' | 'databaseTimeouts'>, role: 'service' | 'cli' = 'service'): Promise<Database> {
+  const { database: where } = config;
+  if (where.kind === 'postgres') return postgresDatabase(where.url, config.databaseTimeouts);
+  await mkdir(where.dataDir, { recursive: true });
+  const unlock = await lockDataDir(where.dataDir, role);
   try {
-    const database = pgliteDatabase(await PGlite.create({ dataDir: config.dataDir }));
+    const database = pgliteDatabase(await PGlite.create({ dataDir: where.dataDir }));
     return { ...database, close: () => database.close().finally(unlock) };
   } catch (error) {
     await unlock();

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { databaseUnavailable, isDatabaseUnavailable } from '../db/errors.js';
 import { HttpProblem, problemType, STATUS_TITLES } from '../lib/problem.js';
 import { sendErrorPage, wantsErrorPage } from '../web/respond.js';
 
@@ -108,10 +109,12 @@ interface ErrorOptions {
 export default fp(
   async function errors(app: FastifyInstance, options: ErrorOptions) {
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const problem = toProblem(error, request, options.bodyLimit);
+      // An unreachable database is an outage the client can wait out (503 + Retry-After), not a bug (500).
+      const answered = isDatabaseUnavailable(error) ? databaseUnavailable() : error;
+      const problem = toProblem(answered as FastifyError, request, options.bodyLimit);
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ problem: problem.type, status: problem.status }, 'request rejected');
-      if (error instanceof HttpProblem && error.headers) reply.headers(error.headers);
+      if (answered instanceof HttpProblem && answered.headers) reply.headers(answered.headers);
       return sendFailure(request, reply, problem, options);
     });
     app.setNotFoundHandler((request, reply) =>

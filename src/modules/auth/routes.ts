@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../../db/errors.js';
 import { HttpProblem } from '../../lib/problem.js';
 import { authenticateClient, grantScopes, OAuthError } from './service.js';
 import { oauthErrorSchema, tokenRequestSchema, tokenResponseSchema } from './schemas.js';
@@ -57,11 +58,19 @@ const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'OAuth 2.0 client credentials grant: exchange a client id and secret for a short-lived access token',
         description: 'Authenticate with HTTP Basic (client_secret_basic) or client_id/client_secret in the body (client_secret_post). Form or JSON body. Errors follow RFC 6749 §5.2.',
         body: tokenRequestSchema,
-        response: { 200: tokenResponseSchema, 400: oauthErrorSchema, 401: oauthErrorSchema, 413: oauthErrorSchema, 500: oauthErrorSchema },
+        response: { 200: tokenResponseSchema, 400: oauthErrorSchema, 401: oauthErrorSchema, 413: oauthErrorSchema, 500: oauthErrorSchema, 503: oauthErrorSchema },
       },
       errorHandler(error, request, reply) {
         const oauthError = toOAuthError(error);
         if (oauthError) return sendOAuthError(reply, oauthError);
+        if (isDatabaseUnavailable(error)) {
+          request.log.error({ err: error }, 'token request failed: the database is unavailable');
+          return reply
+            .status(503)
+            .header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS))
+            .header('Cache-Control', 'no-store')
+            .send({ error: 'temporarily_unavailable', error_description: `The service cannot reach its database right now; retry in ${DATABASE_RETRY_AFTER_SECONDS} seconds.` });
+        }
         request.log.error({ err: error }, 'token request failed');
         return reply.status(500).header('Cache-Control', 'no-store').send({ error: 'server_error', error_description: 'Something went wrong on our side.' });
       },
