@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test [-- tap args]`: prepare the DB template, run tap, then print one
 // `N passed, M failed` line counted from tap's own TAP stream (CI reads only
-// that line, not tap's summary).
+// that line, not tap's summary). `npm test -- --database-pass` runs only the
+// files CI's PostgreSQL pass needs (test/selection.mjs says which).
 //
 // Counting reads the runner's full TAP stream, not .tap/test-results/*.tap:
 // those hold only each child's stdout, so a file killed by tap's timeout or
@@ -14,9 +15,11 @@ import { constants, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser } from 'tap-parser';
+import { selectTests } from './selection.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const userArgs = process.argv.slice(2);
+const databasePass = process.argv.includes('--database-pass');
+const userArgs = process.argv.slice(2).filter((arg) => arg !== '--database-pass');
 const startedAt = Date.now();
 const tmpBase = join(tmpdir(), `iioe-test-${process.pid}-${randomUUID()}`);
 const templateFile = `${tmpBase}.template`;
@@ -89,6 +92,11 @@ const userReporter = (() => {
 const tapArgs = [];
 // tap's default include would also run helpers such as prepare-template.ts.
 if (!tapConfig.include && !hasOpt('include')) tapArgs.push('--include=test/**/*.test.ts');
+if (databasePass) {
+  const { all, database } = selectTests(root);
+  console.log(`# database pass: ${database.length} of ${all.length} test files (the others run once, on PGlite)`);
+  tapArgs.push(...database);
+}
 
 // tap 21 with the raw `tap` reporter plus --output-file prints everything
 // twice, so raw-TAP runs (the non-TTY default, e.g. CI) are teed through here
