@@ -99,17 +99,19 @@ export function visualRuns(line: string, direction: Direction, fonts: Fonts): Ru
   const { levels } = embedding;
   const order = bidi.getReorderedIndices(line, embedding);
   // Group the visual order into runs of one level and one font; within a run the logical indices are consecutive,
-  // ascending for a left-to-right level, descending for a right-to-left one.
-  const groups: { from: number; to: number; level: number; face: Face }[] = [];
+  // ascending for a left-to-right level, descending for a right-to-left one. Arabic words and the spaces between
+  // them are runs of their own: the certificate chooses for each word how to draw it (see arabic-forms).
+  const groups: { from: number; to: number; level: number; face: Face; space: boolean }[] = [];
   for (const index of order) {
     const level = levels[index]!;
     const face = faces[index]!;
+    const space = face === 'arabic' && /\s/u.test(line[index]!);
     const last = groups.at(-1);
     const step = level % 2 === 1 ? -1 : 1;
-    if (last && last.level === level && last.face === face && index === (step === 1 ? last.to + 1 : last.from - 1)) {
+    if (last && last.level === level && last.face === face && last.space === space && index === (step === 1 ? last.to + 1 : last.from - 1)) {
       if (step === 1) last.to = index;
       else last.from = index;
-    } else groups.push({ from: index, to: index, level, face });
+    } else groups.push({ from: index, to: index, level, face, space });
   }
   const runs: Run[] = [];
   for (const group of groups) {

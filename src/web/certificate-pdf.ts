@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import { isolate, type Language } from '../lib/i18n.js';
+import { presentationForms } from './arabic-forms.js';
 import { collapseSpaces, type Direction, type Face, facesFor, type Fonts, paragraphDirection, visualRuns, withoutBidiControls, wrapLines } from './bidi-text.js';
+import { type FontKey, FONT_FILES, fontFile } from './fonts.js';
 import { directionOf, formatDate, formatNumber } from './language.js';
 import { pageMessages } from './messages/index.js';
 import { qrPng } from './qr.js';
@@ -24,44 +25,78 @@ export interface CertificateContent {
 
 type Weight = 400 | 700;
 
-// Complete TTFs from npm, so nothing is fetched at run time and every glyph a name may need is there; pdfkit
-// embeds only the glyphs used (the Chinese font is ~10 MB per weight, its subset a few kB).
-const FONT_FILES: Record<Face, Record<Weight, string>> = {
-  latin: {
-    400: '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
-    700: '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf',
-  },
-  arabic: {
-    400: '@expo-google-fonts/noto-sans-arabic/400Regular/NotoSansArabic_400Regular.ttf',
-    700: '@expo-google-fonts/noto-sans-arabic/700Bold/NotoSansArabic_700Bold.ttf',
-  },
-  cjk: {
-    400: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
-    700: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
-  },
-};
-const require = createRequire(import.meta.url);
+/**
+ * The fonts a certificate draws with: the files (pdfkit embeds only the glyphs used: the Chinese font is ~10 MB per
+ * weight, its subset a few kB), plus a second copy of the Arabic font for the Arabic words it shapes itself (see
+ * Writer.runs). A copy of its own keeps its glyphs apart, in the process and in the PDF: the glyphs it shapes can
+ * stand for several letters, and must never lend that ambiguity to the presentation forms' text.
+ */
+type FontName = FontKey | `arabic-shaped-${Weight}`;
+const fileOf = (name: FontName) => FONT_FILES[name.replace('-shaped', '') as FontKey];
 
 // pdfkit parses a font file anew for every document (fontkit decodes its cmap and shaping tables lazily, which
 // is most of a render's time), but it also accepts an already parsed fontkit font: parse each file once per
 // process, through pdfkit's own fontkit, and share it. Safe across documents: each document takes its own
 // subset, and a render lays out its text synchronously.
-type FontkitFont = { unitsPerEm: number; hasGlyphForCodePoint(codePoint: number): boolean; layout(text: string, features: string[]): { advanceWidth: number } };
-const parsedFonts = new Map<string, Promise<FontkitFont>>();
+type FontkitFont = {
+  unitsPerEm: number;
+  characterSet: number[];
+  hasGlyphForCodePoint(codePoint: number): boolean;
+  glyphForCodePoint(codePoint: number): unknown;
+  layout(text: string, features: Features): { advanceWidth: number; glyphs: { isMark: boolean }[]; positions: { xOffset: number; yOffset: number }[] };
+};
+
+// Which character a glyph stands for, in the PDF's ToUnicode table, is the `codePoints` of fontkit's glyph object,
+// and fontkit keeps one object per glyph for the font's lifetime, made on the glyph's first use. When that first
+// use is inside a shaped cluster, the glyph keeps the cluster's characters for good: after "Ngọc" (an o plus a
+// combining dot), every o of every later certificate read as ọ. So a font's glyphs are made up front from its
+// character map, each then standing for one of the characters mapped to it: first the forms of the Arabic alphabet
+// (U+FE80–U+FEFC, which the certificate draws: ه, not ە, for the glyph they share), then letters, digits and marks
+// that are their own normal form (子, not the radical ⼦), then the rest.
+const characterRank = (codePoint: number) => {
+  if (codePoint >= 0xfe80 && codePoint <= 0xfefc) return 0;
+  const char = String.fromCodePoint(codePoint);
+  return char.normalize('NFKC') === char && !/\p{S}/u.test(char) ? 1 : 2;
+};
+function makeGlyphsFromCharacterMap(font: FontkitFont) {
+  const codePoints = [...font.characterSet].sort((a, b) => characterRank(a) - characterRank(b) || a - b);
+  for (const codePoint of codePoints) font.glyphForCodePoint(codePoint);
+}
+const parsedFonts = new Map<FontName, Promise<FontkitFont>>();
 
 /** A font, read and parsed once per process and only when a certificate first needs it. */
-function loadFont(face: Face, weight: Weight): Promise<FontkitFont> {
-  const key = `${face}-${weight}`;
-  let font = parsedFonts.get(key);
+function loadFont(name: FontName): Promise<FontkitFont> {
+  let font = parsedFonts.get(name);
   if (!font) {
-    font = readFile(require.resolve(FONT_FILES[face][weight])).then((data) => {
+    font = readFile(fontFile(fileOf(name))).then((data) => {
       const probe = new PDFDocument({ autoFirstPage: false }).font(data);
-      return (probe as unknown as { _font: { font: FontkitFont } })._font.font;
+      const parsed = (probe as unknown as { _font: { font: FontkitFont } })._font.font;
+      // (not the shaped Arabic copy: its skeleton glyphs are in no character map, and would say ٮ for ب, ت, ن…;
+      // left alone, each says a letter it was drawn for)
+      if (!name.startsWith('arabic-shaped')) makeGlyphsFromCharacterMap(parsed);
+      return parsed;
     });
-    parsedFonts.set(key, font);
-    font.catch(() => parsedFonts.delete(key)); // a failed read is retried next time, not cached
+    parsedFonts.set(name, font);
+    font.catch(() => parsedFonts.delete(name)); // a failed read is retried next time, not cached
   }
   return font;
+}
+
+// The glyphs of the Arabic presentation forms that take marks (harakat) where they belong. Noto Sans Arabic places
+// marks on the glyphs its own shaping produces; most forms share those, but those of the dotted and hamza letters
+// are separate, composed glyphs without anchors, on which a fatha would sit on the dots.
+const MARK_PROBE = '\u064e\u0650'; // a fatha above, a kasra below
+const marksPlaced = new WeakMap<FontkitFont, Map<number, boolean>>();
+function placesMarks(font: FontkitFont, form: number): boolean {
+  let known = marksPlaced.get(font);
+  if (!known) marksPlaced.set(font, (known = new Map()));
+  let places = known.get(form);
+  if (places === undefined) {
+    const run = font.layout(String.fromCodePoint(form) + MARK_PROBE, shapingFeatures(true));
+    places = run.glyphs.every((glyph, i) => !glyph.isMark || run.positions[i]!.xOffset !== 0 || run.positions[i]!.yOffset !== 0);
+    known.set(form, places);
+  }
+  return places;
 }
 
 // A4 landscape, in points.
@@ -87,15 +122,22 @@ interface Box {
   valign?: 'middle' | 'top';
 }
 
+/** fontkit's features: a list to add to the script's defaults, or switches (fontkit adds the defaults to the object). */
+type Features = string[] | Record<string, boolean>;
+// Presentation forms are already shaped: the font's glyph composition (ccmp) would split a dotted letter into its
+// skeleton and dots again (ز into ر and a dot), the very glyphs that cannot say which letter they are. Kerning and
+// mark positioning stay on. A fresh object each time, as fontkit writes into it.
+const shapingFeatures = (presentationForms: boolean): Features => (presentationForms ? { ccmp: false } : []);
+
 // Widths of runs at 1 pt, shared by all renders: labels repeat from one certificate to the next, and shaping a
 // run (fontkit's lookups) is the bulk of the layout time. Bounded: cleared when it grows large.
 const runWidths = new Map<string, number>();
-function runWidth(font: FontkitFont, key: string, text: string): number {
-  const cacheKey = `${key}\u0000${text}`;
+function runWidth(font: FontkitFont, key: string, text: string, features: Features): number {
+  const cacheKey = `${key}\u0000${Array.isArray(features) ? '' : 'forms'}\u0000${text}`;
   let width = runWidths.get(cacheKey);
   if (width === undefined) {
-    // features [] as when drawing: the run is shaped as a whole (see Writer.line)
-    width = font.layout(text, []).advanceWidth / font.unitsPerEm;
+    // the features used when drawing: the run is shaped as a whole (see Writer.line)
+    width = font.layout(text, features).advanceWidth / font.unitsPerEm;
     if (runWidths.size >= 20_000) runWidths.clear();
     runWidths.set(cacheKey, width);
   }
@@ -110,7 +152,7 @@ class Writer {
 
   constructor(
     private readonly doc: PDFKit.PDFDocument,
-    private readonly parsed: Map<string, FontkitFont>,
+    private readonly parsed: Map<FontName, FontkitFont>,
     private readonly direction: Direction,
     private readonly structure: PDFKit.PDFStructureElement,
   ) {
@@ -121,8 +163,15 @@ class Writer {
   /** A line's runs in visual order, each with its width at 1 pt. */
   private runs(line: string, weight: Weight, direction: Direction) {
     return visualRuns(line, direction, this.fonts).map((run) => {
-      const key = `${run.face}-${weight}`;
-      return { ...run, key, width: runWidth(this.parsed.get(key)!, key, run.text) };
+      // An Arabic word in presentation forms, each drawn with a glyph of its own, so that the PDF's text says which
+      // letter it is; a word they cannot draw well is left to the font's shaping, in its own copy of the font.
+      let key: FontName = `${run.face}-${weight}`;
+      const font = this.parsed.get(key)!;
+      const forms = run.face === 'arabic' ? presentationForms(run.text, (form) => placesMarks(font, form)) : null;
+      if (run.face === 'arabic' && forms === null) key = `arabic-shaped-${weight}`;
+      const text = forms ?? run.text;
+      const features = shapingFeatures(forms !== null);
+      return { text, key, features, width: runWidth(this.parsed.get(key)!, key, text, features) };
     });
   }
 
@@ -150,7 +199,7 @@ class Writer {
       // `features` (even empty) makes pdfkit shape the run as a whole: without it, pdfkit lays out word by word,
       // which would reverse each Arabic word on its own but keep the words in logical order. `textWidth` spares
       // pdfkit measuring the run again (an undocumented option of its text fragments).
-      const options = { lineBreak: false, baseline: 'alphabetic', features: [], characterSpacing: spacing, textWidth: run.width * style.size };
+      const options = { lineBreak: false, baseline: 'alphabetic', features: run.features, characterSpacing: spacing, textWidth: run.width * style.size };
       this.doc.font(run.key).fontSize(style.size).text(run.text, x, baseline, options as PDFKit.Mixins.TextOptions);
       x += widths[index]!;
     });
@@ -238,8 +287,9 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
   };
   // Only the fonts this certificate needs are loaded (the Chinese ones are 20 MB) and embedded.
   const faces = facesFor([recipient, course, centre, code, link, ...Object.values(texts)].join(' '));
+  const names = faces.flatMap((face): FontName[] => [`${face}-400`, `${face}-700`, ...(face === 'arabic' ? (['arabic-shaped-400', 'arabic-shaped-700'] as const) : [])]);
   const [fontData, qr] = await Promise.all([
-    Promise.all(faces.flatMap((face) => ([400, 700] as const).map(async (weight) => ({ face, weight, font: await loadFont(face, weight) })))),
+    Promise.all(names.map(async (name) => [name, await loadFont(name)] as const)),
     // 330 px: at least 8 px a module for a link of up to ~60 characters, about 200 dpi printed; a larger PNG costs
     // tens of milliseconds to encode (qrcode) and decode again (pdfkit separates its alpha channel)
     link === '' ? null : qrPng(link, 330),
@@ -262,10 +312,10 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
     doc.on('error', reject);
   });
   // (pdfkit's typings do not list parsed fonts as a source, its code does: PDFFontFactory.open)
-  for (const { face, weight, font } of fontData) doc.registerFont(`${face}-${weight}`, font as unknown as Buffer);
+  for (const [name, font] of fontData) doc.registerFont(name, font as unknown as Buffer);
   const structure = doc.struct('Document');
   doc.addStructure(structure);
-  const writer = new Writer(doc, new Map(fontData.map(({ face, weight, font }) => [`${face}-${weight}`, font])), direction, structure);
+  const writer = new Writer(doc, new Map(fontData), direction, structure);
 
   const { width: W, height: H } = PAGE;
   const inner = { x: MARGIN, width: W - 2 * MARGIN };

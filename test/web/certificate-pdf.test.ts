@@ -49,6 +49,8 @@ function content(language: Language, overrides: Partial<CertificateContent> = {}
 interface Paragraph {
   /** the paragraph as written: its ActualText, from the structure tree */
   text: string;
+  /** the paragraph as pdf.js extracts it from the glyphs (what a reader copies and searches), lines joined by a space */
+  copied: string;
   /** the Unicode of each glyph drawn for it, in drawing (visual, left-to-right) order, from the font's ToUnicode */
   glyphs: string[];
   /** each glyph's advance, in thousandths of an em: tells glyphs of one letter apart (isolated or joined forms) */
@@ -81,6 +83,14 @@ async function readBack(pdf: Buffer): Promise<ReadBack> {
       'str' in item && item.str.trim() !== '' ? [{ str: item.str, x: item.transform[4] as number, y: item.transform[5] as number, width: item.width, height: item.height }] : [],
     );
 
+    // Extracted text per marked-content id: pdf.js's text items between the marks.
+    const copiedByMcid = new Map<number, string>();
+    let mcid: number | null = null;
+    for (const item of (await page.getTextContent({ includeMarkedContent: true })).items) {
+      if ('type' in item) mcid = item.type === 'beginMarkedContentProps' && item.id ? Number(item.id.split('_mc')[1]) : null;
+      else if (mcid !== null) copiedByMcid.set(mcid, `${copiedByMcid.get(mcid) ?? ''}${item.str}${item.hasEOL ? ' ' : ''}`);
+    }
+
     // Glyphs per marked-content id, in the order they are drawn.
     const operators = await page.getOperatorList();
     const glyphsByMcid = new Map<number, { unicode: string; width: number }[]>();
@@ -106,8 +116,10 @@ async function readBack(pdf: Buffer): Promise<ReadBack> {
     type Node = { role?: string; alt?: string; type?: string; id?: string; children?: Node[] };
     const visit = (node: Node) => {
       if (node.role === 'P' && node.alt !== undefined) {
-        const glyphs = (node.children ?? []).flatMap((child) => glyphsByMcid.get(Number(child.id?.split('_mc')[1])) ?? []);
-        paragraphs.push({ text: node.alt, glyphs: glyphs.map((g) => g.unicode), widths: glyphs.map((g) => g.width) });
+        const ids = (node.children ?? []).map((child) => Number(child.id?.split('_mc')[1]));
+        const glyphs = ids.flatMap((id) => glyphsByMcid.get(id) ?? []);
+        const copied = ids.map((id) => copiedByMcid.get(id) ?? '').join('').replace(/\s+/gu, ' ').trim();
+        paragraphs.push({ text: node.alt, copied, glyphs: glyphs.map((g) => g.unicode), widths: glyphs.map((g) => g.width) });
       }
       for (const child of node.children ?? []) visit(child);
     };
@@ -148,7 +160,7 @@ const ARABIC = /\p{Script=Arabic}/u;
 // by skeleton, without marks.
 const SKELETONS = ['اٱ', 'بتثنيى', 'جحخ', 'دذ', 'رز', 'سش', 'صض', 'طظ', 'عغ', 'فق', 'هة'];
 const skeleton = (text: string) =>
-  [...text.normalize('NFD')]
+  [...text.normalize('NFKD')]
     .filter((char) => /[\p{L}\p{N}]/u.test(char))
     .map((char) => SKELETONS.find((group) => group.includes(char))?.[0] ?? char)
     .join('');
@@ -163,6 +175,49 @@ async function render(input: CertificateContent) {
   timings.push({ what: `${input.language} ${[...input.recipient].slice(0, 16).join('')}`, ms: performance.now() - started });
   return pdf;
 }
+
+// First in the file, on fonts no certificate has used yet: fontkit keeps one object per glyph, made on its first use,
+// and that object says which characters the glyph stands for in every later PDF. The bold o first appears here in
+// "Ngọc", as an o plus a combining dot: the course's o's must still copy as o's.
+t.test('a glyph first drawn inside an accented letter still copies as itself', async (t) => {
+  const input = content('fr', { recipient: 'Ngọc Đặng' });
+  const read = await readBack(await render(input));
+  t.equal(read.paragraphs.find((p) => p.text === input.course)!.copied, input.course, 'the course');
+  t.equal(read.paragraphs.find((p) => p.text === input.recipient)!.copied.normalize('NFC'), input.recipient, 'the name');
+});
+
+// Letters that Noto Sans Arabic draws on one shared skeleton (ب ت ث ن ي, ج ح خ, د ذ, ر ز, س ش, ص ض, ط ظ, ع غ, ف ق,
+// ه ة ى), the lam-alef ligatures, hamzas, and marks inside a word on letters whose forms take them.
+const ARABIC_NAMES = [
+  'زينب بنت رضا',
+  'بلال عبد الرزاق',
+  'فاطمة الزهراء',
+  'مصطفى يحيى',
+  'علاء الإسلام',
+  'سلمى لؤلؤة',
+  'شيماء خالد',
+  'غادة ضياء ظافر',
+  'ثامر ذياب',
+  'قاسم جعفر الطيب',
+  'لانا آل لأي',
+  'مُحَمَّد عَلِي',
+];
+
+t.test('Arabic names copy and search as written: pdf.js extracts them letter for letter', async (t) => {
+  for (const language of ['ar', 'en'] as const) {
+    for (const name of ARABIC_NAMES) {
+      const read = await readBack(await render(content(language, { recipient: name })));
+      const paragraph = read.paragraphs.find((p) => p.text === name)!;
+      t.equal(paragraph.copied.normalize('NFKC'), name.normalize('NFKC'), `${language}: ${name}`);
+    }
+  }
+  // The Arabic texts of the certificate copy as written too, where they carry no mark the forms cannot take.
+  const read = await readBack(await render(content('ar', { recipient: 'أميرة حسن' })));
+  const m = pageMessages('ar').certificate;
+  for (const label of [m.title, m.code, COURSES.ar, m.issuedBy({ centre: CENTRES.ar })]) {
+    t.equal(read.paragraphs.find((p) => p.text === label)!.copied.normalize('NFKC'), label.normalize('NFKC'), label);
+  }
+});
 
 for (const language of LANGUAGES) {
   const m = pageMessages(language).certificate;
@@ -197,6 +252,11 @@ for (const language of LANGUAGES) {
         const rtl = ARABIC.test(written);
         t.equal(skeleton(readingOrder(paragraph, rtl)), skeleton(written), `"${written}" drawn in ${rtl ? 'right-to-left' : 'left-to-right'} order`);
         if (rtl) t.not(skeleton(readingOrder(paragraph, false)), skeleton(written), 'and not left to right');
+      }
+      // ...and copied as written: pdf.js's text of the name and the course is theirs (up to NFKC: Arabic comes out as
+      // presentation forms, a letter and its accent may come out as two characters)
+      for (const written of [recipient, input.course]) {
+        t.equal(read.paragraphs.find((p) => p.text === written)!.copied.normalize('NFKC'), written.normalize('NFKC'), `"${written}" copies as written`);
       }
       t.equal(read.qr, input.link, 'the QR code decodes to the link');
       t.ok(read.items.every((item) => item.x >= FRAME && item.x + item.width <= read.width - FRAME && item.y >= FRAME && item.y + item.height <= read.height - FRAME), 'all text inside the frame');
