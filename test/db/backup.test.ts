@@ -28,7 +28,7 @@ t.test('a backup of the embedded database restores into a working service', asyn
     await app.ready();
     return app;
   };
-  const demoToken = async (app: App, env: Record<string, string>) => {
+  const demoToken = async (app: App, env: ReturnType<typeof envOf>) => {
     const demo = JSON.parse(await readFile(join(env.KEYS_DIR, 'demo-client.json'), 'utf8'));
     return tokenFor(app, demo.client_id, demo.client_secret);
   };
@@ -56,7 +56,7 @@ t.test('a backup of the embedded database restores into a working service', asyn
   const damaged = join(root, 'damaged');
   t.equal(cli(original, 'backup', 'create', '--out', damaged).status, 0);
   const dump = await readFile(join(damaged, 'database.tar.gz'));
-  dump[dump.length >> 1] ^= 1;
+  dump.writeUInt8(dump.readUInt8(dump.length >> 1) ^ 1, dump.length >> 1);
   await writeFile(join(damaged, 'database.tar.gz'), dump);
   const refusedDamaged = cli(envOf('from-damaged'), 'backup', 'restore', '--from', damaged);
   t.equal(refusedDamaged.status, 1);
