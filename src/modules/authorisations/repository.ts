@@ -63,11 +63,6 @@ export async function findOverlappingAuthorisation(
   return row;
 }
 
-/** Serialises grants of one centre/course pair until the transaction ends (PostgreSQL advisory lock). */
-export async function lockPair(db: DbOrTx, centreId: string, achievementId: string) {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`authorisation:${centreId}:${achievementId}`}, 0))`);
-}
-
 /** Whether any authorisation row exists for the pair (revoked or expired ones count). */
 export async function hasAnyAuthorisation(db: DbOrTx, centreId: string, achievementId: string): Promise<boolean> {
   const [row] = await db

@@ -118,31 +118,33 @@ export async function grantAuthorisation({ ctx, actor, input }: { ctx: AppContex
   const validFrom = input.validFrom ? new Date(input.validFrom) : now;
   const validUntil = input.validUntil ? new Date(input.validUntil) : null;
 
-  const id = await ctx.db.transaction(async (tx) => {
-    await repository.lockPair(tx, centre.id, achievement.id);
-    const overlapping = await repository.findOverlappingAuthorisation(tx, { centreId: centre.id, achievementId: achievement.id, from: validFrom, until: validUntil ?? undefined });
-    if (overlapping) {
-      throw new HttpProblem({
-        status: 409,
-        type: problemType('authorisation-overlaps'),
-        title: 'Conflict',
-        detail: `The centre "${centre.slug}" is already authorised for the course "${courseName(achievement.name)}" ${window(overlapping.validFrom, overlapping.validUntil)} (authorisation ${overlapping.id}), which overlaps the requested period; revoke it first or choose a period that does not overlap.`,
-        extensions: { authorisationId: overlapping.id },
+  const id = await ctx.registry.changeAndPublish({
+    reason: 'authorisation.granted',
+    // The registry lock also orders grants of one pair: the overlap check sees any grant committed before.
+    change: async (tx) => {
+      const overlapping = await repository.findOverlappingAuthorisation(tx, { centreId: centre.id, achievementId: achievement.id, from: validFrom, until: validUntil ?? undefined });
+      if (overlapping) {
+        throw new HttpProblem({
+          status: 409,
+          type: problemType('authorisation-overlaps'),
+          title: 'Conflict',
+          detail: `The centre "${centre.slug}" is already authorised for the course "${courseName(achievement.name)}" ${window(overlapping.validFrom, overlapping.validUntil)} (authorisation ${overlapping.id}), which overlaps the requested period; revoke it first or choose a period that does not overlap.`,
+          extensions: { authorisationId: overlapping.id },
+        });
+      }
+      const row = await repository.insertAuthorisation(tx, { centreId: centre.id, achievementId: achievement.id, validFrom, validUntil, createdAt: now });
+      await recordAction({
+        db: tx,
+        actor,
+        action: 'authorisation.granted',
+        centreId: centre.id,
+        target: `authorisation:${row.id}`,
+        details: { after: { centre: centre.slug, achievementId: achievement.id, validFrom: xsdDateTime(validFrom), validUntil: validUntil ? xsdDateTime(validUntil) : null } },
       });
-    }
-    const row = await repository.insertAuthorisation(tx, { centreId: centre.id, achievementId: achievement.id, validFrom, validUntil, createdAt: now });
-    await recordAction({
-      db: tx,
-      actor,
-      action: 'authorisation.granted',
-      centreId: centre.id,
-      target: `authorisation:${row.id}`,
-      details: { after: { centre: centre.slug, achievementId: achievement.id, validFrom: xsdDateTime(validFrom), validUntil: validUntil ? xsdDateTime(validUntil) : null } },
-    });
-    return row.id;
+      return row.id;
+    },
   });
   ctx.lookups.clear();
-  await ctx.registry.republish({ reason: 'authorisation.granted' });
   return viewOf(ctx, id);
 }
 
@@ -153,32 +155,34 @@ export async function grantAuthorisation({ ctx, actor, input }: { ctx: AppContex
 export async function revokeAuthorisation({ ctx, actor, id, reason }: { ctx: AppContext; actor: Principal | SystemActor; id: string; reason: string }) {
   const existing = isUuid(id) ? await repository.findAuthorisation(ctx.db, id) : undefined;
   if (!existing) throw notFound(`No authorisation has the id "${id}"; GET /api/v1/authorisations lists them.`);
-  await ctx.db.transaction(async (tx) => {
-    const revoked = await repository.markRevoked(tx, id, new Date());
-    if (!revoked) {
-      const current = await repository.findAuthorisation(tx, id);
-      throw new HttpProblem({
-        status: 409,
-        type: problemType('authorisation-already-revoked'),
-        title: 'Conflict',
-        detail: `The authorisation "${id}" was already revoked${current?.revokedAt ? ` on ${xsdDateTime(current.revokedAt)}` : ''}.`,
+  await ctx.registry.changeAndPublish({
+    reason: 'authorisation.revoked',
+    change: async (tx) => {
+      const revoked = await repository.markRevoked(tx, id, new Date());
+      if (!revoked) {
+        const current = await repository.findAuthorisation(tx, id);
+        throw new HttpProblem({
+          status: 409,
+          type: problemType('authorisation-already-revoked'),
+          title: 'Conflict',
+          detail: `The authorisation "${id}" was already revoked${current?.revokedAt ? ` on ${xsdDateTime(current.revokedAt)}` : ''}.`,
+        });
+      }
+      await recordAction({
+        db: tx,
+        actor,
+        action: 'authorisation.revoked',
+        centreId: revoked.centreId,
+        target: `authorisation:${id}`,
+        details: {
+          reason,
+          before: { revokedAt: null },
+          after: { revokedAt: xsdDateTime(revoked.revokedAt ?? new Date()), achievementId: revoked.achievementId },
+        },
       });
-    }
-    await recordAction({
-      db: tx,
-      actor,
-      action: 'authorisation.revoked',
-      centreId: revoked.centreId,
-      target: `authorisation:${id}`,
-      details: {
-        reason,
-        before: { revokedAt: null },
-        after: { revokedAt: xsdDateTime(revoked.revokedAt ?? new Date()), achievementId: revoked.achievementId },
-      },
-    });
+    },
   });
   ctx.lookups.clear();
-  await ctx.registry.republish({ reason: 'authorisation.revoked' });
   return viewOf(ctx, id);
 }
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { type Language, pickLocalized } from '../../lib/i18n.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import { conflict, notFound } from '../../lib/problem.js';
@@ -27,7 +27,7 @@ export function centreIssuerProfile({ centre, publicBaseUrl, language }: { centr
   };
 }
 
-export async function getCentre({ db, slug }: { db: Db; slug: string }): Promise<CentreRow> {
+export async function getCentre({ db, slug }: { db: DbOrTx; slug: string }): Promise<CentreRow> {
   const centre = await findCentreBySlug(db, slug);
   if (!centre) throw notFound(`No centre has the slug "${slug}".`);
   return centre;
@@ -69,53 +69,63 @@ export function centreView(centre: CentreRow, publicBaseUrl: string) {
   };
 }
 
-/** Creates a centre with its first signing key, active from now; one transaction with its audit event. */
+/**
+ * Creates a centre with its first signing key, active from now: one transaction with its audit event and the
+ * registry version that lists it. Two requests for one slug at once: the registry lock orders them, and the
+ * second finds the first's centre (409).
+ */
 export async function createCentre({ ctx, actor, input }: { ctx: AppContext; actor: Principal | SystemActor; input: CreateCentreInput }) {
-  if (await findCentreBySlug(ctx.db, input.slug)) {
-    throw conflict(`A centre with the slug "${input.slug}" already exists; slugs are permanent (they are part of the centre's DID).`);
-  }
-  const centre = await ctx.db.transaction(async (tx) => {
-    const created = await insertCentre(tx, { ...input, defaultLanguage: input.defaultLanguage ?? 'en' });
-    await recordStatusChange(tx, { centreId: created.id, status: 'active', reason: 'created' });
-    await ctx.keys.ensureActiveKey({ db: tx, centreId: created.id, purpose: 'assertion' });
-    await recordAction({ db: tx, actor, action: 'centre.created', centreId: created.id, target: `centre:${created.slug}`, details: { after: centreView(created, ctx.config.publicBaseUrl) } });
-    return created;
+  const centre = await ctx.registry.changeAndPublish({
+    reason: 'centre.created',
+    change: async (tx) => {
+      if (await findCentreBySlug(tx, input.slug)) {
+        throw conflict(`A centre with the slug "${input.slug}" already exists; slugs are permanent (they are part of the centre's DID).`);
+      }
+      const created = await insertCentre(tx, { ...input, defaultLanguage: input.defaultLanguage ?? 'en' });
+      await recordStatusChange(tx, { centreId: created.id, status: 'active', reason: 'created' });
+      await ctx.keys.ensureActiveKey({ db: tx, centreId: created.id, purpose: 'assertion' });
+      await recordAction({ db: tx, actor, action: 'centre.created', centreId: created.id, target: `centre:${created.slug}`, details: { after: centreView(created, ctx.config.publicBaseUrl) } });
+      return created;
+    },
   });
-  await ctx.registry.republish({ reason: 'centre.created' });
   return centreView(centre, ctx.config.publicBaseUrl);
 }
 
 export async function updateCentreDetails({ ctx, actor, slug, changes }: { ctx: AppContext; actor: Principal | SystemActor; slug: string; changes: UpdateCentreInput }) {
-  const before = await getCentre({ db: ctx.db, slug });
-  const after = await ctx.db.transaction(async (tx) => {
-    const updated = await updateCentre(tx, before.id, changes);
-    await recordAction({
-      db: tx,
-      actor,
-      action: 'centre.updated',
-      centreId: before.id,
-      target: `centre:${slug}`,
-      details: { before: centreView(before, ctx.config.publicBaseUrl), after: centreView(updated, ctx.config.publicBaseUrl) },
-    });
-    return updated;
+  const after = await ctx.registry.changeAndPublish({
+    reason: 'centre.updated',
+    change: async (tx) => {
+      const before = await getCentre({ db: tx, slug }); // read after the lock: concurrent changes are seen
+      const updated = await updateCentre(tx, before.id, changes);
+      await recordAction({
+        db: tx,
+        actor,
+        action: 'centre.updated',
+        centreId: before.id,
+        target: `centre:${slug}`,
+        details: { before: centreView(before, ctx.config.publicBaseUrl), after: centreView(updated, ctx.config.publicBaseUrl) },
+      });
+      return updated;
+    },
   });
   ctx.lookups.clear();
-  await ctx.registry.republish({ reason: 'centre.updated' });
   return centreView(after, ctx.config.publicBaseUrl);
 }
 
 /** Suspends or reactivates; the history is kept so credentials are judged by the status when they were issued. */
 export async function setCentreStatus({ ctx, actor, slug, status, reason }: { ctx: AppContext; actor: Principal | SystemActor; slug: string; status: 'active' | 'suspended'; reason: string }) {
-  const centre = await getCentre({ db: ctx.db, slug });
-  if (centre.status === status) throw conflict(`The centre "${slug}" is already ${status}.`);
-  const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateCentre(tx, centre.id, { status });
-    await recordStatusChange(tx, { centreId: centre.id, status, reason });
-    await recordAction({ db: tx, actor, action: status === 'suspended' ? 'centre.suspended' : 'centre.reactivated', centreId: centre.id, target: `centre:${slug}`, details: { reason } });
-    return row;
+  const updated = await ctx.registry.changeAndPublish({
+    reason: `centre.${status}`,
+    change: async (tx) => {
+      const centre = await getCentre({ db: tx, slug });
+      if (centre.status === status) throw conflict(`The centre "${slug}" is already ${status}.`);
+      const row = await updateCentre(tx, centre.id, { status });
+      await recordStatusChange(tx, { centreId: centre.id, status, reason });
+      await recordAction({ db: tx, actor, action: status === 'suspended' ? 'centre.suspended' : 'centre.reactivated', centreId: centre.id, target: `centre:${slug}`, details: { reason } });
+      return row;
+    },
   });
   ctx.lookups.clear();
-  await ctx.registry.republish({ reason: `centre.${status}` });
   return centreView(updated, ctx.config.publicBaseUrl);
 }
 

@@ -77,22 +77,25 @@ export async function ensureDemoData({ ctx, log }: { ctx: AppContext; log: Fasti
  * ever had an authorisation is left alone: an admin's revocation is never undone by a restart.
  */
 async function ensureDemoAuthorisations({ ctx, log }: { ctx: AppContext; log: FastifyBaseLogger }) {
-  const granted = await ctx.db.transaction(async (tx) => {
-    const centre = await findCentreBySlug(tx, DEMO_CENTRE.slug);
-    if (!centre) return 0;
-    const courses = await listDemoAchievements(tx);
-    const createdAt = new Map(courses.map((course) => [course.id, course.createdAt]));
-    return grantMissingAuthorisations({
-      db: tx,
-      actor: SYSTEM,
-      centre,
-      achievements: courses,
-      validFrom: (id) => new Date(Math.max(centre.createdAt.getTime(), createdAt.get(id)?.getTime() ?? 0)),
-    });
+  const granted = await ctx.registry.changeAndPublish({
+    reason: 'authorisation.granted',
+    publishIf: (count: number) => count > 0,
+    change: async (tx) => {
+      const centre = await findCentreBySlug(tx, DEMO_CENTRE.slug);
+      if (!centre) return 0;
+      const courses = await listDemoAchievements(tx);
+      const createdAt = new Map(courses.map((course) => [course.id, course.createdAt]));
+      return grantMissingAuthorisations({
+        db: tx,
+        actor: SYSTEM,
+        centre,
+        achievements: courses,
+        validFrom: (id) => new Date(Math.max(centre.createdAt.getTime(), createdAt.get(id)?.getTime() ?? 0)),
+      });
+    },
   });
   if (granted > 0) {
     log.info({ centre: DEMO_CENTRE.slug, granted }, `authorised the demo centre for ${granted} demo course(s)`);
     ctx.lookups.clear();
-    await ctx.registry.republish({ reason: 'authorisation.granted' });
   }
 }

@@ -33,23 +33,26 @@ export async function listCentreKeys({ ctx, centre }: { ctx: AppContext; centre:
 /** Rotation: a new active key; the old one stays in the DID document (old credentials keep verifying). */
 export async function rotateCentreKey({ ctx, actor, centre }: { ctx: AppContext; actor: Principal | SystemActor; centre: CentreRow }) {
   const did = centreDid(ctx.config.publicBaseUrl, centre.slug);
-  const created = await ctx.db.transaction(async (tx) => {
-    const active = await repository.findActiveKey(tx, centre.id, 'assertion');
-    if (!active) throw new Error(`centre ${centre.slug} has no active key`);
-    const replacement = await ctx.keys.replaceActiveKey({ db: tx, centreId: centre.id, retire: { id: active.id, status: 'retired' } });
-    await recordAction({
-      db: tx,
-      actor,
-      action: 'key.rotated',
-      centreId: centre.id,
-      target: `centre:${centre.slug}`,
-      details: { retired: verificationMethodId(did, active.publicKeyMultibase), active: verificationMethodId(did, replacement.publicKeyMultibase) },
-    });
-    return replacement;
+  // With the registry: rotations of one centre go one at a time, each retiring the key the previous one made.
+  const created = await ctx.registry.changeAndPublish({
+    reason: 'key.rotated',
+    change: async (tx) => {
+      const active = await repository.findActiveKey(tx, centre.id, 'assertion');
+      if (!active) throw new Error(`centre ${centre.slug} has no active key`);
+      const replacement = await ctx.keys.replaceActiveKey({ db: tx, centreId: centre.id, retire: { id: active.id, status: 'retired' } });
+      await recordAction({
+        db: tx,
+        actor,
+        action: 'key.rotated',
+        centreId: centre.id,
+        target: `centre:${centre.slug}`,
+        details: { retired: verificationMethodId(did, active.publicKeyMultibase), active: verificationMethodId(did, replacement.publicKeyMultibase) },
+      });
+      return replacement;
+    },
   });
   ctx.resolveOwnDid.clear();
   ctx.lookups.clear();
-  await ctx.registry.republish({ reason: 'key.rotated' });
   return keyView(created, did);
 }
 
@@ -61,18 +64,21 @@ export async function compromiseCentreKey({ ctx, actor, centre, keyId, reason }:
   const did = centreDid(ctx.config.publicBaseUrl, centre.slug);
   const prefix = `${did}#`;
   if (!keyId.startsWith(prefix)) throw badRequest(`keyId must be one of this centre's verification method ids (${prefix}…).`, [{ path: 'body.keyId', message: `must start with ${prefix}` }]);
-  const key = await repository.findKeyByPublicKey(ctx.db, keyId.slice(prefix.length));
-  if (!key || key.centreId !== centre.id || key.purpose !== 'assertion') throw notFound(`The centre "${centre.slug}" has no key ${keyId}.`);
-  if (key.status === 'compromised') throw conflict(`The key ${keyId} is already marked compromised.`);
-  await ctx.db.transaction(async (tx) => {
-    if (key.status === 'active') await ctx.keys.replaceActiveKey({ db: tx, centreId: centre.id, retire: { id: key.id, status: 'compromised', reason } });
-    else await repository.retireKey(tx, key.id, { status: 'compromised', at: new Date(), reason });
-    await recordAction({ db: tx, actor, action: 'key.compromised', centreId: centre.id, target: `centre:${centre.slug}`, details: { keyId, reason } });
+  await ctx.registry.changeAndPublish({
+    reason: 'key.compromised',
+    change: async (tx) => {
+      // read after the registry lock, so a rotation or compromise committed just before is seen
+      const key = await repository.findKeyByPublicKey(tx, keyId.slice(prefix.length));
+      if (!key || key.centreId !== centre.id || key.purpose !== 'assertion') throw notFound(`The centre "${centre.slug}" has no key ${keyId}.`);
+      if (key.status === 'compromised') throw conflict(`The key ${keyId} is already marked compromised.`);
+      if (key.status === 'active') await ctx.keys.replaceActiveKey({ db: tx, centreId: centre.id, retire: { id: key.id, status: 'compromised', reason } });
+      else await repository.retireKey(tx, key.id, { status: 'compromised', at: new Date(), reason });
+      await recordAction({ db: tx, actor, action: 'key.compromised', centreId: centre.id, target: `centre:${centre.slug}`, details: { keyId, reason } });
+    },
   });
   ctx.keys.clearCache();
   ctx.resolveOwnDid.clear();
   ctx.lookups.clear();
   await ctx.statusLists.resignCentreLists(centre.id);
-  await ctx.registry.republish({ reason: 'key.compromised' });
   return listCentreKeys({ ctx, centre });
 }

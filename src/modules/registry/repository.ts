@@ -1,5 +1,5 @@
-import { desc, isNull, max } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
+import { desc, isNull, max, sql } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../../db/client.js';
 import { authorisations, centres, registryVersions } from '../../db/schema/index.js';
 
 export async function latestRegistry(db: DbOrTx) {
@@ -12,7 +12,12 @@ export async function nextRegistryVersion(db: DbOrTx): Promise<number> {
   return (row?.version ?? 0) + 1;
 }
 
-/** Stores a signed registry; false when another process stored this version first. */
+/** Serialises registry changes until the transaction ends (PostgreSQL advisory lock; replicas share it). */
+export async function lockRegistry(tx: Tx) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('iioe:trust-registry', 0))`);
+}
+
+/** Stores a signed registry; false when this version is already stored. */
 export async function insertRegistry(db: DbOrTx, row: { version: number; document: string }): Promise<boolean> {
   const inserted = await db.insert(registryVersions).values(row).onConflictDoNothing().returning({ version: registryVersions.version });
   return inserted.length > 0;

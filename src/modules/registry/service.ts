@@ -1,19 +1,23 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { VC_V2_CONTEXT } from '../../vc/contexts.js';
 import { centreDid, platformDid } from '../../vc/did-web.js';
 import { createDocumentLoader } from '../../vc/document-loader.js';
 import { registryContext, registryContextUrl } from '../../vc/registry-context.js';
 import { signCredential } from '../../vc/sign.js';
 import { achievementUrl } from '../achievements/service.js';
-import type { KeyStore } from '../keys/service.js';
+import type { ActiveSigningKey, KeyStore } from '../keys/service.js';
 import { xsdDateTime } from '../credentials/document.js';
 import * as repository from './repository.js';
 
 export interface RegistryPublisher {
-  /** Signs and stores a new registry version from the current centres and authorisations. */
-  republish(input: { reason: string }): Promise<number>;
+  /**
+   * Runs `change` and publishes the registry version that reflects it in one transaction, after every other
+   * registry change (a lock serialises them): both commit, or neither does, so what the caller answers is what
+   * was committed. `publishIf` skips the publication when the change turned out to change nothing.
+   */
+  changeAndPublish<T>(input: { reason: string; change: (tx: Tx) => Promise<T>; publishIf?: (result: T) => boolean }): Promise<T>;
   /** The current signed registry (published on first use if none exists). */
   current(): Promise<{ version: number; document: string }>;
   /** Our own contexts, for document loaders that must read registry credentials. */
@@ -30,8 +34,8 @@ export function createRegistryPublisher({ db, config, keys, log }: { db: Db; con
   const documentLoader = createDocumentLoader({ ownContexts });
   const did = platformDid(config.publicBaseUrl);
 
-  async function build(version: number) {
-    const contents = await repository.registryContents(db);
+  async function build(tx: Tx, version: number) {
+    const contents = await repository.registryContents(tx);
     return {
       '@context': [VC_V2_CONTEXT, contextUrl],
       id: `${config.publicBaseUrl}/registry/${version}`,
@@ -61,27 +65,39 @@ export function createRegistryPublisher({ db, config, keys, log }: { db: Db; con
     };
   }
 
-  async function republish({ reason }: { reason: string }): Promise<number> {
-    // Replicas may republish at once: the version number is the primary key, so a loser simply retries.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const version = await repository.nextRegistryVersion(db);
-      const key = await keys.activeAssertionKey({ centreId: null, did });
-      const signed = await signCredential({ credential: await build(version), key, documentLoader });
-      if (await repository.insertRegistry(db, { version, document: JSON.stringify(signed) })) {
-        log.info({ registryVersion: version, reason }, 'trust registry published');
-        return version;
-      }
+  /** Signs and stores the next version, inside the caller's transaction that holds the registry lock. */
+  async function publishIn(tx: Tx, key: ActiveSigningKey): Promise<number> {
+    const version = await repository.nextRegistryVersion(tx);
+    const signed = await signCredential({ credential: await build(tx, version), key, documentLoader });
+    // Under the lock the next version is free; a clash means a writer that bypassed the lock, and rolls back.
+    if (!(await repository.insertRegistry(tx, { version, document: JSON.stringify(signed) }))) {
+      throw new Error(`trust registry version ${version} was stored by a writer that did not hold the registry lock`);
     }
-    throw new Error('could not publish the trust registry: version conflicts kept recurring');
+    return version;
+  }
+
+  async function changeAndPublish<T>({ reason, change, publishIf = () => true }: { reason: string; change: (tx: Tx) => Promise<T>; publishIf?: (result: T) => boolean }) {
+    // Loaded before the transaction: the embedded database has one connection, which the transaction holds.
+    const key = await keys.activeAssertionKey({ centreId: null, did });
+    let published: number | undefined;
+    const result = await db.transaction(async (tx) => {
+      // Taken first, so the change and the registry built from it see every registry change committed before.
+      await repository.lockRegistry(tx);
+      const changed = await change(tx);
+      if (publishIf(changed)) published = await publishIn(tx, key);
+      return changed;
+    });
+    if (published !== undefined) log.info({ registryVersion: published, reason }, 'trust registry published');
+    return result;
   }
 
   return {
-    republish,
+    changeAndPublish,
     ownContexts,
     async current() {
       const latest = await repository.latestRegistry(db);
       if (latest) return latest;
-      await republish({ reason: 'first publication' });
+      await changeAndPublish({ reason: 'first publication', change: async (tx) => (await repository.latestRegistry(tx)) === undefined, publishIf: (missing) => missing });
       const published = await repository.latestRegistry(db);
       if (!published) throw new Error('the trust registry was published but cannot be read back');
       return published;
