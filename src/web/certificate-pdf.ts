@@ -39,6 +39,7 @@ const fileOf = (name: FontName) => FONT_FILES[name.replace('-shaped', '') as Fon
 // process, through pdfkit's own fontkit, and share it. Safe across documents: each document takes its own
 // subset, and a render lays out its text synchronously.
 type FontkitFont = {
+  postscriptName: string;
   unitsPerEm: number;
   characterSet: number[];
   hasGlyphForCodePoint(codePoint: number): boolean;
@@ -71,9 +72,12 @@ function loadFont(name: FontName): Promise<FontkitFont> {
     font = readFile(fontFile(fileOf(name))).then((data) => {
       const probe = new PDFDocument({ autoFirstPage: false }).font(data);
       const parsed = (probe as unknown as { _font: { font: FontkitFont } })._font.font;
-      // (not the shaped Arabic copy: its skeleton glyphs are in no character map, and would say ٮ for ب, ت, ن…;
-      // left alone, each says a letter it was drawn for)
-      if (!name.startsWith('arabic-shaped')) makeGlyphsFromCharacterMap(parsed);
+      if (name.startsWith('arabic-shaped')) {
+        // Not made from the character map: fontkit's Arabic shaping reads the characters of a letter's glyph object
+        // (ت must stay ت, not its isolated form), and a skeleton glyph, in no character map, then says a letter it
+        // was drawn for. Named apart, or pdfkit would take it for the same font and draw with the other copy.
+        Object.defineProperty(parsed, 'postscriptName', { value: `${parsed.postscriptName}-Shaped` });
+      } else makeGlyphsFromCharacterMap(parsed);
       return parsed;
     });
     parsedFonts.set(name, font);
