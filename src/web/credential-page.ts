@@ -1,11 +1,11 @@
 import type { Language } from '../lib/i18n.js';
 import type { Check, Verdict, VerificationReport } from '../modules/verification/report.js';
-import type { CredentialDescription } from './credential-text.js';
+import type { CredentialDescription, EvidenceItem } from './credential-text.js';
 import { type Fragment, html } from './html.js';
 import { formatDate, formatNumber } from './language.js';
 import { renderPage } from './layout.js';
 import { linkedInAddToProfileUrl } from './linkedin.js';
-import { pageMessages } from './messages/index.js';
+import { courseLevelIn, pageMessages } from './messages/index.js';
 import { COPY_LINK_SCRIPT } from './scripts.js';
 
 /** Links that only a credential stored here has: its page, short code, QR code, PDF and corrections. */
@@ -48,6 +48,31 @@ export const printable = (report: VerificationReport) => !UNPRINTABLE.has(report
 
 const bdi = (value: Fragment) => html`<bdi>${value}</bdi>`;
 
+/**
+ * Whether the document's signature verified. Only then is what it says shown as fact (the name in large type, the
+ * centre's standing, links); otherwise every word of it is only what it claims, and shown as such.
+ */
+export const signatureVerified = (report: VerificationReport) => report.checks.some((check) => check.check === 'proof' && check.status === 'passed');
+
+// A credential from the API carries at most 20 pieces of evidence; an uploaded one may carry any number.
+const EVIDENCE_SHOWN = 20;
+
+/** One piece of evidence: its name (a link only for an http(s) address of a verified credential), the address, what it is. */
+function evidenceEntry(item: EvidenceItem, verified: boolean) {
+  const address = item.id && html`<bdi dir="ltr" class="muted">${item.id}</bdi>`;
+  const title = verified && item.link ? html`<a href="${item.link}" rel="noopener nofollow ugc">${bdi(item.name ?? item.link)}</a>` : item.name ? bdi(item.name) : address;
+  const showAddress = Boolean(item.name && address);
+  return html`<li>${title}${showAddress ? html`<br>${address}` : ''}${item.description ? html`<br><span class="text">${bdi(item.description)}</span>` : ''}</li>`;
+}
+
+function evidenceList(items: EvidenceItem[], language: Language, verified: boolean) {
+  if (items.length === 0) return null;
+  const hidden = items.length - EVIDENCE_SHOWN;
+  return html`<ul class="evidence">${items.slice(0, EVIDENCE_SHOWN).map((item) => evidenceEntry(item, verified))}${
+    hidden > 0 ? html`<li class="muted">${pageMessages(language).credential.evidenceMore({ count: formatNumber(hidden, language) })}</li>` : ''
+  }</ul>`;
+}
+
 function verdictSection(report: VerificationReport, language: Language, links?: StoredCredentialLinks) {
   const text = pageMessages(language);
   const verdict = text.verdicts[report.verdict];
@@ -60,26 +85,34 @@ function verdictSection(report: VerificationReport, language: Language, links?: 
 
 function detailsSection(report: VerificationReport, description: CredentialDescription, language: Language, platformName: string, links?: StoredCredentialLinks) {
   const text = pageMessages(language).credential;
+  const verified = signatureVerified(report);
   const issuerCheck = report.checks.find((check) => check.check === 'issuer');
   const { course } = description;
-  const facts = [course.level && text.level({ level: course.level }), course.hours && text.hours({ hours: formatNumber(course.hours, language) })].filter((fact): fact is string => Boolean(fact));
+  const level = course.level && text.level({ level: courseLevelIn(course.level, language) });
+  const facts = [level, course.hours && text.hours({ hours: formatNumber(course.hours, language) })].filter((fact): fact is string => Boolean(fact));
   // a fact the credential does not have (no code on an uploaded copy, no expiry) is left out, label and all
   const row = (label: string, value: Fragment) => (value === null || value === undefined || value === '' ? '' : html`<dt>${label}</dt><dd>${value}</dd>`);
-  return html`<section aria-labelledby="details"><h2 id="details">${text.heading}</h2><dl>${[
-    row(text.recipient, description.recipient && html`<span class="name">${bdi(description.recipient)}</span>`),
+  const rows = [
+    row(text.recipient, description.recipient && (verified ? html`<span class="name">${bdi(description.recipient)}</span>` : bdi(description.recipient))),
     row(text.course, course.name && html`${bdi(course.name)}${facts.length > 0 ? html`<br><span class="muted">${facts.join(' · ')}</span>` : ''}`),
     row(text.description, course.description && bdi(course.description)),
     row(text.criteria, course.criteria && bdi(course.criteria)),
+    row(text.narrative, description.narrative && html`<span class="text">${bdi(description.narrative)}</span>`),
+    row(text.evidence, evidenceList(description.evidence, language, verified)),
     row(
       text.issuer,
       description.issuer.name &&
-        html`${bdi(description.issuer.name)}<br><span class="muted">${issuerStanding(issuerCheck?.code, language, platformName)}</span>`,
+        (verified ? html`${bdi(description.issuer.name)}<br><span class="muted">${issuerStanding(issuerCheck?.code, language, platformName)}</span>` : bdi(description.issuer.name)),
     ),
     row(text.issuedOn, description.validFrom && formatDate(description.validFrom, language)),
     row(text.expiresOn, description.validUntil ? formatDate(description.validUntil, language) : text.noExpiry),
     row(text.code, links?.shortCode && html`<span class="code" dir="ltr">${links.shortCode}</span>`),
     row(text.replaces, links?.supersedes && html`<a href="${links.supersedes}">${bdi(links.supersedes)}</a>`),
-  ]}</dl></section>`;
+  ];
+  if (!verified) {
+    return html`<section class="claims" aria-labelledby="details"><h2 id="details">${text.claimsHeading}</h2><p class="claims-note">${text.claimsNote}</p><dl>${rows}</dl></section>`;
+  }
+  return html`<section aria-labelledby="details"><h2 id="details">${text.heading}</h2><dl>${rows}</dl></section>`;
 }
 
 /** The line under the issuer's name: what the registry check found. */
@@ -87,13 +120,14 @@ function issuerStanding(code: string | undefined, language: Language, platformNa
   const text = pageMessages(language).credential;
   if (code === 'issuer.recognised') return text.recognisedBy({ platformName });
   if (code === 'issuer.suspended') return text.issuerSuspended;
-  if (code === 'issuer.unreachable') return text.issuerNotChecked;
+  if (code === 'issuer.unreachable' || code === 'issuer.not-checked') return text.issuerNotChecked;
   return text.notRecognised;
 }
 
 function checkItem(check: Check, language: Language) {
   const text = pageMessages(language).checks;
-  return html`<li class="${check.status}"><span class="mark">${text.outcomes[check.status]}</span><strong>${text.names[check.check]}</strong><p>${check.message}</p></li>`;
+  const mark = check.code.endsWith('.not-checked') ? text.notChecked : text.outcomes[check.status];
+  return html`<li class="${check.status}"><span class="mark">${mark}</span><strong>${text.names[check.check]}</strong><p>${check.message}</p></li>`;
 }
 
 function checksSection(report: VerificationReport, language: Language) {
@@ -158,12 +192,14 @@ function previewMeta(description: CredentialDescription, links: StoredCredential
 /** GET /credentials/:id for a browser: the whole page, verified on the server, complete without JavaScript. */
 export function renderCredentialPage(view: ReportView & { links: StoredCredentialLinks }): string {
   const text = pageMessages(view.language);
+  // a document whose signature failed names no one in the tab or in a shared link's preview
+  const verified = signatureVerified(view.report);
   return renderPage({
     language: view.language,
-    title: credentialTitle(view.description) || text.credential.heading,
+    title: verified ? credentialTitle(view.description) || text.credential.heading : text.verdicts[view.report.verdict].title,
     path: `/credentials/${view.links.id}`,
     platformName: view.platformName,
-    head: previewMeta(view.description, view.links, view.language, text.site.name),
+    head: verified ? previewMeta(view.description, view.links, view.language, text.site.name) : html`<link rel="alternate" type="application/vc" href="${view.links.url}">`,
     main: renderReport(view),
     script: COPY_LINK_SCRIPT,
   });

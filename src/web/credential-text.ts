@@ -17,6 +17,16 @@ export function textIn(value: unknown, language: Language): string | null {
   return (inLanguage(language) ?? inLanguage('en') ?? values[0])?.['@value'] ?? plain ?? null;
 }
 
+/** One piece of evidence (OB 3.0 Evidence): a portfolio, a project, an assessment. */
+export interface EvidenceItem {
+  name: string | null;
+  description: string | null;
+  /** the evidence's id as written (any IRI), for showing */
+  id: string | null;
+  /** the id when it is an http(s) URL, normalised: the only kind of link a page makes of it */
+  link: string | null;
+}
+
 /** What a credential page shows of a credential besides its verification: who, what, who issued it, when. */
 export interface CredentialDescription {
   recipient: string | null;
@@ -24,6 +34,23 @@ export interface CredentialDescription {
   issuer: { name: string | null };
   validFrom: string | null;
   validUntil: string | null;
+  /** what this learner did, in their centre's words (credentialSubject.narrative) */
+  narrative: string | null;
+  evidence: EvidenceItem[];
+}
+
+/** An http(s) URL, normalised; anything else (javascript:, data:, a relative path, a urn) is no link. */
+export function httpLink(value: unknown): string | null {
+  if (typeof value !== 'string' || !URL.canParse(value)) return null;
+  const url = new URL(value);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+}
+
+function evidenceItem(value: unknown, language: Language): EvidenceItem | null {
+  const item = asRecord(value);
+  const id = typeof item.id === 'string' ? item.id : null;
+  const found = { name: textIn(item.name, language), description: textIn(item.description, language) ?? textIn(item.narrative, language), id, link: httpLink(id) };
+  return found.name || found.description || found.id ? found : null;
 }
 
 /** Reads the description from any credential JSON, defensively: an upload may be malformed in any way. */
@@ -44,5 +71,7 @@ export function describeCredential(credential: Record<string, unknown>, language
     issuer: { name: textIn(issuer.name, language) },
     validFrom: date(credential.validFrom),
     validUntil: date(credential.validUntil),
+    narrative: textIn(subject.narrative, language),
+    evidence: (Array.isArray(credential.evidence) ? credential.evidence : [credential.evidence]).map((item) => evidenceItem(item, language)).filter((item) => item !== null),
   };
 }

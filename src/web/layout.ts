@@ -40,7 +40,7 @@ export function renderPage({ language, title, path, platformName, head, main, sc
   const page: Html = html`<!doctype html>
 <html lang="${language}" dir="${directionOf(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex,nofollow"><title>${title} · ${text.site.name}</title>${head}<style>${trusted(STYLESHEET)}</style></head>
 <body><a class="skip" href="#main">${text.site.skipToContent}</a>
-<header><div class="bar"><a class="brand" href="/verify?lang=${language}">${text.site.name}</a><nav aria-label="${text.site.languages}"><ul>${switcher}</ul></nav></div></header>
+<header><div class="bar"><a class="brand" href="/?lang=${language}">${text.site.name}</a><nav aria-label="${text.site.languages}"><ul>${switcher}</ul></nav></div></header>
 <main id="main">${main}</main>
 <footer><p>${text.site.footer({ platformName })} <a href="/verify?lang=${language}">${text.site.verifyLink}</a></p></footer>${script ? html`<script>${trusted(script)}</script>` : ''}
 </body></html>`;

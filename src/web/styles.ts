@@ -54,6 +54,12 @@ input[type=text],input[type=url],textarea{width:100%;font:inherit;padding:.5rem;
 textarea{min-height:8rem;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
 .hint{margin:0 0 .25rem;color:#46505a;font-size:.9rem}
 .error{border-inline-start:.5rem solid #b3261e}
+.claims{border:2px dashed #8a5a00;background:#fffdf7}
+.claims-note{margin:0 0 .75rem;padding:.5rem .75rem;background:#fff7e6;border-inline-start:.3rem solid #8a5a00}
+.text{white-space:pre-line}
+.evidence{margin:0;padding-inline-start:1.1rem}
+.evidence li+li{margin-block-start:.4rem}
+.home-links{margin:0;padding-inline-start:1.1rem}
 `
   .trim()
   .replace(/\n/g, '');

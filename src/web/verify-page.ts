@@ -19,6 +19,13 @@ export interface VerifyPageState {
   result?: { report: VerificationReport; description: CredentialDescription };
 }
 
+/** The form for a code or a link (the verify page's first, and the home page's): posts to /verify. */
+export function codeForm(language: Language, entered = '', describedBy = 'code-hint') {
+  const v = pageMessages(language).verify;
+  return html`<form method="post" action="/verify?lang=${language}"><label for="code">${v.codeLabel}</label><p class="hint" id="code-hint">${v.codeHint}</p><input id="code" name="code" type="text" dir="ltr" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="2000" value="${entered}" aria-describedby="${describedBy}">
+<p><button class="primary" type="submit">${v.submit}</button></p></form>`;
+}
+
 /**
  * GET/POST /verify: two plain forms (a code or link; pasted or uploaded JSON), then the error or the report.
  * Works without JavaScript; the error is linked to the fields (aria-describedby) and placed before them.
@@ -31,8 +38,7 @@ export function renderVerifyPage({ language, platformName, uploadLimit, entered 
     : '';
   const describedBy = (hint: string) => (error ? `${hint} problem-text` : hint);
   const forms = html`<section aria-label="${v.codeLabel}">
-<form method="post" action="/verify?lang=${language}"><label for="code">${v.codeLabel}</label><p class="hint" id="code-hint">${v.codeHint}</p><input id="code" name="code" type="text" dir="ltr" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="2000" value="${entered.code ?? ''}" aria-describedby="${describedBy('code-hint')}">
-<p><button class="primary" type="submit">${v.submit}</button></p></form></section>
+${codeForm(language, entered.code, describedBy('code-hint'))}</section>
 <section aria-label="${v.pasteLabel}">
 <form method="post" action="/verify?lang=${language}" enctype="multipart/form-data"><label for="json">${v.pasteLabel}</label><p class="hint" id="json-hint">${v.pasteHint}</p><textarea id="json" name="json" dir="ltr" spellcheck="false" aria-describedby="${describedBy('json-hint')}">${entered.json ?? ''}</textarea>
 <label for="file">${v.fileLabel}</label><p class="hint" id="file-hint">${v.fileHint({ size: formatSize(uploadLimit, language) })}</p><input id="file" name="file" type="file" accept=".json,application/json,application/vc,application/ld+json" aria-describedby="file-hint">

@@ -26,6 +26,7 @@ const PARAMS: Params = {
   requestId: 'Req-Q',
   centre: 'Centre-X',
   level: 'Level-V',
+  count: 'Count-N',
 };
 
 const translations = { fr, ar, zh } satisfies Record<Exclude<Language, 'en'>, PageMessages>;
@@ -190,8 +191,8 @@ t.test('translations are not English', async (t) => {
     t.not(catalogue.verify.title, en.verify.title, `${language} verify.title`);
     const translated = leaves(catalogue);
     const identical = [...enLeaves].filter(([path, english]) => translated.has(path) && text(translated.get(path)) === text(english)).map(([path]) => path);
-    // A few words are the same in French ("Signature", "Format"); none in Arabic or Chinese.
-    const allowed = language === 'fr' ? 2 : 0;
+    // A few words are the same in French ("Signature", "Format", the course level "Module"); none in Arabic or Chinese.
+    const allowed = language === 'fr' ? 3 : 0;
     t.ok(identical.length <= allowed, `${language}: ${identical.length} leaves identical to English (at most ${allowed})${identical.length ? `: ${identical.join(', ')}` : ''}`);
   }
 });

@@ -9,6 +9,7 @@ import { HttpProblem, problem } from '../../lib/problem.js';
 import { problemSchema } from '../../lib/schemas.js';
 import { renderCertificatePdf } from '../../web/certificate-pdf.js';
 import { renderCredentialPage } from '../../web/credential-page.js';
+import { renderHomePage } from '../../web/home-page.js';
 import { pageLanguage } from '../../web/language.js';
 import { problemText } from '../../web/problem-text.js';
 import { PAGE_TEMPLATE_VERSION, prefersHtml, preparePageReply } from '../../web/respond.js';
@@ -36,6 +37,24 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
   const pageMaxAge = Math.max(0, Math.min(60, config.statusLists.maxAgeSeconds) - 10);
 
   app.get(
+    '/',
+    {
+      config: { page: 'always' },
+      schema: { tags: ['verification'], summary: 'The home page: what this service is, the verify form, where centres start (HTML)', querystring: pageQuery },
+    },
+    async (request, reply) => {
+      const language = pageLanguage(request, reply);
+      preparePageReply(reply).header('Vary', 'Accept-Language, Cookie');
+      // the same words for everyone in a language: a strong tag (the body), cached a few minutes
+      return sendSerialisedDocument(request, reply, {
+        body: renderHomePage({ language, platformName: config.platform.name }),
+        contentType: 'text/html; charset=utf-8',
+        cacheControl: `${cacheScope(request)}, max-age=300`,
+      });
+    },
+  );
+
+  app.get(
     '/credentials/:id',
     {
       config: { page: 'negotiated' },
@@ -61,8 +80,7 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       const language = pageLanguage(request, untypedReply);
       const content = await credentialPageContent({ ctx: app.ctx, id: request.params.id, language });
       const body = renderCredentialPage({ ...content, language, platformName: config.platform.name });
-      // a reply that sets the language cookie is for this visitor only
-      const scope = request.query.remember === '1' && isLanguage(request.query.lang) ? 'private' : 'public';
+      const scope = cacheScope(request);
       preparePageReply(untypedReply);
       // The page's version is what it says, not when it was checked: a revalidation is a 304 while nothing changed.
       const { checkedAt: _checkedAt, ...verdict } = content.report;
@@ -163,6 +181,12 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
 };
 
 const languageAsked = (request: FastifyRequest) => isLanguage((request.query as Record<string, unknown>).lang);
+
+/** A reply that sets the language cookie (the switcher's links) is for this visitor only. */
+function cacheScope(request: FastifyRequest): 'private' | 'public' {
+  const query = request.query as Record<string, unknown>;
+  return query.remember === '1' && isLanguage(query.lang) ? 'private' : 'public';
+}
 
 const tooLarge = () => problem(413, 'body-too-large', 'The upload is too large.');
 

@@ -3,13 +3,14 @@ import { isUuid } from '../../lib/ids.js';
 import { HttpProblem, problem } from '../../lib/problem.js';
 import type { AppContext } from '../../plugins/context.js';
 import { type CredentialDescription, describeCredential } from '../../web/credential-text.js';
-import { printable, type StoredCredentialLinks } from '../../web/credential-page.js';
+import { printable, signatureVerified, type StoredCredentialLinks } from '../../web/credential-page.js';
 import { formatDate } from '../../web/language.js';
 import { credentialUrl } from '../credentials/document.js';
 import { getStoredCredential, shortLinkOf } from '../credentials/service.js';
 import type { CertificateContent } from '../../web/certificate-pdf.js';
 import type { VerificationReport } from '../verification/report.js';
 import { looksLikeCredential } from '../verification/schemas.js';
+import { catalogueTextsFor } from '../verification/catalogue-texts.js';
 import { ownCredentialId, verifyCredential } from '../verification/service.js';
 
 export interface CredentialPageContent {
@@ -25,8 +26,7 @@ export function verifyForReader({ ctx, credential, language }: { ctx: AppContext
 
 /**
  * Everything the page of one of our credentials shows, through the short cache: the report (verified now, or a
- * few seconds ago), what the credential says, and its links. Course and centre names come in the reader's language when the catalogue has
- * them for the version the credential was issued under; otherwise as the credential carries them.
+ * few seconds ago), what the credential says (describeForReader), and its links.
  */
 export function credentialPageContent({ ctx, id, language }: { ctx: AppContext; id: string; language: Language }): Promise<CredentialPageContent> {
   // uuids are case-insensitive: one cache entry per credential, however its id was typed
@@ -53,20 +53,8 @@ export async function certificateContent({ ctx, id, language }: { ctx: AppContex
 async function freshCredentialPageContent({ ctx, id, language }: { ctx: AppContext; id: string; language: Language }): Promise<CredentialPageContent> {
   const row = await getStoredCredential({ ctx, id });
   const credential = JSON.parse(row.document) as Record<string, unknown>;
-  const [report, course, centre] = await Promise.all([
-    verifyForReader({ ctx, credential, language }),
-    ctx.lookups.courseVersion(`${row.achievementId}@${row.achievementVersion}`),
-    ctx.lookups.centre(row.centreId),
-  ]);
-  const description = describeCredential(credential, language);
-  if (course) {
-    description.course.hours = course.hours;
-    description.course.level = course.level;
-    const [name, about, criteria] = [course.name[language], course.description[language], course.criteria[language]];
-    if (language !== row.language && name && about && criteria) Object.assign(description.course, { name, description: about, criteria });
-  }
-  const centreName = centre?.name[language];
-  if (language !== row.language && centreName) description.issuer.name = centreName;
+  const report = await verifyForReader({ ctx, credential, language });
+  const description = await describeForReader({ ctx, credential, report, language });
   const base = ctx.config.publicBaseUrl;
   return {
     report,
@@ -80,6 +68,20 @@ async function freshCredentialPageContent({ ctx, id, language }: { ctx: AppConte
       supersedes: row.supersedes && credentialUrl(base, row.supersedes),
     },
   };
+}
+
+/**
+ * What a credential says, for a reader. Once its signature has verified, the course and the centre are given as the
+ * catalogue writes them in the reader's language (where it has them) with the course's level and hours; a document
+ * whose signature failed is shown exactly as it reads, claims and all, with nothing from the catalogue.
+ */
+async function describeForReader({ ctx, credential, report, language }: { ctx: AppContext; credential: Record<string, unknown>; report: VerificationReport; language: Language }) {
+  const description = describeCredential(credential, language);
+  if (!signatureVerified(report)) return description;
+  const texts = await catalogueTextsFor({ ctx, credential, language });
+  Object.assign(description.course, { level: texts.level, hours: texts.hours }, texts.course);
+  if (texts.centreName) description.issuer.name = texts.centreName;
+  return description;
 }
 
 /** What a visitor gave the verify page: a code or a link, or a credential's JSON (pasted or uploaded). */
@@ -125,5 +127,6 @@ export async function verifySubmission({
     throw problem(422, 'not-a-credential', 'The JSON is not a credential: it has none of @context, type, credentialSubject or proof.');
   }
   const document = credential as Record<string, unknown>;
-  return { report: await verifyForReader({ ctx, credential: document, language }), description: describeCredential(document, language) };
+  const report = await verifyForReader({ ctx, credential: document, language });
+  return { report, description: await describeForReader({ ctx, credential: document, report, language }) };
 }

@@ -29,6 +29,7 @@ export const en: PageMessages = {
     heading: 'What was checked',
     names: { proof: 'Signature', issuer: 'Issuer', authorised: 'Course authorisation', status: 'Status', validity: 'Validity period', schema: 'Format' },
     outcomes: { passed: 'Passed', failed: 'Failed', unknown: 'Could not be checked' },
+    notChecked: 'Not checked',
     checkedAt: (p) => `Checked on ${p.date}`,
   },
   credential: {
@@ -51,6 +52,24 @@ export const en: PageMessages = {
     link: 'Link to this credential',
     supersededBy: 'See the current credential',
     replaces: 'Replaces an earlier credential',
+    claimsHeading: 'What this document claims',
+    claimsNote: 'This document claims what follows, but its signature was not confirmed: none of it can be relied on, not the name, the course, the centre or the dates.',
+    narrative: 'What the learner did',
+    evidence: 'Evidence',
+    evidenceMore: (p) => `and ${p.count} more in the credential`,
+  },
+  levels: { Foundation: 'Foundation', Module: 'Module', Introductory: 'Introductory', Intermediate: 'Intermediate', Advanced: 'Advanced' },
+  home: {
+    title: 'Verify IIOE micro-credentials',
+    intro:
+      'The national centres of the International Institute of Online Education (IIOE) issue digital certificates to university teachers who complete an IIOE micro-certification course. Each one is signed by its centre, so anyone can check here, without an account, that it is genuine and still valid.',
+    verifyHeading: 'Verify a credential',
+    otherWays: 'Have the credential file? Paste or upload it on the verify page.',
+    centresHeading: 'For national centres',
+    centresText: 'Recognised centres issue, deliver and revoke credentials through the API, with the client credentials the IIOE platform administrator gives them.',
+    apiReference: 'API reference',
+    openApi: 'OpenAPI description (JSON)',
+    registry: 'The signed register of recognised centres',
   },
   actions: {
     heading: 'Share and download',

@@ -30,6 +30,7 @@ export const fr: PageMessages = {
     heading: 'Ce qui a été vérifié',
     names: { proof: 'Signature', issuer: 'Émetteur', authorised: 'Habilitation pour le cours', status: 'Statut', validity: 'Période de validité', schema: 'Format' },
     outcomes: { passed: 'Conforme', failed: 'Non conforme', unknown: 'Vérification impossible' },
+    notChecked: 'Non vérifié',
     checkedAt: (p) => `Vérifié le ${p.date}`,
   },
   credential: {
@@ -52,6 +53,24 @@ export const fr: PageMessages = {
     link: 'Lien vers ce certificat',
     supersededBy: 'Voir le certificat en vigueur',
     replaces: 'Remplace un certificat antérieur',
+    claimsHeading: 'Ce que ce document affirme',
+    claimsNote: 'Ce document affirme ce qui suit, mais sa signature n’a pas été confirmée : rien n’en est fiable, ni le nom, ni le cours, ni le centre, ni les dates.',
+    narrative: 'Ce que l’apprenant a réalisé',
+    evidence: 'Preuves',
+    evidenceMore: (p) => `et ${p.count} autres dans le certificat`,
+  },
+  levels: { Foundation: 'Fondation', Module: 'Module', Introductory: 'Initiation', Intermediate: 'Intermédiaire', Advanced: 'Avancé' },
+  home: {
+    title: 'Vérifier les microcertifications IIOE',
+    intro:
+      'Les centres nationaux de l’Institut international d’éducation en ligne (IIOE) délivrent des certificats numériques aux enseignants universitaires qui achèvent un cours de microcertification IIOE. Chaque certificat est signé par son centre : chacun peut donc vérifier ici, sans compte, qu’il est authentique et toujours valide.',
+    verifyHeading: 'Vérifier un certificat',
+    otherWays: 'Vous avez le fichier du certificat ? Collez-le ou importez-le sur la page de vérification.',
+    centresHeading: 'Pour les centres nationaux',
+    centresText: 'Les centres reconnus délivrent, envoient et révoquent les certificats par l’API, avec les identifiants client que leur remet l’administrateur de la plateforme IIOE.',
+    apiReference: 'Référence de l’API',
+    openApi: 'Description OpenAPI (JSON)',
+    registry: 'Le registre signé des centres reconnus',
   },
   actions: {
     heading: 'Partager et télécharger',

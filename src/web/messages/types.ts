@@ -2,6 +2,10 @@ import type { Verdict } from '../../modules/verification/report.js';
 
 /** Values inserted into a message: names and codes as given, numbers and dates already formatted for the locale. */
 type Text = string;
+
+/** The levels the IIOE catalogue uses for its courses (e.g. the 1+X series: a foundation course, then modules). */
+export const COURSE_LEVELS = ['Foundation', 'Module', 'Introductory', 'Intermediate', 'Advanced'] as const;
+export type CourseLevel = (typeof COURSE_LEVELS)[number];
 type With<P> = (params: P) => string;
 
 /** A verdict as people read it: a short title and one sentence saying what it means for them. */
@@ -31,6 +35,8 @@ export interface PageMessages {
     heading: Text;
     names: { proof: Text; issuer: Text; authorised: Text; status: Text; validity: Text; schema: Text };
     outcomes: { passed: Text; failed: Text; unknown: Text };
+    /** the mark of a check the report did not make because the signature did not verify (`*.not-checked`) */
+    notChecked: Text;
     checkedAt: With<{ date: string }>;
   };
   credential: {
@@ -53,6 +59,26 @@ export interface PageMessages {
     link: Text;
     supersededBy: Text;
     replaces: Text;
+    /** the heading and warning over the contents of a document whose signature did not verify */
+    claimsHeading: Text;
+    claimsNote: Text;
+    narrative: Text;
+    evidence: Text;
+    evidenceMore: With<{ count: string }>;
+  };
+  /** the course levels of the IIOE catalogue (a course's `level`, written in English there); others are shown as written */
+  levels: Record<CourseLevel, Text>;
+  /** the home page (GET /) */
+  home: {
+    title: Text;
+    intro: Text;
+    verifyHeading: Text;
+    otherWays: Text;
+    centresHeading: Text;
+    centresText: Text;
+    apiReference: Text;
+    openApi: Text;
+    registry: Text;
   };
   actions: {
     heading: Text;

@@ -6,8 +6,9 @@ import * as vc from '@digitalbazaar/vc';
 import t, { type Test } from 'tap';
 import type { Language } from '../../../src/lib/i18n.js';
 import { setCentreStatus } from '../../../src/modules/centres/service.js';
+import { DEMO_CENTRE } from '../../../src/modules/demo/data.js';
 import { centreDid } from '../../../src/vc/did-web.js';
-import { signCredential } from '../../../src/vc/sign.js';
+import { signCredential, withProofArray } from '../../../src/vc/sign.js';
 import { pageCatalogues } from '../../../src/web/messages/index.js';
 import { BASE_URL, createCentreWithClient, issue } from '../../helper.js';
 import { outsideContextLoader as contextLoader } from '../../support/outside-contexts.js';
@@ -217,10 +218,10 @@ t.test('the line under the centre\'s name says what the register check found', a
     return { ...unsigned, id: `urn:uuid:${randomUUID()}`, issuer, ...extra };
   };
 
-  // one of our centres, recognised
+  // one of our centres, recognised, named as the catalogue writes it in the page's language
   for (const language of LANGUAGES) {
     const response = await post({ json: amina.bytes }, language);
-    const centre = amina.credential.issuer.name as string;
+    const centre = DEMO_CENTRE.name[language];
     t.equal(issuerLine(response.body, language), `${centre} ${pageCatalogues[language].credential.recognisedBy({ platformName })}`, `${language}: recognised by the platform`);
   }
 
@@ -229,11 +230,13 @@ t.test('the line under the centre\'s name says what the register check found', a
   const exported = await generated.export({ publicKey: true, secretKey: true, includeContext: true });
   const did = `did:key:${exported.publicKeyMultibase as string}`;
   const key = await Ed25519Multikey.from({ ...exported, id: `${did}#${exported.publicKeyMultibase as string}`, controller: did });
-  const foreign = await vc.issue({
-    credential: badgeFrom({ id: did, type: ['Profile'], name: 'Independent Academy' }),
-    suite: new DataIntegrityProof({ signer: key.signer(), cryptosuite: stockCryptosuite }),
-    documentLoader: contextLoader,
-  });
+  const foreign = withProofArray(
+    await vc.issue({
+      credential: badgeFrom({ id: did, type: ['Profile'], name: 'Independent Academy' }),
+      suite: new DataIntegrityProof({ signer: key.signer(), cryptosuite: stockCryptosuite }),
+      documentLoader: contextLoader,
+    }),
+  );
   for (const language of LANGUAGES) {
     const response = await post({ json: JSON.stringify(foreign) }, language);
     const page = assertPage(t, response, 200, `a foreign issuer in ${language}`);
