@@ -1,6 +1,7 @@
 import accepts from '@fastify/accepts';
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify from 'fastify';
+import type { DestinationStream } from 'pino';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
@@ -33,6 +34,7 @@ import context from './plugins/context.js';
 import docs from './plugins/docs.js';
 import errors, { sendProblem } from './plugins/errors.js';
 import inputGuard from './plugins/input-guard.js';
+import { loggerOptions } from './lib/logging.js';
 import { problemType } from './lib/problem.js';
 import rateLimits from './plugins/rate-limits.js';
 import { createDidResolver } from './vc/did-resolver.js';
@@ -43,31 +45,18 @@ export interface BuildOptions {
   config: Config;
   /** An already-open database (tests); otherwise one is opened from config and closed with the app. */
   database?: Database;
-  logger?: FastifyServerOptions['logger'];
+  /** where logs go and from which level (default: stdout at LOG_LEVEL); false for none. Redaction always applies. */
+  logger?: false | { level: string; stream?: DestinationStream };
   /** who opens the embedded database: the CLI refuses to run while the service holds it */
   role?: 'service' | 'cli';
   /** The outbound fetcher (tests: one trusting a local HTTPS server); otherwise built from config.remote. */
   fetcher?: GuardedFetcher;
 }
 
-/** Log redaction: credentials, secrets and key material never reach the logs. */
-export const REDACTED_LOG_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'headers.authorization',
-  '*.client_secret',
-  '*.clientSecret',
-  '*.access_token',
-  '*.privateKey',
-  '*.encryptedPrivateKey',
-  '*.masterKey',
-  '*.secretHash',
-];
-
 /** Builds the whole service (no listen): database and migrations, keys, plugins, then the route modules. */
 export async function buildApp({ config, database, logger, fetcher, role = 'service' }: BuildOptions) {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
+    logger: logger === false ? false : loggerOptions(logger ?? { level: config.logLevel }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import type { Test } from 'tap';
-import { type App, buildApp, type BuildOptions, REDACTED_LOG_PATHS } from '../src/app.js';
+import { type App, buildApp, type BuildOptions } from '../src/app.js';
 import { type DatabaseTimeouts, loadConfig } from '../src/config.js';
 import { type Database, pgliteDatabase, postgresDatabase } from '../src/db/client.js';
 import { createClient } from '../src/modules/auth/service.js';
@@ -84,7 +84,7 @@ export async function build(t: Test, env: Record<string, string> = {}, options: 
     ...settings,
     ...(url ? { DATABASE_URL: url } : {}),
   });
-  const app = await buildApp({ config, database, ...options, logger: { level: 'info', stream, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } } });
+  const app = await buildApp({ config, database, ...options, logger: { level: 'info', stream } });
   t.teardown(async () => {
     await app.close();
     await database.close();
