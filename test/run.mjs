@@ -90,6 +90,11 @@ const userReporter = (() => {
 })();
 
 const tapArgs = [];
+// Test files load TypeScript through tsx (esbuild) instead of tap's ts-node plugin, which compiles every
+// imported file with the TypeScript compiler in every test process: about 2 s of CPU per test file.
+// TAP_TYPE_STRIP_ONLY=1 is what tells that plugin to stay out of the way.
+env.TAP_TYPE_STRIP_ONLY = '1';
+tapArgs.push('--node-arg=--import=tsx');
 // tap's default include would also run helpers such as prepare-template.ts.
 if (!tapConfig.include && !hasOpt('include')) tapArgs.push('--include=test/**/*.test.ts');
 if (databasePass) {
