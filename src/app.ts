@@ -12,6 +12,7 @@ import centreAdminRoutes from './modules/centres/admin-routes.js';
 import centreRoutes from './modules/centres/routes.js';
 import { createIssuanceLookups } from './modules/credentials/lookups.js';
 import { backfillShortCodes } from './modules/credentials/service.js';
+import { warnIfIssuedUnderAnotherBase } from './modules/credentials/base-url-check.js';
 import credentialRoutes from './modules/credentials/routes.js';
 import { ensureDemoData } from './modules/demo/service.js';
 import didRoutes from './modules/dids/routes.js';
@@ -129,6 +130,7 @@ export async function buildApp({ config, database, logger, fetcher, role = 'serv
     app.addHook('onReady', async () => {
       const assigned = await backfillShortCodes({ ctx: app.ctx });
       if (assigned > 0) app.log.info({ assigned }, 'gave short codes to credentials issued before they existed');
+      await warnIfIssuedUnderAnotherBase({ ctx: app.ctx, log: app.log });
     });
     if (config.demo) app.addHook('onReady', async () => ensureDemoData({ ctx: app.ctx, log: app.log }));
     if (!database) app.addHook('onClose', async () => db.close());
