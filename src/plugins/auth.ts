@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 
 import fp from 'fastify-plugin';
 import { HttpProblem, problemType } from '../lib/problem.js';
 import { createTtlCache } from '../lib/ttl-cache.js';
-import { isClientActive } from '../modules/auth/service.js';
+import { tokenClientState } from '../modules/auth/service.js';
 import type { Scope } from '../modules/auth/scopes.js';
 
 /** Claims of our access tokens. `cid`/`centre` are null for platform (admin) clients. */
@@ -14,6 +14,8 @@ export interface AccessTokenClaims {
   cid: string | null;
   centre: string | null;
   scope: string;
+  /** the version of the client secret the token was minted with: a rotated secret ends its tokens */
+  sv: string;
 }
 
 export interface Principal {
@@ -93,12 +95,13 @@ export default fp(
         public: createPublicKey(tokenKey.privateKey).export({ format: 'pem', type: 'spki' }) as string,
       },
       sign: { algorithm: 'EdDSA', iss: issuer, aud: `${issuer}/api`, expiresIn: config.accessTokenTtlSeconds },
-      verify: { algorithms: ['EdDSA'], allowedIss: issuer, allowedAud: `${issuer}/api`, requiredClaims: ['iss', 'aud', 'exp', 'sub', 'client', 'scope'] },
+      verify: { algorithms: ['EdDSA'], allowedIss: issuer, allowedAud: `${issuer}/api`, requiredClaims: ['iss', 'aud', 'exp', 'sub', 'client', 'scope', 'sv'] },
     });
 
-    // A disabled client's tokens stop working within CLIENT_STATUS_TTL_MS, not at expiry.
-    const statusCache = createTtlCache<string, boolean>({ ttlMs: CLIENT_STATUS_TTL_MS });
-    const clientIsActive = (id: string) => statusCache.get(id, () => isClientActive({ db, id }));
+    // The tokens of a disabled client, or minted with a secret since rotated, stop working within
+    // CLIENT_STATUS_TTL_MS on every replica, not at expiry.
+    const stateCache = createTtlCache<string, Awaited<ReturnType<typeof tokenClientState>>>({ ttlMs: CLIENT_STATUS_TTL_MS });
+    const clientState = (id: string) => stateCache.get(id, () => tokenClientState({ db, id }));
 
     async function authenticate(request: FastifyRequest): Promise<Principal> {
       let claims: AccessTokenClaims;
@@ -109,7 +112,11 @@ export default fp(
         // A missing header, or one of another scheme (Basic), carried no bearer token.
         throw unauthorized(describeJwtFailure({ code }), code !== 'FST_JWT_NO_AUTHORIZATION_IN_HEADER' && code !== 'FST_JWT_BAD_REQUEST');
       }
-      if (!(await clientIsActive(claims.client))) throw unauthorized('The API client of this token has been disabled.');
+      let client = await clientState(claims.client);
+      // A token newer than the cached state (minted with a secret rotated since) is checked against the database.
+      if (client.active && client.secretVersion !== claims.sv) client = await tokenClientState({ db, id: claims.client });
+      if (!client.active) throw unauthorized('The API client of this token has been disabled.');
+      if (client.secretVersion !== claims.sv) throw unauthorized('The client secret this token was obtained with has been rotated; request a new token with the new secret from POST /oauth/token.');
       return {
         clientUuid: claims.client,
         clientId: claims.sub,

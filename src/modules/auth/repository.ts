@@ -15,9 +15,10 @@ export async function findClientByClientId(db: DbOrTx, clientId: string) {
   return row;
 }
 
-export async function findClientStatus(db: DbOrTx, id: string) {
-  const [row] = await db.select({ status: apiClients.status }).from(apiClients).where(eq(apiClients.id, id)).limit(1);
-  return row?.status;
+/** What a token check needs of its client: whether it is enabled, and its current secret (as a hash). */
+export async function findClientTokenState(db: DbOrTx, id: string) {
+  const [row] = await db.select({ status: apiClients.status, secretHash: apiClients.secretHash }).from(apiClients).where(eq(apiClients.id, id)).limit(1);
+  return row;
 }
 
 export async function insertClient(db: DbOrTx, client: typeof apiClients.$inferInsert): Promise<ApiClientRow> {

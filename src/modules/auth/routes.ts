@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../../db/errors.js';
 import { HttpProblem } from '../../lib/problem.js';
-import { authenticateClient, grantScopes, OAuthError } from './service.js';
+import { authenticateClient, grantScopes, OAuthError, secretVersion } from './service.js';
 import { oauthErrorSchema, tokenRequestSchema, tokenResponseSchema } from './schemas.js';
 
 /** Reads client_secret_basic credentials (RFC 6749 §2.3.1: form-urlencoded, then base64). */
@@ -92,7 +92,7 @@ const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       const { client, centreSlug } = await authenticateClient({ db, ...credentials });
       const scopes = grantScopes(client, body.scope);
       const scope = scopes.join(' ');
-      const accessToken = await reply.jwtSign({ sub: client.clientId, client: client.id, cid: client.centreId, centre: centreSlug, scope });
+      const accessToken = await reply.jwtSign({ sub: client.clientId, client: client.id, cid: client.centreId, centre: centreSlug, scope, sv: secretVersion(client.secretHash) });
       return reply
         .header('Cache-Control', 'no-store')
         .header('Pragma', 'no-cache')

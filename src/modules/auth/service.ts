@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { decoySecretHash, generateSecret, hashSecret, verifySecret } from '../../lib/secrets.js';
 import * as repository from './repository.js';
@@ -74,6 +74,14 @@ export function grantScopes(client: ApiClientRow, requested: string | undefined)
   return [...new Set(wanted)].filter(isScope);
 }
 
-export function isClientActive({ db, id }: { db: Db; id: string }) {
-  return repository.findClientStatus(db, id).then((status) => status === 'active');
+/**
+ * Names the client's current secret without revealing anything about it (a digest of its scrypt hash). Access
+ * tokens carry it, so a new secret ends the tokens minted with the old one.
+ */
+export const secretVersion = (secretHash: string) => createHash('sha256').update(secretHash).digest('base64url').slice(0, 22);
+
+/** The client of a token as token checks see it: enabled or not, and its current secret's version (unknown: inactive). */
+export async function tokenClientState({ db, id }: { db: Db; id: string }): Promise<{ active: boolean; secretVersion?: string }> {
+  const row = await repository.findClientTokenState(db, id);
+  return row ? { active: row.status === 'active', secretVersion: secretVersion(row.secretHash) } : { active: false };
 }

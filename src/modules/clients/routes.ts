@@ -35,7 +35,7 @@ const clientRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/clients/:clientId/rotate-secret',
-    { onRequest: managers, schema: { tags: ['clients'], summary: 'Replace a client\'s secret; the old one stops working at once', security, params: clientParamsSchema, response: { 200: clientWithSecretSchema, ...errors } } },
+    { onRequest: managers, schema: { tags: ['clients'], summary: 'Replace a client\'s secret: the old one stops working at once, tokens obtained with it within seconds', security, params: clientParamsSchema, response: { 200: clientWithSecretSchema, ...errors } } },
     async (request, reply) => reply.header('Cache-Control', 'no-store').send(await rotateClientSecret({ ctx: app.ctx, principal: request.principal!, clientId: request.params.clientId })),
   );
 

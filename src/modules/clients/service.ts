@@ -45,6 +45,10 @@ async function manageableClient({ ctx, principal, clientId }: { ctx: AppContext;
   return found;
 }
 
+/**
+ * A new secret: the old one gets no token from now on, and the tokens minted with it (which name the secret's
+ * version) stop working within seconds on every replica, as a disabled client's do.
+ */
 export async function rotateClientSecret({ ctx, principal, clientId }: { ctx: AppContext; principal: Principal; clientId: string }) {
   const { client, centreSlug } = await manageableClient({ ctx, principal, clientId });
   if (client.status !== 'active') throw conflict(`The client "${clientId}" is disabled; create a new one instead.`);
