@@ -5,26 +5,16 @@
 -- rewrite is textual, in the serialisation the service writes (compact JSON with `proof` as the last member,
 -- exactly as the signer now writes it); it is used only where it parses to the same JSON with the proof wrapped,
 -- and any document of another shape is re-serialised by PostgreSQL instead (the same JSON, other whitespace).
-UPDATE "credentials" SET "document" = CASE
-    WHEN regexp_replace("document", '"proof":(\{[^{}]*\})\}$', '"proof":[\1]}')::jsonb
-       = jsonb_set("document"::jsonb, '{proof}', jsonb_build_array("document"::jsonb -> 'proof'))
-    THEN regexp_replace("document", '"proof":(\{[^{}]*\})\}$', '"proof":[\1]}')
-    ELSE jsonb_set("document"::jsonb, '{proof}', jsonb_build_array("document"::jsonb -> 'proof'))::text
-  END
-WHERE jsonb_typeof("document"::jsonb -> 'proof') = 'object';
+CREATE FUNCTION pg_temp.proof_as_array(document text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN forms.rewritten::jsonb = forms.wrapped THEN forms.rewritten ELSE forms.wrapped::text END
+  FROM (SELECT regexp_replace(document, '"proof":(\{[^{}]*\})\}$', '"proof":[\1]}') AS rewritten,
+               jsonb_set(document::jsonb, '{proof}', jsonb_build_array(document::jsonb -> 'proof')) AS wrapped) AS forms
+$$;
 --> statement-breakpoint
-UPDATE "status_lists" SET "document" = CASE
-    WHEN regexp_replace("document", '"proof":(\{[^{}]*\})\}$', '"proof":[\1]}')::jsonb
-       = jsonb_set("document"::jsonb, '{proof}', jsonb_build_array("document"::jsonb -> 'proof'))
-    THEN regexp_replace("document", '"proof":(\{[^{}]*\})\}$', '"proof":[\1]}')
-    ELSE jsonb_set("document"::jsonb, '{proof}', jsonb_build_array("document"::jsonb -> 'proof'))::text
-  END
-WHERE jsonb_typeof("document"::jsonb -> 'proof') = 'object';
+UPDATE "credentials" SET "document" = pg_temp.proof_as_array("document") WHERE jsonb_typeof("document"::jsonb -> 'proof') = 'object';
 --> statement-breakpoint
-UPDATE "registry_versions" SET "document" = CASE
-    WHEN regexp_replace("document", '"proof":(\{[^{}]*\})\}$', '"proof":[\1]}')::jsonb
-       = jsonb_set("document"::jsonb, '{proof}', jsonb_build_array("document"::jsonb -> 'proof'))
-    THEN regexp_replace("document", '"proof":(\{[^{}]*\})\}$', '"proof":[\1]}')
-    ELSE jsonb_set("document"::jsonb, '{proof}', jsonb_build_array("document"::jsonb -> 'proof'))::text
-  END
-WHERE jsonb_typeof("document"::jsonb -> 'proof') = 'object';
+UPDATE "status_lists" SET "document" = pg_temp.proof_as_array("document") WHERE jsonb_typeof("document"::jsonb -> 'proof') = 'object';
+--> statement-breakpoint
+UPDATE "registry_versions" SET "document" = pg_temp.proof_as_array("document") WHERE jsonb_typeof("document"::jsonb -> 'proof') = 'object';
+--> statement-breakpoint
+DROP FUNCTION pg_temp.proof_as_array(text);

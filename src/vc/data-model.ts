@@ -117,14 +117,18 @@ function checkContexts(c: JsonObject, out: Out): void {
     add(out, rule, '@context', `Add an @context property whose first item is "${VC_V2_CONTEXT}".`);
     return;
   }
-  // A one-item ordered set may be compacted to a plain string in JSON-LD.
-  const single = typeof context === 'string';
-  if (!single && !Array.isArray(context)) {
+  // §4.3: "MUST be an ordered set", i.e. a JSON array, even of one item: plain JSON-LD would let a single string
+  // stand for it, but the VC 2.0 JSON serialisation (and the OB 3.0 JSON Schema) does not.
+  if (typeof context === 'string') {
+    add(out, rule, '@context', `@context must be an ordered set (a JSON array), not a string: write ["${context}"]${context === VC_V2_CONTEXT ? '' : ` with "${VC_V2_CONTEXT}" first`}.`);
+    return;
+  }
+  if (!Array.isArray(context)) {
     add(out, rule, '@context', `@context must be an array of context URLs and objects whose first item is "${VC_V2_CONTEXT}"; got ${kind(context)}.`);
     return;
   }
-  const items: unknown[] = single ? [context] : (context as unknown[]);
-  const at = (i: number) => (single ? '@context' : `@context[${i}]`);
+  const items: unknown[] = context;
+  const at = (i: number) => `@context[${i}]`;
   if (items.length === 0) {
     add(out, rule, '@context', `@context is empty; its first item must be "${VC_V2_CONTEXT}".`);
     return;

@@ -15,6 +15,11 @@ export class SigningError extends Error {
 /**
  * Adds a DataIntegrityProof (eddsa-rdfc-2022) with the stock @digitalbazaar/vc `issue`. The library runs
  * JSON-LD in safe mode, so a term that no context defines makes signing fail instead of being dropped.
+ *
+ * The proof is emitted as a one-element array. VC Data Model 2.0 allows an object or an array, the library
+ * writes an object when there is one proof, and the 1EdTech OB 3.0 JSON Schema (which wallets and verifiers
+ * apply) accepts only the array. `proof` is not part of what is signed, so the signature is unaffected; the
+ * property keeps its place as the document's last key.
  */
 export async function signCredential({
   credential,
@@ -26,10 +31,17 @@ export async function signCredential({
   documentLoader?: DocumentLoader;
 }): Promise<Record<string, unknown>> {
   try {
-    return await vc.issue({ credential: structuredClone(credential), suite: key.suite, documentLoader });
+    const signed = await vc.issue({ credential: structuredClone(credential), suite: key.suite, documentLoader });
+    return withProofArray(signed);
   } catch (error) {
     throw new SigningError(describeLibraryError(error), error);
   }
+}
+
+/** The same document with `proof` as an array (a document without a proof is returned unchanged). */
+export function withProofArray<T extends Record<string, unknown>>(document: T): T {
+  if (document.proof === undefined || Array.isArray(document.proof)) return document;
+  return { ...document, proof: [document.proof] };
 }
 
 /** jsonld and vc errors carry the useful part in `details` or nested causes; surface it plainly. */

@@ -24,6 +24,45 @@ function instantInsideValidity(credential: Record<string, unknown>, proof: Recor
   return instant;
 }
 
+const BASE58BTC_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+const ED25519_SIGNATURE_BYTES = 64;
+
+/** How many bytes a base58btc string encodes (each leading '1' is a zero byte); undefined if it is not base58btc. */
+function base58btcByteLength(text: string): number | undefined {
+  let value = 0n;
+  for (const character of text) {
+    const digit = BASE58BTC_ALPHABET.indexOf(character);
+    if (digit < 0) return undefined;
+    value = value * 58n + BigInt(digit);
+  }
+  const leadingZeros = /^1*/.exec(text)?.[0].length ?? 0;
+  return leadingZeros + (value === 0n ? 0 : Math.ceil(value.toString(16).length / 2));
+}
+
+/**
+ * VC-DI-EDDSA: an eddsa-rdfc-2022 proofValue is exactly "z" plus the base58btc encoding of the 64-byte signature.
+ * The stock decoder forgives whitespace around the value, so the library alone would accept a proofValue that is
+ * not the one that was signed out; base58btc has one spelling per byte string, so this check makes it exact.
+ */
+function proofValueProblem(proofValue: unknown): string | undefined {
+  if (typeof proofValue !== 'string') return 'the proof has no proofValue string';
+  if (!proofValue.startsWith('z')) return 'the proofValue is not multibase base58btc (it must start with "z")';
+  const length = base58btcByteLength(proofValue.slice(1));
+  if (length === undefined) return 'the proofValue is not an exact base58btc encoding (it contains other characters, such as whitespace)';
+  if (length !== ED25519_SIGNATURE_BYTES) return `the proofValue encodes ${length} bytes, not the ${ED25519_SIGNATURE_BYTES} of an Ed25519 signature`;
+  return undefined;
+}
+
+/** The key must be one of the issuer's own (a fragment of its DID), as the library checks too, only after resolving. */
+function verificationMethodProblem(verificationMethod: unknown, issuer: unknown): string | undefined {
+  const issuerId = typeof issuer === 'string' ? issuer : asRecord(issuer).id;
+  if (typeof verificationMethod !== 'string') return 'the proof names no verificationMethod';
+  if (typeof issuerId !== 'string' || !verificationMethod.startsWith(`${issuerId}#`)) {
+    return `the proof's key ${verificationMethod} is not one of the issuer's (${String(issuerId)}#…)`;
+  }
+  return undefined;
+}
+
 /**
  * Checks the Data Integrity proof (eddsa-rdfc-2022) with the stock @digitalbazaar/vc verifier and the
  * bundled-contexts loader; DIDs are resolved by `resolveDid` only. Never throws for a bad credential.
@@ -47,6 +86,10 @@ export async function verifyCredentialProof({
   // the data-model rules say what is wrong in the credential's terms.
   const [violation] = checkCredentialDataModel(credential, { allowProof: true });
   if (violation) return { outcome: 'invalid', reason: `the credential is malformed: ${violation.message}` };
+  // Everything that can be judged from the document alone is judged before its issuer's DID is resolved, so a
+  // malformed or misattributed proof never makes this server fetch a DID document from a host the sender chose.
+  const proofProblem = proofValueProblem(proof.proofValue) ?? verificationMethodProblem(proof.verificationMethod, credential.issuer);
+  if (proofProblem) return { outcome: 'invalid', reason: proofProblem };
 
   let unresolvable: string | undefined;
   let refused: string | undefined;

@@ -31,10 +31,11 @@ t.test('a centre issues a credential; anyone fetches it by its link and verifies
   t.equal(vc.credentialSubject.narrative, 'Completed all modules with distinction.');
   t.same(vc.evidence, [{ id: 'https://example.org/portfolio/amina', type: ['Evidence'], name: 'Portfolio' }]);
   t.notOk(JSON.stringify(vc).includes('amina@example.org'), 'the email never enters the credential');
-  t.equal(vc.proof.type, 'DataIntegrityProof');
-  t.equal(vc.proof.cryptosuite, 'eddsa-rdfc-2022');
-  t.equal(vc.proof.proofPurpose, 'assertionMethod');
-  t.match(vc.proof.verificationMethod, /^did:web:localhost%3A3000:centres:egypt-demo#z6Mk/);
+  t.ok(Array.isArray(vc.proof) && vc.proof.length === 1, 'proof is a one-element array, as the OB 3.0 JSON Schema requires');
+  t.equal(vc.proof[0].type, 'DataIntegrityProof');
+  t.equal(vc.proof[0].cryptosuite, 'eddsa-rdfc-2022');
+  t.equal(vc.proof[0].proofPurpose, 'assertionMethod');
+  t.match(vc.proof[0].verificationMethod, /^did:web:localhost%3A3000:centres:egypt-demo#z6Mk/);
 
   for (const accept of ['application/json', 'application/vc', '*/*']) {
     const fetched = await app.inject({ method: 'GET', url: `/credentials/${body.id}`, headers: { accept } });

@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm';
 import type { App } from '../../src/app.js';
 import { credentials, statusLists } from '../../src/db/schema/index.js';
 import { createGuardedFetcher, type GuardedFetcher } from '../../src/vc/fetcher.js';
+import { withProofArray } from '../../src/vc/sign.js';
 import type { LocalHttpsServer } from './https-server.js';
 import { outsideContextLoader } from './outside-contexts.js';
 import type { Test } from 'tap';
@@ -135,10 +136,13 @@ export function didDocument(issuer: OutsideIssuer): Json {
   };
 }
 
-/** Signs any credential with the stock library as `signer` (by default the document's own issuer). */
+/**
+ * Signs any credential with the stock library as `signer`, with `proof` as the array an OB 3.0 issuer emits (the
+ * OB 3.0 JSON Schema requires it; the library writes an object, and `proof` is not signed over).
+ */
 export async function stockSign(credential: Json, signer: OutsideIssuer): Promise<Json> {
   const suite = new DataIntegrityProof({ signer: signer.key.signer(), cryptosuite: stockCryptosuite });
-  return vc.issue({ credential: structuredClone(credential), suite, documentLoader: outsideContextLoader });
+  return withProofArray(await vc.issue({ credential: structuredClone(credential), suite, documentLoader: outsideContextLoader }));
 }
 
 /** A credential in another issuer's name, built from one of ours, with the given status entry. */

@@ -45,6 +45,8 @@ export function stockVerifier(app: App) {
       return { contextUrl: null, documentUrl: url, document: { '@context': didDocument['@context'], ...method } };
     }
     if (url.startsWith(`${BASE_URL}/status/`)) return { contextUrl: null, documentUrl: url, document: await get(new URL(url).pathname) };
+    // the service's own published contexts (the trust registry's), read from where it publishes them
+    if (url.startsWith(`${BASE_URL}/contexts/`)) return { contextUrl: null, documentUrl: url, document: await get(new URL(url).pathname) };
     throw new Error(`the test loader refuses ${url}`);
   }
 

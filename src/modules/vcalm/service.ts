@@ -39,9 +39,8 @@ function rejectUnknownOptions(options: Record<string, unknown> | undefined, know
   }
 }
 
-/** Contexts must all be bundled; a string @context (one-item ordered set) is normalised to an array. */
+/** Contexts must all be bundled (contexts are never fetched). */
 function checkContexts(credential: Record<string, unknown>) {
-  if (typeof credential['@context'] === 'string') credential['@context'] = [credential['@context']];
   const unknown = knownContextCheck(credential['@context'], isBundledContext);
   if (unknown.length > 0) {
     throw invalidInput(
@@ -86,6 +85,9 @@ export async function issueVcalmCredential({
   const centre = await issuingCentre({ ctx, principal });
   const did = centreDid(ctx.config.publicBaseUrl, centre.slug);
   const credential = structuredClone(input);
+  // A caller's one-item string @context is written out as the ordered set (array) VC Data Model 2.0 requires:
+  // the service signs what it would accept to verify.
+  if (typeof credential['@context'] === 'string') credential['@context'] = [credential['@context']];
   checkContexts(credential);
 
   const contexts = Array.isArray(credential['@context']) ? credential['@context'] : [];
@@ -231,6 +233,8 @@ export async function verifyVcalmCredential({
   // `checks` is sent by the W3C CCG test suites and bedrock clients; accepted and ignored (we run all).
   const { checks: _ignored, ...vcalmOptions } = options ?? {};
   rejectUnknownOptions(vcalmOptions, { returnResults: 'boolean', returnProblemDetails: 'boolean', returnCredential: 'boolean' });
+  // The credential is checked exactly as sent: the data-model rules are the ones the product verifier's proof
+  // check applies (checkCredentialDataModel), so both answer alike for the same document.
   const input = structuredClone(credential);
   checkContexts(input);
   rejectDataModelViolations(input, true, 'body.verifiableCredential');
@@ -251,7 +255,7 @@ export async function verifyVcalmCredential({
     ...(vcalmOptions.returnResults === true
       ? {
           results: {
-            proof: [{ verified: passed('proof'), input: credential.proof }],
+            proof: (Array.isArray(credential.proof) ? credential.proof : [credential.proof]).map((proof) => ({ verified: passed('proof'), input: proof })),
             ...(credential.validFrom !== undefined ? { validFrom: { verified: validity?.code !== 'validity.not-yet-valid', input: credential.validFrom } } : {}),
             ...(credential.validUntil !== undefined ? { validUntil: { verified: validity?.code !== 'validity.expired', input: credential.validUntil } } : {}),
             ...(credential.credentialStatus !== undefined ? { credentialStatus: [{ verified: passed('status'), input: credential.credentialStatus }] } : {}),

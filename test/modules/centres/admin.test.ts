@@ -91,11 +91,11 @@ t.test('key rotation keeps old credentials verifying; a compromised key fails th
   const before = await issueOne('Before Rotation');
   // the centre's revocation list is signed now, with the key that is about to be rotated out
   const listPath = new URL(before.verifiableCredential.credentialStatus.statusListCredential).pathname;
-  t.equal((await app.inject({ method: 'GET', url: listPath })).json().proof.verificationMethod, before.verifiableCredential.proof.verificationMethod);
+  t.equal((await app.inject({ method: 'GET', url: listPath })).json().proof[0].verificationMethod, before.verifiableCredential.proof[0].verificationMethod);
   const rotated = await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/rotate', headers: admin });
   t.equal(rotated.statusCode, 201, rotated.body);
   const after = await issueOne('After Rotation');
-  t.not(after.verifiableCredential.proof.verificationMethod, before.verifiableCredential.proof.verificationMethod, 'the new credential is signed with the new key');
+  t.not(after.verifiableCredential.proof[0].verificationMethod, before.verifiableCredential.proof[0].verificationMethod, 'the new credential is signed with the new key');
   t.equal((await verify(before.verifiableCredential)).verdict, 'valid', 'the credential signed with the retired key still verifies');
   t.equal((await verify(after.verifiableCredential)).verdict, 'valid');
 
@@ -104,16 +104,16 @@ t.test('key rotation keeps old credentials verifying; a compromised key fails th
   const retiredRow = (await app.ctx.db.select().from(signingKeys).where(eq(signingKeys.status, 'retired')))[0];
   t.equal(retiredRow?.encryptedPrivateKey, null, 'the retired key\'s private part is destroyed');
 
-  const compromised = await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/compromise', headers: admin, payload: { keyId: before.verifiableCredential.proof.verificationMethod, reason: 'laptop stolen' } });
+  const compromised = await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/compromise', headers: admin, payload: { keyId: before.verifiableCredential.proof[0].verificationMethod, reason: 'laptop stolen' } });
   t.equal(compromised.statusCode, 200, compromised.body);
   const did = (await app.inject({ method: 'GET', url: '/centres/egypt-demo/did.json' })).json();
-  t.notOk(did.verificationMethod.some((m: { id: string }) => m.id === before.verifiableCredential.proof.verificationMethod), 'the compromised key left the DID document');
+  t.notOk(did.verificationMethod.some((m: { id: string }) => m.id === before.verifiableCredential.proof[0].verificationMethod), 'the compromised key left the DID document');
   const report = await verify(before.verifiableCredential);
   t.equal(report.verdict, 'invalid');
   t.match(report.checks.find((c: { check: string }) => c.check === 'proof'), { status: 'failed', code: 'key.revoked', message: /compromised on \d{4}-\d{2}-\d{2}/ });
   t.equal((await verify(after.verifiableCredential)).verdict, 'valid', 'credentials of the other key are unaffected');
   // the revocation list was signed with the compromised key before the rotation: it is re-signed with the active one
   const list = (await app.inject({ method: 'GET', url: listPath })).json();
-  t.equal(list.proof.verificationMethod, after.verifiableCredential.proof.verificationMethod, 'the status list is re-signed with the current key');
+  t.equal(list.proof[0].verificationMethod, after.verifiableCredential.proof[0].verificationMethod, 'the status list is re-signed with the current key');
   t.equal((await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/rotate', headers: { authorization: `Bearer ${token}` } })).statusCode, 403, 'a centre cannot rotate keys itself');
 });

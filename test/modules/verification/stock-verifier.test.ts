@@ -105,9 +105,9 @@ t.test('the stock verifier rejects tampered copies', async (t) => {
   later.validFrom = '2020-01-01T00:00:00Z';
   t.equal((await stockVerify(later)).verified, false, 'validFrom moved');
 
-  const proofValue = ((credential.proof as Json).proofValue as string);
+  const proofValue = (credential.proof as Json[])[0]?.proofValue as string;
   const reSigned = structuredClone(credential);
-  (reSigned.proof as Json).proofValue = `${proofValue.slice(0, -2)}${proofValue.at(-2) === 'A' ? 'B' : 'A'}${proofValue.at(-1)}`;
+  (reSigned.proof as Json[])[0]!.proofValue = `${proofValue.slice(0, -2)}${proofValue.at(-2) === 'A' ? 'B' : 'A'}${proofValue.at(-1)}`;
   t.equal((await stockVerify(reSigned)).verified, false, 'one character of proofValue');
 
   const undefinedTerm = structuredClone(credential);
