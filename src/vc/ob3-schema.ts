@@ -11,10 +11,11 @@
  * - Classes the spec marks "can be extended with additional properties" are `z.looseObject` (unknown
  *   keys pass through untouched); IdentityObject, Image and IdentifierEntry are not extensible in the
  *   spec and are `z.strictObject`.
- * - `type` properties the spec marks "array-compacted" (multiplicity [1..*]) accept a single IRI
- *   string or a non-empty array, because JSON-LD compaction turns a one-item array into a string; the
- *   required IRI must be among the values. `type` properties with multiplicity [1] must be exactly
- *   the named IRI.
+ * - `type` properties with multiplicity [1..*] must be a non-empty array containing the named IRI (the
+ *   published JSON Schema accepts only the array, although the data model calls them "array-compacted");
+ *   `type` properties with multiplicity [1] must be exactly the named IRI. Likewise `proof`,
+ *   `credentialSchema` and `termsOfUse` are arrays, as the JSON Schema requires.
+ * - docs/ob3-schema-rules.md lists every rule of the published JSON Schema beside the rule here that enforces it.
  * - Refinement messages start with "must ..."; `validateOpenBadgeCredential` prefixes the property
  *   name so every reported message reads as a plain-English sentence.
  *
@@ -259,15 +260,14 @@ function exactType<const T extends string>(value: T) {
 }
 
 /**
- * Types with multiplicity [1..*] ("One of the items MUST be the IRI 'X'"), array-compacted: a single
- * IRI or a non-empty array of IRIs, containing `required`.
+ * Types with multiplicity [1..*] ("One of the items MUST be the IRI 'X'"): a non-empty array of IRIs containing
+ * `required`. The JSON Schema refuses the single string JSON-LD compaction would produce, so we do too.
  */
 function typeIncluding(required: string) {
   return z
-    .union([iri, z.array(iri).min(1)], {
-      error: `must be the IRI "${required}" or a non-empty array of IRIs that includes "${required}"`,
-    })
-    .refine((v) => asArray(v).includes(required), { error: `must include "${required}"` });
+    .array(iri, { error: `must be an array of IRIs that includes "${required}", for example ["${required}"]` })
+    .min(1, { error: `must be a non-empty array of IRIs that includes "${required}"` })
+    .refine((v) => v.includes(required), { error: `must include "${required}"` });
 }
 
 /** Extensible enumerations: a listed term or an `ext:` term. */
@@ -277,13 +277,9 @@ function extensibleEnum(terms: readonly string[], enumName: string) {
   });
 }
 
-/** Properties marked "array-compacted" with multiplicity [0..*] may hold one object or an array. */
-function oneOrMany<T extends z.ZodType>(item: T, what: string) {
-  return z.union([item, z.array(item)], { error: `must be ${what} or an array of them` });
-}
-
-function asArray<T>(value: T | readonly T[]): readonly T[] {
-  return Array.isArray(value) ? (value as readonly T[]) : [value as T];
+/** Properties of multiplicity [0..*] are arrays in the JSON Schema, even of one item (a single object is refused). */
+function arrayOf<T extends z.ZodType>(item: T, what: string) {
+  return z.array(item, { error: `must be an array of ${what} objects, even for one (the OB 3.0 JSON Schema requires the array)` });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -486,12 +482,13 @@ export const credentialSchemaEntrySchema = z.looseObject({
 });
 
 /**
- * B.1.22 CredentialStatus. `id` became optional in spec document version 1.4, following VC Data
- * Model 2.0. Multiplicity on the credential is [0..1]: one object, never an array.
+ * B.1.22 CredentialStatus. The data model made `id` optional in spec document version 1.4 (following VC Data
+ * Model 2.0), but the published JSON Schema still requires `id` and `type`, so we do. Multiplicity on the
+ * credential is [0..1]: one object, never an array.
  */
 export const credentialStatusSchema = z.looseObject(
   {
-    id: uri.optional(),
+    id: uri,
     type: iri,
   },
   {
@@ -553,7 +550,7 @@ function checkCredentialWideRules(
     ctx.addIssue({ code: 'custom', path: ['validUntil'], message: 'must not be earlier than "validFrom"' });
   }
   if (vc.credentialSchema !== undefined) {
-    const entries = asArray(vc.credentialSchema) as readonly { id?: unknown; type?: unknown }[];
+    const entries = vc.credentialSchema as readonly { id?: unknown; type?: unknown }[];
     if (!entries.some((e) => e.type === OB_JSON_SCHEMA_VALIDATOR_TYPE)) {
       ctx.addIssue({
         code: 'custom',
@@ -614,15 +611,12 @@ export const endorsementSubjectSchema = z.looseObject({
   endorsementComment: markdown.optional(),
 });
 
-/**
- * Type check for a credential's `type`: VerifiableCredential plus one of `kinds`. A single string can
- * never hold both, so in practice this must be an array.
- */
+/** Type check for a credential's `type`: an array with VerifiableCredential and one of `kinds`. */
 function credentialType(kinds: readonly string[]) {
   return z
-    .union([iri, z.array(iri).min(1)], { error: 'must be an array of IRIs' })
-    .superRefine((v, ctx) => {
-      const types = asArray(v);
+    .array(iri, { error: 'must be an array of IRIs' })
+    .min(1, { error: 'must be a non-empty array of IRIs' })
+    .superRefine((types, ctx) => {
       if (!types.includes('VerifiableCredential')) {
         ctx.addIssue({ code: 'custom', message: 'must include "VerifiableCredential"' });
       }
@@ -637,11 +631,11 @@ const verifiableCredentialFields = {
     issuer: profileRefSchema,
     validFrom: dateTimeZ,
     validUntil: dateTimeZ.optional(),
-    proof: oneOrMany(proofSchema, 'a Proof object').optional(),
-    credentialSchema: oneOrMany(credentialSchemaEntrySchema, 'a CredentialSchema object').optional(),
+    proof: arrayOf(proofSchema, 'Proof').optional(),
+    credentialSchema: arrayOf(credentialSchemaEntrySchema, 'CredentialSchema').optional(),
     credentialStatus: credentialStatusSchema.optional(),
     refreshService: refreshServiceSchema.optional(),
-    termsOfUse: oneOrMany(termsOfUseSchema, 'a TermsOfUse object').optional(),
+    termsOfUse: arrayOf(termsOfUseSchema, 'TermsOfUse').optional(),
     evidence: z.array(evidenceSchema).optional(),
 };
 
