@@ -36,6 +36,7 @@ import docs from './plugins/docs.js';
 import errors, { sendProblem } from './plugins/errors.js';
 import inputGuard from './plugins/input-guard.js';
 import { loggerOptions } from './lib/logging.js';
+import { type Clock, systemClock } from './lib/clock.js';
 import { problemType } from './lib/problem.js';
 import rateLimits from './plugins/rate-limits.js';
 import { createDidResolver } from './vc/did-resolver.js';
@@ -52,10 +53,12 @@ export interface BuildOptions {
   role?: 'service' | 'cli';
   /** The outbound fetcher (tests: one trusting a local HTTPS server); otherwise built from config.remote. */
   fetcher?: GuardedFetcher;
+  /** The time source (tests: one they move forward); otherwise the system clock. */
+  clock?: Clock;
 }
 
 /** Builds the whole service (no listen): database and migrations, keys, plugins, then the route modules. */
-export async function buildApp({ config, database, logger, fetcher, role = 'service' }: BuildOptions) {
+export async function buildApp({ config, database, logger, fetcher, clock = systemClock, role = 'service' }: BuildOptions) {
   const app = Fastify({
     logger: logger === false ? false : loggerOptions(logger ?? { level: config.logLevel }),
     bodyLimit: config.bodyLimitBytes,
@@ -87,9 +90,10 @@ export async function buildApp({ config, database, logger, fetcher, role = 'serv
 
     const resolveOwnDid = createOwnDidResolver({ db: db.db, config });
     const outbound = fetcher ?? createGuardedFetcher(config.remote);
-    const lookups = createIssuanceLookups({ db: db.db, statusMaxAgeSeconds: config.statusLists.maxAgeSeconds });
+    const lookups = createIssuanceLookups({ db: db.db, statusMaxAgeSeconds: config.statusLists.maxAgeSeconds, clock });
     await app.register(context, {
       config,
+      clock,
       database: db,
       db: db.db,
       keys,

@@ -61,7 +61,7 @@ export interface TestApp {
  * Builds the real app on a fresh database with demo data, closed when the test ends. A DATABASE_URL in `env`
  * names the PostgreSQL server to create that database on (a test's own cluster).
  */
-export async function build(t: Test, env: Record<string, string> = {}, options: Pick<BuildOptions, 'fetcher'> = {}): Promise<TestApp> {
+export async function build(t: Test, env: Record<string, string> = {}, options: Pick<BuildOptions, 'fetcher' | 'clock'> = {}): Promise<TestApp> {
   const keysDir = await mkdtemp(join(tmpdir(), 'iioe-keys-'));
   const { DATABASE_URL: serverUrl = process.env.DATABASE_URL, ...settings } = env;
   const { database, url, drop } = await freshDatabase({ serverUrl, timeouts: loadConfig(settings).databaseTimeouts });

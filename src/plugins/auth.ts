@@ -100,7 +100,7 @@ export default fp(
 
     // The tokens of a disabled client, or minted with a secret since rotated, stop working within
     // CLIENT_STATUS_TTL_MS on every replica, not at expiry.
-    const stateCache = createTtlCache<string, Awaited<ReturnType<typeof tokenClientState>>>({ ttlMs: CLIENT_STATUS_TTL_MS });
+    const stateCache = createTtlCache<string, Awaited<ReturnType<typeof tokenClientState>>>({ ttlMs: CLIENT_STATUS_TTL_MS, clock: app.ctx.clock });
     const clientState = (id: string) => stateCache.get(id, () => tokenClientState({ db, id }));
 
     async function authenticate(request: FastifyRequest): Promise<Principal> {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
+import type { Clock } from '../lib/clock.js';
 import type { Database, Db } from '../db/client.js';
 import type { IssuanceLookups } from '../modules/credentials/lookups.js';
 import type { KeyStore } from '../modules/keys/service.js';
@@ -12,6 +13,8 @@ import type { GuardedFetcher } from '../vc/fetcher.js';
 /** What services need from the running app: passed to them explicitly, never through `request`. */
 export interface AppContext {
   config: Config;
+  /** what time it is wherever time decides an outcome (tests move it forward instead of waiting) */
+  clock: Clock;
   database: Database;
   db: Db;
   keys: KeyStore;

@@ -103,7 +103,7 @@ export async function walkPages(t: Test, app: App, token: string, path: string, 
   return items;
 }
 
-/** Whole seconds from now (RFC 3339, no milliseconds), at least `ms` ahead. */
-export const secondsAhead = (ms: number) => new Date(Math.ceil((Date.now() + ms) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+/** Whole seconds from now (or from the app's clock: `clock.now()`) as RFC 3339 without milliseconds, at least `ms` ahead. */
+export const secondsAhead = (ms: number, now = new Date()) => new Date(Math.ceil((now.getTime() + ms) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -30,7 +30,7 @@ export function credentialState(row: Pick<CredentialRow, 'revokedAt' | 'supersed
 const iso = (date: Date | null) => (date ? xsdDateTime(date) : null);
 
 /** The API view of a credential (never the signed document: GET /credentials/:id serves that). */
-export function credentialView(row: Omit<CredentialRow, 'document' | 'issuedAt'> & { issuedAt?: Date; createdAt?: Date }, config: Config, now = new Date()) {
+export function credentialView(row: Omit<CredentialRow, 'document' | 'issuedAt'> & { issuedAt?: Date; createdAt?: Date }, config: Config, now: Date) {
   const issuedAt = row.issuedAt ?? row.createdAt!;
   return {
     id: row.id,
@@ -89,14 +89,14 @@ async function changeCredential({
   const updated = await ctx.db.transaction(async (tx) => {
     const current = await repository.lockCredential(tx, id, centre.id);
     if (!current) throw noSuchCredential(id);
-    const now = new Date();
+    const now = ctx.clock.now();
     const row = await change(current, tx, now);
     if (signer && row.statusListId) await ctx.statusLists.resign(tx, row.statusListId, signer);
     await recordAction({ db: tx, actor: principal, action, centreId: centre.id, target: `credential:${row.id}`, credentialId: row.id, details });
     return row;
   });
   lifecycleChanged(ctx);
-  return credentialView(updated, ctx.config);
+  return credentialView(updated, ctx.config, ctx.clock.now());
 }
 
 /** Our verifier and list documents read through short caches: forget them after a change made here. */
@@ -195,7 +195,7 @@ export async function reissueCredential({ ctx, principal, id, input }: { ctx: Ap
     ...(evidence !== undefined ? { evidence: evidence ?? undefined } : {}),
     ...(validUntil !== undefined ? { validUntil: validUntil ?? undefined } : {}),
   };
-  if (corrected.validUntil && Date.parse(corrected.validUntil) <= Date.now()) {
+  if (corrected.validUntil && Date.parse(corrected.validUntil) <= ctx.clock.now().getTime()) {
     throw unprocessable('The credential would be reissued already expired; give changes.validUntil a future date (or null for no expiry).', 'reissue-expired');
   }
   if (corrected.validUntil && corrected.validFrom && Date.parse(corrected.validUntil) <= Date.parse(corrected.validFrom)) {
@@ -222,7 +222,7 @@ export async function reissueCredential({ ctx, principal, id, input }: { ctx: Ap
         assertNotRevoked(current);
       },
       after: async (tx, newId) => {
-        const old = await repository.updateLifecycle(tx, id, { revokedAt: new Date(), revocationReason: SUPERSEDED, supersededBy: newId });
+        const old = await repository.updateLifecycle(tx, id, { revokedAt: ctx.clock.now(), revocationReason: SUPERSEDED, supersededBy: newId });
         if (old.statusListId) await ctx.statusLists.resign(tx, old.statusListId, signer);
         await recordAction({
           db: tx,
@@ -238,13 +238,13 @@ export async function reissueCredential({ ctx, principal, id, input }: { ctx: Ap
   });
   lifecycleChanged(ctx);
   const row = await repository.findCredential(ctx.db, issued.id);
-  return { ...credentialView(row!, ctx.config), verifiableCredential: issued.verifiableCredential, document: issued.document };
+  return { ...credentialView(row!, ctx.config, ctx.clock.now()), verifiableCredential: issued.verifiableCredential, document: issued.document };
 }
 
 /** GET /api/v1/credentials: the centre's own credentials, newest first. */
 export async function listCentreCredentials({ ctx, principal, query }: { ctx: AppContext; principal: Principal; query: CredentialListQuery }) {
   const centre = await managingCentre(ctx, principal);
-  const now = new Date();
+  const now = ctx.clock.now();
   const rows = await repository.listCredentials(ctx.db, {
     filter: {
       centreId: centre.id,
@@ -286,7 +286,7 @@ export async function getCredentialDetails({ ctx, principal, id }: { ctx: AppCon
   const row = await centreCredential(ctx, await managingCentre(ctx, principal), id);
   const events = await listAuditEvents(ctx.db, { filter: { credentialId: row.id }, limit: HISTORY_IN_DETAILS });
   const page = toPage(events, HISTORY_IN_DETAILS);
-  return { ...credentialView(row, ctx.config), history: page.items.map(eventView), moreHistory: page.nextCursor !== null };
+  return { ...credentialView(row, ctx.config, ctx.clock.now()), history: page.items.map(eventView), moreHistory: page.nextCursor !== null };
 }
 
 /** GET /api/v1/credentials/:id/events: the credential's whole audit trail, newest first. */

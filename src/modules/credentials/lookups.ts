@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
 import { createTtlCache } from '../../lib/ttl-cache.js';
 import { type AchievementRow, findAchievement } from '../achievements/repository.js';
 import { type CourseVersion, findCourseVersion } from '../achievements/service.js';
@@ -37,10 +38,10 @@ const REFERENCE_TTL_MS = 5_000;
 const NOT_FOUND = Symbol('not found');
 
 /** Cached reads of what issuance and verification refer to; misses are not cached, so a new course is usable at once. */
-export function createIssuanceLookups({ db, statusMaxAgeSeconds }: { db: Db; statusMaxAgeSeconds: number }) {
+export function createIssuanceLookups({ db, statusMaxAgeSeconds, clock }: { db: Db; statusMaxAgeSeconds: number; clock: Clock }) {
   const caches: { clear(): void }[] = [];
   const cached = <Row>(load: (id: string) => Promise<Row | undefined>) => {
-    const cache = createTtlCache<string, Row>({ ttlMs: REFERENCE_TTL_MS });
+    const cache = createTtlCache<string, Row>({ ttlMs: REFERENCE_TTL_MS, clock });
     caches.push(cache);
     return (id: string): Promise<Row | undefined> =>
       cache
@@ -53,7 +54,7 @@ export function createIssuanceLookups({ db, statusMaxAgeSeconds }: { db: Db; sta
   };
   // A credential page verifies on every view; this is its short cache (a status change made here clears it, other
   // replicas show it within the TTL, never later than the status lists' max-age lets verifiers see it).
-  const credentialPages = createTtlCache<string, CredentialPageContent>({ ttlMs: Math.min(REFERENCE_TTL_MS, statusMaxAgeSeconds * 1000) });
+  const credentialPages = createTtlCache<string, CredentialPageContent>({ ttlMs: Math.min(REFERENCE_TTL_MS, statusMaxAgeSeconds * 1000), clock });
   caches.push(credentialPages);
   return {
     /** what a credential's page shows (its verification included), by `<id> <language>` */

@@ -151,7 +151,7 @@ export async function signAndStore({
   const validFrom = input.validFrom ? new Date(input.validFrom) : new Date(Math.floor(Date.now() / 1000) * 1000);
   const key = await ctx.keys.activeAssertionKey({ centreId: centre.id, did: centreDid(ctx.config.publicBaseUrl, centre.slug) });
   for (let attempt = 0; attempt < MAX_ENTRY_ATTEMPTS; attempt++) {
-    const issuedAt = new Date();
+    const issuedAt = ctx.clock.now();
     const id = randomUUID();
     const slot = await ctx.statusLists.reserve(centre.id);
     const credentialStatus = statusListEntry({ listUrl: slot.listUrl, index: slot.index });

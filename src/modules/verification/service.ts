@@ -37,7 +37,7 @@ export async function verifyCredential({
   ctx,
   credential,
   language = 'en',
-  now = new Date(),
+  now = ctx.clock.now(),
   formatDate = isoMessageDate,
 }: {
   ctx: AppContext;

@@ -3,6 +3,7 @@ import { decodeJwt, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import t from 'tap';
 import type { Test } from 'tap';
 import { apiClients } from '../../../src/db/schema/index.js';
+import { testClock } from '../../support/clock.js';
 import { assertRejectedIssuance, rowCounts } from '../../support/rejections.js';
 import { BASE_URL, build, createCentreWithClient, demoToken, firstAchievementId, issue, tokenFor } from '../../helper.js';
 
@@ -11,7 +12,8 @@ import { BASE_URL, build, createCentreWithClient, demoToken, firstAchievementId,
 
 type Injected = Awaited<ReturnType<typeof issue>>;
 
-const testApp = await build(t);
+const clock = testClock();
+const testApp = await build(t, {}, { clock });
 const { app } = testApp;
 const achievementId = await firstAchievementId(app);
 const validBody = { achievementId, recipient: { name: 'Amina El-Sayed' } };
@@ -140,7 +142,7 @@ t.test('a disabled client\'s token stops working within the 5 s status cache', a
   t.equal(works.statusCode, 201, `control: the client works while enabled: ${works.body}`);
 
   await app.ctx.db.update(apiClients).set({ status: 'disabled' }).where(eq(apiClients.clientId, other.clientId));
-  await new Promise((resolve) => setTimeout(resolve, 5_500));
+  clock.advance(5_500);
 
   await rejectsToken(t, other.token, /disabled/);
   await t.rejects(tokenFor(app, other.clientId, other.clientSecret), /401/, 'and it can get no new token');

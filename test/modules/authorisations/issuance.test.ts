@@ -4,6 +4,7 @@ import t, { type Test } from 'tap';
 import { auditEvents, authorisations, credentials } from '../../../src/db/schema/index.js';
 import { findAuthorisationAt, insertAuthorisation } from '../../../src/modules/authorisations/repository.js';
 import { authorisationStatusAt, isAuthorisedAt } from '../../../src/modules/authorisations/service.js';
+import { testClock } from '../../support/clock.js';
 import { assertRejectedIssuance } from '../../support/rejections.js';
 import { adminToken, BASE_URL, build, createCentreWithClient, issue } from '../../helper.js';
 
@@ -12,7 +13,8 @@ import { adminToken, BASE_URL, build, createCentreWithClient, issue } from '../.
 
 type Json = Record<string, any>;
 
-const testApp = await build(t);
+const clock = testClock();
+const testApp = await build(t, {}, { clock });
 const { app } = testApp;
 const { db } = app.ctx;
 const admin = await adminToken(testApp);
@@ -88,11 +90,11 @@ t.test('issuing works while authorised, and stops when the authorisation is revo
 
 t.test('an authorisation that runs out: issuing after validUntil is refused', async (t) => {
   const course3 = courses[2]!;
-  const until = new Date(Date.now() + 1500);
+  const until = new Date(clock.now().getTime() + 60_000);
   await grant({ centre: 'gamma', achievementId: course3.id, validUntil: until.toISOString() });
   const before = await issue(app, centre.token, body({ achievementId: course3.id }));
   t.equal(before.statusCode, 201, before.body);
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, until.getTime() - Date.now()) + 50));
+  clock.advancePast(until.toISOString());
   await refusedIssuance(t, body({ achievementId: course3.id }));
   await refusedIssuance(t, body({ achievementId: course3.id, validFrom: new Date(until.getTime() - 1000).toISOString() }));
 });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import t, { type Test } from 'tap';
 import { auditEvents, credentials } from '../../../src/db/schema/index.js';
-import { act, apiGet, secondsAhead, sleep, view, walkPages } from '../../support/lifecycle.js';
+import { testClock } from '../../support/clock.js';
+import { act, apiGet, secondsAhead, view, walkPages } from '../../support/lifecycle.js';
 import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
 
 // GET /api/v1/credentials (filters: achievementId, status, recipient, issuedFrom/issuedTo; cursor pagination) and
@@ -11,7 +12,8 @@ import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
 
 type Json = Record<string, any>;
 
-const testApp = await build(t);
+const clock = testClock();
+const testApp = await build(t, {}, { clock });
 const { app } = testApp;
 const token = await demoToken(testApp);
 const firstCourse = await firstAchievementId(app);
@@ -41,11 +43,11 @@ const STATUS_AFTER = { expires: 'expired', superseded: 'superseded', revoked: 'r
 const ids = new Map<string, string>(); // name → id
 const expectedStatus = new Map<string, string>(); // id → status
 const courseOf = new Map<string, string>(); // id → course
-// instants a couple of seconds ahead, each taken right before it is used (a loaded machine is slow to issue)
-const lapses: number[] = [];
+// a minute ahead on the app's clock, which the test then moves past them
+const lapses: string[] = [];
 const soon = () => {
-  const at = secondsAhead(1500);
-  lapses.push(Date.parse(at));
+  const at = secondsAhead(60_000, clock.now());
+  lapses.push(at);
   return at;
 };
 for (const [name, course, fate] of plan) {
@@ -68,7 +70,7 @@ expectedStatus.set(corrected.id, 'active');
 await must(act(app, token, ids.get('Rana Revoked')!, 'revoke', { reason: 'Issued in error' }));
 await must(act(app, token, ids.get('Hana Held')!, 'suspend', { reason: 'Under review' }));
 await must(act(app, token, ids.get('Yusuf Lapsed')!, 'suspend', { reason: 'Short hold', until: soon() }));
-await sleep(Math.max(...lapses) - Date.now() + 150);
+lapses.forEach((at) => clock.advancePast(at));
 
 const allIds = [...expectedStatus.keys()];
 const list = async (t: Test, query: string) => {

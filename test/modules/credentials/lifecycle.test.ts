@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap';
 import { assertRefused } from '../../support/rejections.js';
-import { act, apiGet, checkOf, lifecycleCounts, secondsAhead, sleep, verifyById, view } from '../../support/lifecycle.js';
+import { testClock } from '../../support/clock.js';
+import { act, apiGet, checkOf, lifecycleCounts, secondsAhead, verifyById, view } from '../../support/lifecycle.js';
 import { stockVerifier } from '../../support/stock-verifier.js';
 import { adminToken, BASE_URL, build, demoToken, firstAchievementId, issue } from '../../helper.js';
 
@@ -11,7 +12,8 @@ import { adminToken, BASE_URL, build, demoToken, firstAchievementId, issue } fro
 
 type Json = Record<string, any>;
 
-const testApp = await build(t);
+const clock = testClock();
+const testApp = await build(t, {}, { clock });
 const { app } = testApp;
 const token = await demoToken(testApp);
 const achievementId = await firstAchievementId(app);
@@ -35,7 +37,7 @@ async function stockBit(t: Test, credential: Json): Promise<boolean | undefined>
 const publicDocument = async (id: string) => (await app.inject({ method: 'GET', url: `/credentials/${id}`, headers: { accept: 'application/json' } })).body;
 const statusListOf = (credential: Json) => new URL(credential.credentialStatus.statusListCredential).pathname;
 const withinNow = (t: Test, at: string, before: number, what: string) =>
-  t.ok(Date.parse(at) >= Math.floor(before / 1000) * 1000 && Date.parse(at) <= Date.now(), `${what} (${at}) is the time of the request`);
+  t.ok(Date.parse(at) >= Math.floor(before / 1000) * 1000 && Date.parse(at) <= clock.now().getTime(), `${what} (${at}) is the time of the request`);
 
 /** Credentials of this file with the verdict we expect, for the final agreement check with the stock verifier. */
 const seen: { id: string; credential: Json }[] = [];
@@ -56,7 +58,7 @@ t.test('revoke: the bit is set in the served list; our report gives the date and
   const documentBefore = await publicDocument(revoked.id);
 
   const countsBefore = await counts();
-  const startedAt = Date.now();
+  const startedAt = clock.now().getTime();
   const response = await act(app, token, revoked.id, 'revoke', { reason: '  Issued in error ' });
   t.equal(response.statusCode, 200, response.body);
   t.match(response.headers['content-type'], /^application\/json/);
@@ -121,7 +123,7 @@ t.test('suspend and unsuspend: a hold our verifier reports and outside verifiers
   const held = await issued(t, { recipient: { name: 'Layla Hassan' } });
   seen.push({ id: held.id, credential: held.verifiableCredential });
   const countsBefore = await counts();
-  const startedAt = Date.now();
+  const startedAt = clock.now().getTime();
   const suspended = await act(app, token, held.id, 'suspend', { reason: 'Under investigation', until: '2031-06-30T02:00:00+02:00' });
   t.equal(suspended.statusCode, 200, suspended.body);
   const body = suspended.json();
@@ -200,7 +202,7 @@ t.test('suspend and unsuspend: a hold our verifier reports and outside verifiers
 
 t.test('a suspension with until lifts itself; a credential past validUntil is expired', async (t) => {
   const held = await issued(t, { recipient: { name: 'Karim Mansour' } });
-  const until = secondsAhead(1500);
+  const until = secondsAhead(60_000, clock.now());
   const [expiring, suspension] = await Promise.all([
     issued(t, { recipient: { name: 'Nour Adel' }, validUntil: until }),
     act(app, token, held.id, 'suspend', { reason: 'Exam appeal pending', until }),
@@ -211,7 +213,7 @@ t.test('a suspension with until lifts itself; a credential past validUntil is ex
   t.equal((await verifyById(t, app, expiring.id)).verdict, 'valid');
   t.equal((await view(t, app, token, held.id)).status, 'suspended');
 
-  await sleep(Date.parse(until) - Date.now() + 150);
+  clock.advancePast(until);
 
   const report = await verifyById(t, app, held.id);
   t.equal(report.verdict, 'valid', 'the suspension lifted itself');

@@ -5,7 +5,8 @@ import { credentials } from '../../../src/db/schema/index.js';
 import { DEMO_CENTRE, DEMO_COURSES } from '../../../src/modules/demo/data.js';
 import { pageCatalogues } from '../../../src/web/messages/index.js';
 import { BASE_URL } from '../../helper.js';
-import { act, secondsAhead, sleep } from '../../support/lifecycle.js';
+import { testClock } from '../../support/clock.js';
+import { act, secondsAhead } from '../../support/lifecycle.js';
 import { assertPage, assertProblem, browser, elements, issuedFrom, LANGUAGES, languageCookie, pageApp } from './page-support.js';
 
 // GET /credentials/:id/certificate.pdf through HTTP: a PDF for every language, carrying the recipient, the course,
@@ -13,7 +14,8 @@ import { assertPage, assertProblem, browser, elements, issuedFrom, LANGUAGES, la
 // problem for a program. None for a credential that does not hold (revoked, replaced, suspended, altered): 409, and
 // its page offers no button; an expired one still prints.
 
-const p = await pageApp(t);
+const clock = testClock();
+const p = await pageApp(t, {}, { clock });
 const amina = await p.issueFor('Amina El-Sayed');
 const arabicName = await p.issueFor('أميرة حسن');
 
@@ -179,9 +181,9 @@ t.test('altered in storage (the signature no longer matches): no certificate', a
 });
 
 t.test('expired: still printed, with its dates', async (t) => {
-  const until = secondsAhead(2000);
+  const until = secondsAhead(2000, clock.now());
   const credential = await p.issueFor('Expired Person', { validUntil: until });
-  await sleep(Date.parse(until) - Date.now() + 1_100);
+  clock.advancePast(until);
   for (const language of ['en', 'zh'] as const) {
     const page = await p.get(`/credentials/${credential.id}?lang=${language}`, browser());
     t.equal(assertPage(t, page, 200, `expired in ${language}`).h1, pageCatalogues[language].verdicts.expired.title, `${language}: expired`);

@@ -36,8 +36,8 @@ export interface PageApp extends TestApp {
 }
 
 /** The real app on a fresh database, with a token that may issue, read and manage the demo centre's credentials. */
-export async function pageApp(t: Test, env: Record<string, string> = {}): Promise<PageApp> {
-  const testApp = await build(t, env);
+export async function pageApp(t: Test, env: Record<string, string> = {}, options: Parameters<typeof build>[2] = {}): Promise<PageApp> {
+  const testApp = await build(t, env, options);
   const { app } = testApp;
   const token = await demoToken(testApp, 'credentials:issue credentials:read credentials:manage');
   const achievementId = await firstAchievementId(app);

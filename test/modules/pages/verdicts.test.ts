@@ -4,13 +4,15 @@ import { credentials } from '../../../src/db/schema/index.js';
 import { catalogues as checkCatalogues } from '../../../src/modules/verification/messages.js';
 import { pageCatalogues } from '../../../src/web/messages/index.js';
 import { BASE_URL } from '../../helper.js';
-import { act, secondsAhead, sleep } from '../../support/lifecycle.js';
+import { testClock } from '../../support/clock.js';
+import { act, secondsAhead } from '../../support/lifecycle.js';
 import { assertPage, browser, definition, elements, issuedFrom, LANGUAGES, pageApp } from './page-support.js';
 
 // The page after lifecycle changes made through the API: revoked, suspended (and lifted), superseded by a
 // correction (both pages linking each other), expired. A change made here shows on the next view.
 
-const p = await pageApp(t);
+const clock = testClock();
+const p = await pageApp(t, {}, { clock });
 const { app, token } = p;
 
 const view = async (t: Test, id: string, language = 'en') => {
@@ -92,13 +94,13 @@ t.test('corrected: the old page points to the new one, the new one to the old', 
 });
 
 t.test('expired: once its validUntil has passed', async (t) => {
-  const until = secondsAhead(2000);
+  const until = secondsAhead(2000, clock.now());
   const credential = await p.issueFor('Expiring Person', { validUntil: until });
   // viewed before the end in French (the page cache is per language), after it in the other languages
   const before = await view(t, credential.id, 'fr');
   t.equal(before.h1, pageCatalogues.fr.verdicts.valid.title, 'valid before');
   t.ok(before.hasLinkedIn);
-  await sleep(Date.parse(until) - Date.now() + 1_100);
+  clock.advancePast(until);
   for (const language of ['en', 'ar', 'zh'] as const) {
     const page = await view(t, credential.id, language);
     t.equal(page.h1, pageCatalogues[language].verdicts.expired.title, `${language}: expired`);
@@ -119,7 +121,7 @@ t.test('a status change made elsewhere shows within the short cache; the ETag fo
   await app.ctx.db.update(credentials).set({ suspendedAt: new Date(), suspensionReason: 'elsewhere' }).where(eq(credentials.id, credential.id));
   const maxAge = Number(/max-age=(\d+)/.exec(String((await p.get(`/credentials/${credential.id}`, browser())).headers['cache-control']))?.[1]);
   t.ok(maxAge <= 60);
-  await sleep(5_200);
+  clock.advance(5_200);
   t.equal((await view(t, credential.id, 'zh')).h1, pageCatalogues.zh.verdicts.suspended.title, 'after the cache time, the page shows the change');
 
   const stale = await p.get(`/credentials/${credential.id}?lang=zh`, browser({ 'if-none-match': changedTag }));
