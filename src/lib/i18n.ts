@@ -9,6 +9,20 @@ export type Language = (typeof LANGUAGES)[number];
  */
 export const isolate = (value: string) => `\u2068${value}\u2069`;
 
+// A run of Latin-script words with their digits and joining signs ("1+X GenAI", "A.I.-ready"), holding a Latin letter.
+const LATIN_RUN = /[\p{Nd}\p{Script=Latin}](?:[\p{Nd}\p{Script=Latin}+\-./&']|\s(?=[\p{Nd}\p{Script=Latin}]))*/gu;
+const ARABIC_LETTER = /\p{Script=Arabic}/u;
+const LATIN_LETTER = /\p{Script=Latin}/u;
+
+/**
+ * In a right-to-left text, each Latin run isolated left to right (LRI…PDI): without it, "أساسيات 1+X" is drawn
+ * "X+1" (the "+" between a number and a Latin letter takes the Arabic direction). Text without Arabic is returned as is.
+ */
+export function isolateLatinRuns(text: string): string {
+  if (!ARABIC_LETTER.test(text)) return text;
+  return text.replace(LATIN_RUN, (run) => (LATIN_LETTER.test(run) ? `\u2066${run}\u2069` : run));
+}
+
 /** A text in several languages, keyed by language code; at least one entry. */
 export type LocalizedText = Partial<Record<Language, string>>;
 

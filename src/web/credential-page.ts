@@ -1,4 +1,4 @@
-import type { Language } from '../lib/i18n.js';
+import { isolateLatinRuns, type Language } from '../lib/i18n.js';
 import type { Check, Verdict, VerificationReport } from '../modules/verification/report.js';
 import type { CredentialDescription, EvidenceItem } from './credential-text.js';
 import { type Fragment, html } from './html.js';
@@ -46,7 +46,8 @@ const UNPRINTABLE: ReadonlySet<Verdict> = new Set(['invalid', 'revoked', 'supers
 /** Whether a printable certificate is offered (and served) for a credential with this report. */
 export const printable = (report: VerificationReport) => !UNPRINTABLE.has(report.verdict);
 
-const bdi = (value: Fragment) => html`<bdi>${value}</bdi>`;
+/** A value of the credential or the catalogue, isolated from the text around it (and its own Latin runs, in Arabic text). */
+const bdi = (value: Fragment) => html`<bdi>${typeof value === 'string' ? isolateLatinRuns(value) : value}</bdi>`;
 
 /**
  * Whether the document's signature verified. Only then is what it says shown as fact (the name in large type, the

@@ -19,7 +19,7 @@ const [expiring, revoked, suspended, corrected, pasted] = await Promise.all([
   fx.issueCredential('Karim Mansour'),
   fx.issueCredential('Layla Hassan'),
   fx.issueCredential('Youssef Hamdi'),
-  fx.issueCredential('Amina El-Sayed'),
+  fx.issueCredential('Amina El-Sayed', { narrative: 'Built a course unit on generative AI in higher education.' }),
 ]);
 const changes = await Promise.all([
   act(fx.app, fx.token, revoked.id, 'revoke', { reason: 'Plagiarism confirmed' }),
@@ -98,8 +98,12 @@ t.test('a tampered credential pasted on the verify page is invalid; the untouche
   t.equal(answer.status(), 200, 'the report is a page');
   t.equal(await verdictOf(page), verdictTitle('en', 'invalid'), 'invalid: altered');
   t.equal(await page.locator('.verdict').getAttribute('class'), 'verdict bad');
-  t.equal((await page.locator('.name').textContent())?.trim(), 'Amina El-Sayid', 'the report shows what was submitted');
+  // what the altered copy says is shown only as its claims: under a marked heading, no name in large type
+  t.equal(await page.locator('.name').count(), 0, 'no name in large type');
+  t.equal((await page.locator('section.claims h2').textContent())?.trim(), pageCatalogues.en.credential.claimsHeading);
+  t.ok((await page.locator('section.claims').textContent())?.includes('Amina El-Sayid'), 'the report shows what was submitted, as a claim');
   t.equal(await page.locator('.checks li.failed strong').first().textContent(), pageCatalogues.en.checks.names.proof, 'the signature check failed');
+  t.same(await page.locator('.checks li.unknown .mark').allTextContents(), Array(4).fill(pageCatalogues.en.checks.notChecked), 'the claims not checked');
   t.equal(await page.locator('a.linkedin').count(), 0);
   const rows = await page.evaluate(`[...document.querySelectorAll('dl dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent.trim()])`) as [string, string][];
   t.same(rows.filter(([, value]) => value === ''), [], 'no labelled row without a value');
@@ -114,9 +118,12 @@ t.test('a tampered credential pasted on the verify page is invalid; the untouche
   t.equal(await verdictOf(page), verdictTitle('ar', 'valid'), 'the uploaded file is valid');
   t.equal((await page.locator('.name').textContent())?.trim(), 'Amina El-Sayed');
   t.equal(await page.locator('html').getAttribute('dir'), 'rtl');
-  // the credential's English course description, on an Arabic page: its full stop belongs after its last word
+  // the course reads in Arabic (the catalogue's texts); the learner's English narrative stays as written, and on an
+  // Arabic page its full stop belongs after its last word
+  const description = await page.locator(`dt:text-is("${pageCatalogues.ar.credential.description}") + dd`).textContent();
+  t.match(description, /\p{Script=Arabic}/u, 'the course description in Arabic, from the catalogue');
   const stop = (await page.evaluate(`(() => {
-    const dt = [...document.querySelectorAll('dl dt')].find((d) => d.textContent === ${JSON.stringify(pageCatalogues.ar.credential.description)});
+    const dt = [...document.querySelectorAll('dl dt')].find((d) => d.textContent === ${JSON.stringify(pageCatalogues.ar.credential.narrative)});
     const value = dt.nextElementSibling;
     const text = (value.querySelector('bdi') ?? value).firstChild;
     const box = (index) => { const range = document.createRange(); range.setStart(text, index); range.setEnd(text, index + 1); return range.getBoundingClientRect(); };
@@ -124,7 +131,7 @@ t.test('a tampered credential pasted on the verify page is invalid; the untouche
     const [stop, before] = [box(last), box(last - 1)];
     return { text: text.textContent, stop: stop.left, before: before.left, sameLine: Math.abs(stop.top - before.top) < 2 };
   })()`)) as { text: string; stop: number; before: number; sameLine: boolean };
-  t.match(stop.text, /education\.$/, 'the English description');
+  t.match(stop.text, /education\.$/, 'the English narrative');
   t.ok(stop.sameLine && stop.stop > stop.before, `its final "." is drawn right after "education" (. at ${stop.stop}, n at ${stop.before}, same line ${stop.sameLine})`);
   t.same(await axeViolations(page), [], 'axe on the Arabic result page');
   await saveScreenshot(page, 'verify-uploaded-ar');

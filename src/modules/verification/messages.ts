@@ -1,4 +1,4 @@
-import { isolate, type Language } from '../../lib/i18n.js';
+import { isolate, isolateLatinRuns, type Language } from '../../lib/i18n.js';
 import type { CheckCode } from './report.js';
 import { ar } from './messages/ar.js';
 import { en } from './messages/en.js';
@@ -16,7 +16,10 @@ export function checkMessage(code: CheckCode, params: Params = {}, language: Lan
   return (catalogues[language]?.[code] ?? en[code])(language === 'ar' ? isolated(params) : params);
 }
 
-/** In right-to-left text a Latin value such as "1+X GenAI Foundation" is reordered by its neighbours unless isolated. */
+/**
+ * In right-to-left text a Latin value such as "1+X GenAI Foundation" is reordered by its neighbours unless isolated, and
+ * so is a Latin run inside an Arabic value (the "1+X" of an Arabic course name).
+ */
 function isolated(params: Params): Params {
-  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, value === undefined ? undefined : isolate(value)]));
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, value === undefined ? undefined : isolate(isolateLatinRuns(value))]));
 }

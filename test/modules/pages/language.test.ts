@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap';
+import { isolateLatinRuns } from '../../../src/lib/i18n.js';
 import { DEMO_CENTRE, DEMO_COURSES } from '../../../src/modules/demo/data.js';
 import { catalogues as checkCatalogues } from '../../../src/modules/verification/messages.js';
 import { pageCatalogues } from '../../../src/web/messages/index.js';
@@ -113,7 +114,10 @@ t.test('verdict, check names and check messages in the page language', async (t)
       `${language}: every message as the API reports it in ${language}`,
     );
     // issued in English, read in Arabic: the catalogue's Arabic course name (which holds the Latin "1+X"), isolated (FSI…PDI)
-    if (language === 'ar') t.ok(messages.authorised?.includes(`\u2068${DEMO_COURSES[0]!.name.ar}\u2069`), 'ar: the Arabic course name isolated inside the Arabic sentence');
+    if (language === 'ar') {
+      t.ok(messages.authorised?.includes(`\u2068${isolateLatinRuns(DEMO_COURSES[0]!.name.ar!)}\u2069`), 'ar: the Arabic course name isolated inside the Arabic sentence');
+      t.ok(messages.authorised?.includes('\u20661+X\u2069'), 'ar: and its "1+X" isolated left to right inside it');
+    }
     if (language !== 'en') t.notSame(page.checks.map((check) => check.message), (await pageIn(t, '?lang=en')).page.checks.map((check) => check.message), 'not the English ones');
   }
 });
@@ -124,7 +128,8 @@ t.test('course and centre names in the page language (the credential itself is i
     const { response } = await pageIn(t, `?lang=${language}`);
     const labels = pageCatalogues[language].credential;
     const course = DEMO_COURSES[0]!;
-    t.ok(definition(response.body, labels.course)?.startsWith(course.name[language]!), `${language}: the course name`);
+    // an Arabic name keeps its Latin "1+X" drawn left to right (isolated LRI…PDI)
+    t.ok(definition(response.body, labels.course)?.startsWith(isolateLatinRuns(course.name[language]!)), `${language}: the course name`);
     t.equal(definition(response.body, labels.description), course.description[language], `${language}: the course description`);
     t.equal(definition(response.body, labels.criteria), course.criteria[language], `${language}: the criteria`);
     t.ok(definition(response.body, labels.issuer)?.startsWith(DEMO_CENTRE.name[language]), `${language}: the centre name`);

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { isolateLatinRuns } from '../../../src/lib/i18n.js';
 import { DEMO_CENTRE, DEMO_COURSES } from '../../../src/modules/demo/data.js';
 import { checkMessage } from '../../../src/modules/verification/messages.js';
 import { describeCredential } from '../../../src/web/credential-text.js';
@@ -107,7 +108,7 @@ t.test('the course level in the reader\'s language; course, centre and check mes
     const response = await page(language);
     const reading = readPage(response.body);
     const level = text.levels.Foundation;
-    t.equal(definition(response.body, text.credential.course), `${course.name[language]} ${text.credential.level({ level })} · ${text.credential.hours({ hours: '20' })}`, `${language}: the course and its level (${level})`);
+    t.equal(definition(response.body, text.credential.course), `${isolateLatinRuns(course.name[language]!)} ${text.credential.level({ level })} · ${text.credential.hours({ hours: '20' })}`, `${language}: the course and its level (${level})`);
     if (language !== 'en') t.notOk(reading.text.includes('Foundation'), `${language}: the English level appears nowhere`);
     t.equal(definition(response.body, text.credential.issuer), `${DEMO_CENTRE.name[language]} ${text.credential.recognisedBy({ platformName: app.ctx.config.platform.name })}`, `${language}: the centre`);
     const messages = reading.checks.map((check) => check.message);
@@ -117,4 +118,7 @@ t.test('the course level in the reader\'s language; course, centre and check mes
   t.equal(courseLevelIn('foundation ', 'fr'), 'Fondation', 'a known level whatever its case and spacing');
   t.equal(courseLevelIn('Expert track', 'zh'), 'Expert track', 'a level outside the IIOE\'s own shown as written');
   t.equal(new Set(LANGUAGES.map((language) => pageCatalogues[language].levels.Foundation)).size, 4, 'four different words for Foundation');
+  t.equal(isolateLatinRuns('وحدة 1+X: طرق'), 'وحدة \u20661+X\u2069: طرق', 'a Latin run in Arabic text isolated left to right');
+  t.equal(isolateLatinRuns('1+X GenAI Foundation'), '1+X GenAI Foundation', 'text without Arabic untouched');
+  t.equal(isolateLatinRuns('بنسبة 70٪'), 'بنسبة 70٪', 'digits alone are left alone');
 });
