@@ -58,7 +58,9 @@ export interface BuildOptions {
 }
 
 /** Builds the whole service (no listen): database and migrations, keys, plugins, then the route modules. */
-export async function buildApp({ config, database, logger, fetcher, clock = systemClock, role = 'service' }: BuildOptions) {
+export async function buildApp({ config: settings, database, logger, fetcher, clock = systemClock, role = 'service' }: BuildOptions) {
+  // The master key opens the key store and goes no further: what services get (the context, its config) lacks it.
+  const { masterKey, ...config } = settings;
   const app = Fastify({
     logger: logger === false ? false : loggerOptions(logger ?? { level: config.logLevel }),
     bodyLimit: config.bodyLimitBytes,
@@ -82,7 +84,7 @@ export async function buildApp({ config, database, logger, fetcher, clock = syst
   const db = database ?? (await openDatabase(config, role));
   try {
     await db.migrate();
-    const master = await loadMasterKey({ masterKey: config.masterKey, keysDir: config.keysDir });
+    const master = await loadMasterKey({ masterKey, keysDir: config.keysDir });
     if (master.createdFile) app.log.warn(`created a new master key in ${master.createdFile}; back it up together with the data directory`);
     const keys = createKeyStore({ db: db.db, masterKey: master.key });
     await keys.checkMasterKey();
@@ -97,7 +99,6 @@ export async function buildApp({ config, database, logger, fetcher, clock = syst
       database: db,
       db: db.db,
       keys,
-      masterKey: master.key,
       resolveOwnDid,
       resolveDid: createDidResolver({ resolveOwnDid, fetcher: outbound, publicBaseUrl: config.publicBaseUrl }),
       lookups,

@@ -22,6 +22,7 @@ import { createCentreBodySchema } from './modules/centres/schemas.js';
 import { createCentreClient } from './modules/clients/service.js';
 import { rotateCentreKey } from './modules/keys/admin.js';
 import { reencryptAllKeys } from './modules/keys/master-key-rotation.js';
+import { loadMasterKey } from './vc/master-key.js';
 import type { AppContext } from './plugins/context.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options] [--json]
@@ -79,7 +80,7 @@ function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.output<T> 
   return parsed.data;
 }
 
-async function run(ctx: AppContext, command: string): Promise<Record<string, unknown>> {
+async function run(ctx: AppContext, config: Config, command: string): Promise<Record<string, unknown>> {
   switch (command) {
     case 'clients create': {
       if (values.admin) {
@@ -120,10 +121,12 @@ async function run(ctx: AppContext, command: string): Promise<Record<string, unk
     case 'keys rotate':
       return rotateCentreKey({ ctx, actor: operator, centre: await getCentre({ db: ctx.db, slug: required('centre') }) });
     case 'keys rotate-master': {
+      // Only this command needs the master key itself (services get the key store that holds it).
+      const { key: oldKey } = await loadMasterKey({ masterKey: config.masterKey, keysDir: config.keysDir });
       const newKey = randomBytes(32);
-      const count = await reencryptAllKeys({ db: ctx.db, oldKey: ctx.masterKey, newKey });
+      const count = await reencryptAllKeys({ db: ctx.db, oldKey, newKey });
       const encoded = newKey.toString('base64url');
-      if (ctx.config.masterKey) return { reencrypted: count, KEYS_MASTER_KEY: encoded, note: 'set KEYS_MASTER_KEY to this value on every replica before restarting' };
+      if (config.masterKey) return { reencrypted: count, KEYS_MASTER_KEY: encoded, note: 'set KEYS_MASTER_KEY to this value on every replica before restarting' };
       // Embedded mode: replace keys/master.key atomically; the old key no longer opens anything.
       const path = join(ctx.config.keysDir, 'master.key');
       await writeFile(`${path}.new`, `${encoded}\n`, { mode: 0o600 });
@@ -175,7 +178,7 @@ async function main() {
   // Logs go to stderr so that --json output on stdout is exactly one JSON object.
   const app = await buildApp({ config, role: 'cli', logger: { level: 'warn', stream: process.stderr } });
   try {
-    print(await run(app.ctx, command));
+    print(await run(app.ctx, config, command));
   } finally {
     await app.close();
   }

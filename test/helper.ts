@@ -52,6 +52,8 @@ export interface TestApp {
   app: App;
   database: Database;
   keysDir: string;
+  /** KEYS_MASTER_KEY of this app (the app itself hands it to no service) */
+  masterKey: string;
   /** every log line the app wrote, for redaction tests */
   logs: string[];
   demoClient: { client_id: string; client_secret: string; centre: string };
@@ -93,7 +95,7 @@ export async function build(t: Test, env: Record<string, string> = {}, options: 
   });
   await app.ready();
   const demoClient = config.demo ? JSON.parse(await readFile(join(keysDir, 'demo-client.json'), 'utf8')) : undefined;
-  return { app, database, keysDir, logs, demoClient };
+  return { app, database, keysDir, masterKey: config.masterKey!, logs, demoClient };
 }
 
 /** An access token through the real token endpoint. */

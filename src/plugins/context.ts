@@ -18,8 +18,6 @@ export interface AppContext {
   database: Database;
   db: Db;
   keys: KeyStore;
-  /** the master key the stored private keys are encrypted under (for master-key rotation only) */
-  masterKey: Uint8Array;
   /** this service's own DIDs, from the database through a short cache */
   resolveOwnDid: DidResolver & { clear(): void };
   /** any DID a proof names: our own from the database, did:key offline, other did:web over guarded HTTPS */

@@ -26,7 +26,7 @@ async function restart(testApp: TestApp, changes: Partial<Config>): Promise<stri
       callback();
     },
   });
-  const app = await buildApp({ config: { ...testApp.app.ctx.config, ...changes }, database: testApp.database, logger: { level: 'info', stream } });
+  const app = await buildApp({ config: { ...testApp.app.ctx.config, masterKey: testApp.masterKey, ...changes }, database: testApp.database, logger: { level: 'info', stream } });
   try {
     await app.ready();
   } finally {

@@ -18,7 +18,9 @@ t.test('private keys are encrypted at rest and never logged or returned', async 
 
   const rows = await app.ctx.db.select().from(signingKeys);
   t.ok(rows.length >= 3, 'platform assertion key, access-token key and centre key exist');
-  const masterKey = Buffer.from(app.ctx.config.masterKey!, 'base64url');
+  t.notOk('masterKey' in app.ctx.config, 'services are not handed the master key');
+  t.notOk('masterKey' in app.ctx, 'nor is it elsewhere in their context');
+  const masterKey = Buffer.from(testApp.masterKey, 'base64url');
   const seeds: Buffer[] = [];
   for (const row of rows) {
     t.match(row.encryptedPrivateKey, /^[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+$/, 'stored as a compact JWE with direct encryption');
@@ -54,7 +56,7 @@ t.test('a stored key moved to another row is refused', async (t) => {
   const { db } = testApp.app.ctx;
   const [a, b] = await db.select().from(signingKeys).limit(2);
   const { decryptPrivateKey } = await import('../../../src/vc/keys.js');
-  const masterKey = Buffer.from(testApp.app.ctx.config.masterKey!, 'base64url');
+  const masterKey = Buffer.from(testApp.masterKey, 'base64url');
   await t.rejects(decryptPrivateKey(a!.encryptedPrivateKey!, b!.publicKeyMultibase, masterKey), /does not belong to the public key/);
 });
 
@@ -63,7 +65,7 @@ t.test('master-key rotation re-encrypts every stored key; only the new master ke
   const { app } = testApp;
   const { reencryptAllKeys } = await import('../../../src/modules/keys/master-key-rotation.js');
   const { decryptPrivateKey } = await import('../../../src/vc/keys.js');
-  const oldKey = Buffer.from(app.ctx.config.masterKey!, 'base64url');
+  const oldKey = Buffer.from(testApp.masterKey, 'base64url');
   const newKey = Buffer.alloc(32, 42);
   const count = await reencryptAllKeys({ db: app.ctx.db, oldKey, newKey });
   const rows = (await app.ctx.db.select().from(signingKeys)).filter((row) => row.encryptedPrivateKey);
