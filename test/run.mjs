@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { constants, tmpdir } from 'node:os';
+import { availableParallelism, constants, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser } from 'tap-parser';
@@ -95,6 +95,9 @@ const tapArgs = [];
 // TAP_TYPE_STRIP_ONLY=1 is what tells that plugin to stay out of the way.
 env.TAP_TYPE_STRIP_ONLY = '1';
 tapArgs.push('--node-arg=--import=tsx');
+// tap leaves one CPU free by default, which on a 2-core machine runs the files one at a time; every test file
+// is its own process that also waits (child processes, a browser, the database), so use every core.
+if (!hasOpt('jobs') && !userArgs.some((a) => /^-j\d*$/.test(a))) tapArgs.push(`--jobs=${availableParallelism()}`);
 // tap's default include would also run helpers such as prepare-template.ts.
 if (!tapConfig.include && !hasOpt('include')) tapArgs.push('--include=test/**/*.test.ts');
 if (databasePass) {
