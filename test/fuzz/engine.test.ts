@@ -55,6 +55,9 @@ t.test('the engine reports 5xx, rows written by refused requests and prototype p
   ];
   const { tallies, failures } = await fuzzRoutes({ app: Object.assign(app, { ctx: { db } }), routes, world, casesPerRoute: 20, seed: 1, logs: [] });
   const byRoute = Object.fromEntries(tallies.map((tally) => [tally.route, tally]));
+  // before its cases, the engine asks each route once (no body) which token it accepts
+  reached.leaky -= 1;
+  reached.broken -= 1;
   t.ok(reached.leaky > 0 && reached.broken > 0, 'some cases reached the handlers');
   t.match(byRoute['POST /leaky'], { cases: 20, clientErrors: 20, rowsWrittenOnRefusal: reached.leaky });
   t.match(byRoute['GET /broken/:id'], { cases: 20, serverErrors: reached.broken });

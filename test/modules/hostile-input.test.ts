@@ -55,6 +55,16 @@ t.test('evidence links: normalised before signing, and the signed credential mee
   t.equal(report.verified, true, 'and it verifies');
 });
 
+t.test('a reissue with typed links: normalised, and the replacement meets OB 3.0; a bad one refused with nothing written', async (t) => {
+  const original = (await issue(app, token, { achievementId: courseId, recipient: { name: 'Nadia Mansour' } })).json();
+  await refused(t, { method: 'POST', url: `/api/v1/credentials/${original.id}/reissue`, headers: bearer(token), payload: { changes: { evidence: [{ url: 'https://example.org/%zz' }] }, reason: 'Evidence added.' } }, 400, 'body.changes.evidence.0.url');
+  const response = await app.inject({ method: 'POST', url: `/api/v1/credentials/${original.id}/reissue`, headers: bearer(token), payload: { changes: { evidence: [{ url: 'https://exämple.org/my work' }] }, reason: 'Evidence added.' } });
+  t.equal(response.statusCode, 201, response.body.slice(0, 300));
+  const replacement = response.json().verifiableCredential;
+  t.same(replacement.evidence.map((item: { id: string }) => item.id), ['https://xn--exmple-cua.org/my%20work']);
+  t.ok(validateOpenBadgeCredential(replacement).valid, 'the OB 3.0 schema accepts the replacement');
+});
+
 t.test('links that cannot be made http(s) URLs: 400 naming the field, nothing issued', async (t) => {
   for (const url of ['https://example.org/%zz', 'javascript:alert(1)', 'https://user:secret@example.org/', 'https://[::1']) {
     const problem = await refused(t, { method: 'POST', url: '/api/v1/credentials', headers: bearer(token), payload: { achievementId: courseId, recipient: { name: 'Nadia' }, evidence: [{ url }] } }, 400, 'body.evidence.0.url');

@@ -84,7 +84,8 @@ export async function prepareFuzzWorld(testApp: TestApp): Promise<FuzzWorld> {
       'POST /credentials/issue': [{ credential: vcalmCredential }, { credential: vcalmCredential, options: { credentialId: 'urn:uuid:1b6e3f0a-6d0b-4d38-9d4e-2b0c4f1a7e55' } }],
       'POST /credentials/verify': [{ verifiableCredential: vc }, { verifiableCredential: vc, options: { returnResults: true, returnCredential: true } }],
       'POST /api/v1/verify': [{ verifiableCredential: vc }, { url: `${BASE_URL}/credentials/${kept.id}` }, { id: kept.id }, { code: shortCode }],
-      'POST /verify': [{ json: JSON.stringify(vc) }, { code: shortCode }],
+      // an object: the form and multipart encodings send it as JSON text, so mutations land inside the pasted credential
+      'POST /verify': [{ json: vc }, { code: shortCode }],
     },
   };
 }
