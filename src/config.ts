@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isHttpUrl } from './lib/urls.js';
 
 // Env strings such as "false" or "0" must not read as truthy, so booleans are parsed explicitly.
 const booleanFromEnv = z
@@ -12,7 +13,8 @@ const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     PUBLIC_BASE_URL: z
-      .url({ protocol: /^https?$/, message: 'must be an http(s) origin such as https://credentials.example.org' })
+      .string()
+      .refine(isHttpUrl, { message: 'must be an http(s) origin such as https://credentials.example.org', abort: true })
       .refine((value) => new URL(value).pathname === '/' && !value.endsWith('/'), {
         message: 'must be an origin without a path or trailing slash, e.g. https://credentials.example.org',
       })
@@ -43,7 +45,7 @@ const envSchema = z
     RATE_LIMIT_TOKEN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
     RATE_LIMIT_VERIFY_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
     PLATFORM_NAME: z.string().trim().min(1).max(200).default('UNESCO-ICHEI International Institute of Online Education (IIOE)'),
-    PLATFORM_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('https://www.ichei.org'),
+    PLATFORM_URL: z.string().refine(isHttpUrl, 'must be an http(s) URL such as https://www.ichei.org, percent-encoded (it goes into signed documents as given)').default('https://www.ichei.org'),
     STATUS_LIST_SIZE: z.coerce
       .number()
       .int()

@@ -31,6 +31,11 @@ export function isUrl(value: string): boolean {
   return isUri(value) && /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]/.test(value);
 }
 
+/** An http(s) URL exactly as a signed document may carry it (configuration gives these as they are to be used). */
+export function isHttpUrl(value: string): boolean {
+  return /^https?:\/\//i.test(value) && isUrl(value);
+}
+
 const MALFORMED_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 // what the WHATWG parser leaves as it is but RFC 3986 does not allow (it encodes spaces, quotes and <> itself)
 const LEFT_UNENCODED = /[<>"{}|\\^`]/g;
@@ -52,7 +57,7 @@ export function normaliseHttpUrl(value: string): string | undefined {
   }
   if (url.username !== '' || url.password !== '') return undefined;
   const href = url.href.replace(LEFT_UNENCODED, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
-  return isUrl(href) ? href : undefined;
+  return isHttpUrl(href) ? href : undefined;
 }
 
 export const MAX_URL_LENGTH = 2000;

@@ -25,6 +25,8 @@ t.test('every bad value is named with what is wrong', async (t) => {
     [{ PORT: '70000' }, /PORT/],
     [{ PUBLIC_BASE_URL: 'ftp://example.org' }, /PUBLIC_BASE_URL must be an http\(s\) origin/],
     [{ PUBLIC_BASE_URL: 'https://example.org/path' }, /PUBLIC_BASE_URL must be an origin without a path/],
+    [{ PUBLIC_BASE_URL: 'https://exämple.org' }, /PUBLIC_BASE_URL must be an http\(s\) origin/],
+    [{ PLATFORM_URL: 'https://www.ichei.org/a b' }, /PLATFORM_URL must be an http\(s\) URL/],
     [{ DATABASE_URL: 'mysql://x', KEYS_MASTER_KEY: Buffer.alloc(32).toString('base64url') }, /DATABASE_URL must be a postgres:\/\/ connection URL/],
     [{ KEYS_MASTER_KEY: 'short' }, /KEYS_MASTER_KEY must be 32 random bytes/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],

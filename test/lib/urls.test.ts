@@ -1,5 +1,5 @@
 import t from 'tap';
-import { httpUrlSchema, isUri, isUrl, normaliseHttpUrl } from '../../src/lib/urls.js';
+import { httpUrlSchema, isHttpUrl, isUri, isUrl, normaliseHttpUrl } from '../../src/lib/urls.js';
 
 t.test('normaliseHttpUrl makes a typed link into the RFC 3986 URL a signed document can carry', async (t) => {
   const cases: [string, string][] = [
@@ -45,4 +45,9 @@ t.test('isUri and isUrl: the one URL rule of the data-model checks and the OB 3.
   for (const bad of ['https://example.org/a b', 'https://exämple.org/', 'https://example.org/%zz', 'https://example.org/a|b', 'no-scheme', 'https://', '']) t.notOk(isUri(bad), bad);
   t.ok(isUrl('https://example.org/'));
   t.notOk(isUrl('did:web:example.org'), 'a DID is a URI, not a URL with an authority');
+});
+
+t.test('isHttpUrl: configuration URLs are used as given, so they must already be RFC 3986 http(s) URLs', async (t) => {
+  for (const url of ['https://www.ichei.org', 'http://localhost:3000', 'https://example.org/a%20b']) t.ok(isHttpUrl(url), url);
+  for (const url of ['https://exämple.org', 'https://example.org/a b', 'ftp://example.org', 'did:web:example.org', 'https://']) t.notOk(isHttpUrl(url), url);
 });
