@@ -1,3 +1,4 @@
+import { DATABASE_RETRY_AFTER_SECONDS } from '../db/errors.js';
 import type { Language } from '../lib/i18n.js';
 import { formatNumber } from './language.js';
 import { pageMessages } from './messages/index.js';
@@ -44,6 +45,8 @@ export function problemText(problem: PageProblem, language: Language, { requestI
       return text.notCredential;
     case 'body-too-large':
       return text.fileTooLarge({ size: formatSize(uploadLimit, language) });
+    case 'database-unavailable':
+      return text.temporarilyUnavailable({ seconds: formatNumber(DATABASE_RETRY_AFTER_SECONDS, language) });
     case 'rate-limited':
       return text.rateLimited({ seconds: formatNumber(Number(problem.retryAfterSeconds ?? 60), language) });
   }

@@ -53,6 +53,7 @@ t.test('a database outage is answered 503 + Retry-After quickly, and the service
       t.match(response.headers['retry-after'], /^[1-9][0-9]*$/, `${name}: Retry-After in seconds`);
       if (page) {
         t.match(response.headers['content-type'], /^text\/html/, `${name}: a page for the browser`);
+        t.match(response.body, /briefly unavailable.*try again in 5 seconds/, `${name}: the page says to wait, not that something broke`);
       } else {
         t.match(response.headers['content-type'], /^application\/problem\+json/, `${name}: problem+json`);
         t.equal(response.json().type, 'http://localhost:3000/problems/database-unavailable', `${name}: the problem says what happened`);

@@ -114,6 +114,7 @@ export const en: PageMessages = {
     badRequest: 'The request could not be understood. Check the address and try again.',
     notFound: 'There is no page at this address.',
     serverError: (p) => `Something went wrong on our side. Try again; if it keeps happening, report reference ${p.requestId}.`,
+    temporarilyUnavailable: (p) => `The service is briefly unavailable. Nothing is wrong with the credential: try again in ${p.seconds} seconds.`,
   },
   certificate: {
     title: 'Certificate of Achievement',

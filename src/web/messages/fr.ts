@@ -115,6 +115,7 @@ export const fr: PageMessages = {
     badRequest: 'La requête n’a pas pu être comprise. Vérifiez l’adresse et réessayez.',
     notFound: 'Il n’y a aucune page à cette adresse.',
     serverError: (p) => `Une erreur s’est produite de notre côté. Réessayez ; si le problème persiste, signalez la référence ${p.requestId}.`,
+    temporarilyUnavailable: (p) => `Le service est momentanément indisponible. Le justificatif n’est pas en cause : réessayez dans ${p.seconds} secondes.`,
   },
   certificate: {
     title: 'Certificat de réussite',

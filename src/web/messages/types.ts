@@ -1,4 +1,4 @@
-import type { Verdict } from '../../modules/verification/report.js';
+import type { Verdict } from '../../vc/verification-report.js';
 
 /** Values inserted into a message: names and codes as given, numbers and dates already formatted for the locale. */
 type Text = string;
@@ -124,6 +124,7 @@ export interface PageMessages {
     badRequest: Text;
     notFound: Text;
     serverError: With<{ requestId: string }>;
+    temporarilyUnavailable: With<{ seconds: string }>;
   };
   certificate: {
     title: Text;

@@ -115,6 +115,7 @@ export const zh: PageMessages = {
     badRequest: '无法识别该请求。请检查地址后重试。',
     notFound: '此地址没有对应的页面。',
     serverError: (p) => `我们这边出现了问题。请重试；如果问题仍然存在，请提供参考编号 ${p.requestId} 进行反馈。`,
+    temporarilyUnavailable: (p) => `服务暂时不可用。这与证书本身无关：请在 ${p.seconds} 秒后重试。`,
   },
   certificate: {
     title: '结业证书',
