@@ -1,6 +1,15 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { CompactEncrypt, compactDecrypt } from 'jose';
+
+/** A loaded signing key: the DataIntegrityProof suite is built once per key and reused for every signature. */
+export interface ActiveSigningKey {
+  keyId: string;
+  verificationMethodId: string;
+  privateKey: KeyObject;
+  suite: DataIntegrityProof;
+}
 
 export interface Ed25519KeyPair {
   privateKey: KeyObject;

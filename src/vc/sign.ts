@@ -1,6 +1,6 @@
 import * as vc from '@digitalbazaar/vc';
-import type { ActiveSigningKey } from '../modules/keys/service.js';
 import { createDocumentLoader, type DocumentLoader } from './document-loader.js';
+import type { ActiveSigningKey } from './keys.js';
 
 // Signing needs contexts only; the issuer's DID is not looked up to sign.
 const contextLoader = createDocumentLoader();

@@ -1,5 +1,5 @@
 import { isolateLatinRuns, type Language } from '../lib/i18n.js';
-import type { Check, Verdict, VerificationReport } from '../modules/verification/report.js';
+import type { Check, Verdict, VerificationReport } from '../vc/verification-report.js';
 import type { CredentialDescription, EvidenceItem } from './credential-text.js';
 import { type Fragment, html } from './html.js';
 import { formatDate, formatNumber } from './language.js';

@@ -1,6 +1,6 @@
 import type { Language } from '../lib/i18n.js';
 import { asRecord, firstOf } from '../lib/json.js';
-import { namedIdentity } from '../modules/verification/report.js';
+import { namedIdentity } from '../vc/verification-report.js';
 
 /**
  * A text of a credential in the reader's language. VC 2.0 lets `name` and `description` be a plain string, a

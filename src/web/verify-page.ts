@@ -1,5 +1,5 @@
 import type { Language } from '../lib/i18n.js';
-import type { VerificationReport } from '../modules/verification/report.js';
+import type { VerificationReport } from '../vc/verification-report.js';
 import { renderReport } from './credential-page.js';
 import type { CredentialDescription } from './credential-text.js';
 import { html } from './html.js';

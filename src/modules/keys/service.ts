@@ -4,17 +4,11 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { eddsaRdfc2022, keyObjectSigner } from '../../vc/cryptosuite.js';
 import { verificationMethodId } from '../../vc/did-web.js';
 import { createTtlCache } from '../../lib/ttl-cache.js';
-import { decryptPrivateKey, encryptPrivateKey, generateEd25519KeyPair } from '../../vc/keys.js';
+import { type ActiveSigningKey, decryptPrivateKey, encryptPrivateKey, generateEd25519KeyPair } from '../../vc/keys.js';
 import * as repository from './repository.js';
 import type { KeyPurpose, SigningKeyRow } from './repository.js';
 
-/** A loaded signing key: the DataIntegrityProof suite is built once per key and reused for every signature. */
-export interface ActiveSigningKey {
-  keyId: string;
-  verificationMethodId: string;
-  privateKey: KeyObject;
-  suite: DataIntegrityProof;
-}
+export type { ActiveSigningKey } from '../../vc/keys.js';
 
 export interface KeyStore {
   /** Creates the owner's active key of this purpose if it has none; returns the active key row. */
