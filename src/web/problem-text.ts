@@ -43,6 +43,9 @@ export function problemText(problem: PageProblem, language: Language, { requestI
       return text.notJson({ reason: typeof problem.reason === 'string' ? problem.reason : '' });
     case 'not-a-credential':
       return text.notCredential;
+    case 'invalid-text':
+    case 'too-deeply-nested':
+      return text.unreadableDocument;
     case 'body-too-large':
       return text.fileTooLarge({ size: formatSize(uploadLimit, language) });
     case 'database-unavailable':

@@ -1,5 +1,6 @@
 import type { Language } from '../../lib/i18n.js';
 import { isUuid } from '../../lib/ids.js';
+import { rejectInputFlaws } from '../../lib/input-limits.js';
 import { HttpProblem, problem } from '../../lib/problem.js';
 import type { AppContext } from '../../plugins/context.js';
 import { type CredentialDescription, describeCredential } from '../../web/credential-text.js';
@@ -126,6 +127,8 @@ export async function verifySubmission({
   if (!credential || typeof credential !== 'object' || Array.isArray(credential) || !looksLikeCredential(credential as Record<string, unknown>)) {
     throw problem(422, 'not-a-credential', 'The JSON is not a credential: it has none of @context, type, credentialSubject or proof.');
   }
+  // the same refusal as the API's input guard, which cannot see JSON that arrives as a form field's text
+  rejectInputFlaws(credential, 'credential');
   const document = credential as Record<string, unknown>;
   const report = await verifyForReader({ ctx, credential: document, language });
   return { report, description: await describeForReader({ ctx, credential: document, report, language }) };

@@ -102,6 +102,7 @@ export const en: PageMessages = {
     nothingToVerify: 'Enter a code or a link, paste a credential, or choose a file.',
     notJson: (p) => `What was pasted or uploaded is not valid JSON (${p.reason}). Paste the whole credential, from the first { to the last }.`,
     notCredential: 'This JSON is not a credential: it has none of @context, type, credentialSubject or proof.',
+    unreadableDocument: 'This document cannot be checked: it contains characters that are not text (such as a NUL character or broken Unicode) or is nested far deeper than any credential.',
     tooManyInputs: 'Give one thing to verify at a time: a code or link, pasted JSON, or a file.',
     fileTooLarge: (p) => `The file is larger than ${p.size}. A credential file is much smaller: check that you chose the right one.`,
     codeFormat: (p) => `"${p.code}" does not look like a credential code: two letters, then 13 letters and digits, for example EG-7K4Q-92MX-3TRA-K.`,

@@ -103,6 +103,7 @@ export const fr: PageMessages = {
     nothingToVerify: 'Saisissez un code ou un lien, collez un certificat ou choisissez un fichier.',
     notJson: (p) => `Le contenu collé ou importé n’est pas du JSON valide (${p.reason}). Collez le certificat en entier, du premier { au dernier }.`,
     notCredential: 'Ce JSON n’est pas un certificat : il ne contient aucun des champs @context, type, credentialSubject ou proof.',
+    unreadableDocument: 'Ce document ne peut pas être vérifié : il contient des caractères qui ne sont pas du texte (un caractère NUL ou de l’Unicode invalide) ou il est imbriqué bien plus profondément qu’un certificat.',
     tooManyInputs: 'Soumettez un seul élément à la fois : un code ou un lien, du JSON collé, ou un fichier.',
     fileTooLarge: (p) => `Le fichier dépasse ${p.size}. Un fichier de certificat est bien plus petit : vérifiez que vous avez choisi le bon.`,
     codeFormat: (p) => `« ${p.code} » ne ressemble pas à un code de certificat : deux lettres, puis 13 lettres et chiffres, par exemple EG-7K4Q-92MX-3TRA-K.`,

@@ -112,6 +112,7 @@ export interface PageMessages {
     nothingToVerify: Text;
     notJson: With<{ reason: string }>;
     notCredential: Text;
+    unreadableDocument: Text;
     tooManyInputs: Text;
     fileTooLarge: With<{ size: string }>;
     codeFormat: With<{ code: string }>;

@@ -103,6 +103,7 @@ export const zh: PageMessages = {
     nothingToVerify: '请输入核验码或链接、粘贴证书内容，或选择一个文件。',
     notJson: (p) => `粘贴或上传的内容不是有效的 JSON（${p.reason}）。请粘贴完整的证书内容，从第一个 { 到最后一个 }。`,
     notCredential: '该 JSON 不是证书：其中没有 @context、type、credentialSubject 或 proof 中的任何一项。',
+    unreadableDocument: '无法核验此文档：其中含有不是文本的字符（如 NUL 字符或损坏的 Unicode），或其嵌套层级远超任何证书。',
     tooManyInputs: '每次只能核验一项内容：核验码或链接、粘贴的 JSON，或一个文件。',
     fileTooLarge: (p) => `文件大小超过 ${p.size}。证书文件通常远小于此，请确认是否选对了文件。`,
     codeFormat: (p) => `“${p.code}”不是证书核验码的格式：核验码由两个字母加 13 个字母和数字组成，例如 EG-7K4Q-92MX-3TRA-K。`,

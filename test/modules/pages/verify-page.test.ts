@@ -289,6 +289,17 @@ t.test('JSON that is not JSON, or not a credential', async (t) => {
       assertErrorPage(t, await post({ json }, language), 422, language, pageCatalogues[language].errors.notCredential, `${json} in ${language}`);
     }
   }
+  // What the API's input guard refuses is refused here too, though it arrives as the text of a form field.
+  const unreadable = {
+    'a NUL character': '{"@context":[],"credentialSubject":{"name":"A\\u0000B"}}',
+    'a lone surrogate': '{"@context":[],"credentialSubject":{"name":"\\ud800"}}',
+    'deep nesting': `{"@context":[],"credentialSubject":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+  };
+  for (const [what, json] of Object.entries(unreadable)) {
+    for (const language of ['en', 'zh'] as const) {
+      assertErrorPage(t, await post({ json }, language), 422, language, pageCatalogues[language].errors.unreadableDocument, `${what} in ${language}`);
+    }
+  }
   const odd = assertPage(t, await post({ json: '{"@context":"x","credentialSubject":[1,2],"issuer":{"name":{"a":1}}}' }, 'fr'), 200, 'a malformed credential gets a report');
   t.equal(odd.h1, pageCatalogues.fr.verdicts.invalid.title, 'an invalid one');
 });
