@@ -10,6 +10,7 @@
  */
 
 import { isUri } from '../lib/urls.js';
+import { VC_V2_CONTEXT } from './contexts.js';
 
 export type DataModelViolation = {
   /** Stable id of the requirement, named after the spec section, e.g. "vcdm2:contexts". */
@@ -25,7 +26,6 @@ export type CheckOptions = {
   allowProof?: boolean;
 };
 
-const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
 const VC_V1_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
 const VC_VOCAB = 'https://www.w3.org/2018/credentials#';
 

@@ -29,15 +29,14 @@
  */
 import { z } from 'zod';
 import { isUri, isUrl } from '../lib/urls.js';
+import { OB_V3_CONTEXT, VC_V2_CONTEXT } from './contexts.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Fixed values from the spec
 // ---------------------------------------------------------------------------------------------------
 
-/** B.1.2: the first `@context` item MUST be the VC Data Model 2.0 context. */
-export const VC_V2_CONTEXT_URL = 'https://www.w3.org/ns/credentials/v2';
-/** B.1.2: the second `@context` item MUST be the OB 3.0 context, version 3.0.3. */
-export const OB_V3P0_CONTEXT_URL = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
+// B.1.2: the first `@context` item MUST be the VC Data Model 2.0 context (VC_V2_CONTEXT), the second the OB 3.0
+// context, version 3.0.3 (OB_V3_CONTEXT); both are the bundled contexts' own constants.
 /** B.1.21: the JSON Schema a `credentialSchema` entry of an AchievementCredential points at. */
 export const OB_ACHIEVEMENT_CREDENTIAL_SCHEMA_URL =
   'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json';
@@ -522,13 +521,13 @@ const contextItem = z.union([uri, z.record(z.string(), z.unknown())], {
  */
 const credentialContext = z
   .array(contextItem, { error: 'must be an array of contexts' })
-  .min(2, { error: `must list at least "${VC_V2_CONTEXT_URL}" and "${OB_V3P0_CONTEXT_URL}"` })
+  .min(2, { error: `must list at least "${VC_V2_CONTEXT}" and "${OB_V3_CONTEXT}"` })
   .superRefine((ctxs, ctx) => {
-    if (ctxs[0] !== VC_V2_CONTEXT_URL) {
-      ctx.addIssue({ code: 'custom', path: [0], message: `must be "${VC_V2_CONTEXT_URL}" (the first @context item)` });
+    if (ctxs[0] !== VC_V2_CONTEXT) {
+      ctx.addIssue({ code: 'custom', path: [0], message: `must be "${VC_V2_CONTEXT}" (the first @context item)` });
     }
-    if (ctxs[1] !== OB_V3P0_CONTEXT_URL) {
-      ctx.addIssue({ code: 'custom', path: [1], message: `must be "${OB_V3P0_CONTEXT_URL}" (the second @context item)` });
+    if (ctxs[1] !== OB_V3_CONTEXT) {
+      ctx.addIssue({ code: 'custom', path: [1], message: `must be "${OB_V3_CONTEXT}" (the second @context item)` });
     }
   });
 

@@ -6,8 +6,6 @@ import {
   ACHIEVEMENT_TYPES,
   IDENTIFIER_TYPES,
   OB_ACHIEVEMENT_CREDENTIAL_SCHEMA_URL,
-  OB_V3P0_CONTEXT_URL,
-  VC_V2_CONTEXT_URL,
   achievementSchema,
   criteriaSchema,
   identityObjectSchema,
@@ -18,6 +16,7 @@ import {
   validateOpenBadgeCredential,
   type ValidationError,
 } from '../../src/vc/ob3-schema.js';
+import { OB_V3_CONTEXT, VC_V2_CONTEXT } from '../../src/vc/contexts.js';
 import { isUri } from '../../src/lib/urls.js';
 
 // --------------------------------------------------------------------------------------------------
@@ -29,7 +28,7 @@ type Doc = Record<string, any>;
 /** An unsigned credential exactly as our issuer builds it. */
 function unsignedCredential(): Doc {
   return {
-    '@context': [VC_V2_CONTEXT_URL, OB_V3P0_CONTEXT_URL],
+    '@context': [VC_V2_CONTEXT, OB_V3_CONTEXT],
     id: 'https://credentials.iioe.example.org/credentials/5b0f3c4e-8d7a-4a55-9a64-1f1f0c2d9e11',
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     name: 'Digital Teaching Foundations',
@@ -259,8 +258,8 @@ t.test('the credential must be a JSON object', async (t) => {
 
 t.test('@context', async (t) => {
   failsAt(t, variant((d) => delete d['@context']), '@context', /Missing required property "@context"/);
-  failsAt(t, variant((d) => (d['@context'] = VC_V2_CONTEXT_URL)), '@context', /must be an array/);
-  failsAt(t, variant((d) => (d['@context'] = [VC_V2_CONTEXT_URL])), '@context', /at least/);
+  failsAt(t, variant((d) => (d['@context'] = VC_V2_CONTEXT)), '@context', /must be an array/);
+  failsAt(t, variant((d) => (d['@context'] = [VC_V2_CONTEXT])), '@context', /at least/);
   failsAt(t, variant((d) => d['@context'].reverse()), '@context.0', /credentials\/v2/);
   failsAt(t, variant((d) => d['@context'].reverse()), '@context.1', /context-3\.0\.3\.json/);
   failsAt(
@@ -407,7 +406,7 @@ t.test('other VC properties', async (t) => {
     variant((d) => {
       d.endorsement = [
         {
-          '@context': [VC_V2_CONTEXT_URL, OB_V3P0_CONTEXT_URL],
+          '@context': [VC_V2_CONTEXT, OB_V3_CONTEXT],
           id: 'urn:uuid:0b3f7e4c-3a5d-4bd5-9e3f-2a1b0c9d8e7f',
           type: ['VerifiableCredential', 'EndorsementCredential'],
           name: 'Endorsement',
