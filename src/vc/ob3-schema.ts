@@ -30,6 +30,7 @@
 import { z } from 'zod';
 import { isUri, isUrl } from '../lib/urls.js';
 import { OB_V3_CONTEXT, VC_V2_CONTEXT } from './contexts.js';
+import { isRfc3339DateTime } from './date-time.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Fixed values from the spec
@@ -154,7 +155,6 @@ export const RESULT_STATUS_TYPES = [
 const EXTENSION_TERM = /^ext:[A-Za-z0-9._-]+$/;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/;
 
 function isCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
@@ -171,17 +171,10 @@ export function isDate(value: string): boolean {
 
 /**
  * DateTimeZ (B.7): a date-time WITH a trailing time-zone designator, e.g. 2024-05-01T09:30:00Z or
- * 2021-09-07T02:09:59+02:00 (RFC 3339 / XML Schema dateTimeStamp, as VC Data Model 2.0 requires for
- * validFrom and validUntil). Field values must be in range; offsets are limited to +/-14:00.
+ * 2021-09-07T02:09:59+02:00 (RFC 3339, as the published JSON Schema checks it). Field values must be in range;
+ * offsets are limited to +/-14:00.
  */
-export function isDateTimeZ(value: string): boolean {
-  const m = DATE_TIME.exec(value);
-  if (m === null) return false;
-  if (!isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return false;
-  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return false;
-  if (m[8] !== 'Z' && (Number(m[9]) * 60 + Number(m[10]) > 14 * 60 || Number(m[10]) > 59)) return false;
-  return true;
-}
+export const isDateTimeZ = isRfc3339DateTime;
 
 /**
  * LanguageCode (B.7): a BCP 47 language tag. Same shape the published JSON Schema accepts: a 2-4
