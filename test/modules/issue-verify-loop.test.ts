@@ -1,5 +1,6 @@
 import t from 'tap';
 import { build, demoToken, firstAchievementId, issue } from '../helper.js';
+import { testClock } from '../support/clock.js';
 
 t.test('a centre issues a credential; anyone fetches it by its link and verifies it', async (t) => {
   const testApp = await build(t);
@@ -90,7 +91,8 @@ t.test('credentials are issued in the requested language, else the centre defaul
 });
 
 t.test('expired and not-yet-valid credentials are reported as such', async (t) => {
-  const testApp = await build(t);
+  const clock = testClock();
+  const testApp = await build(t, {}, { clock });
   const token = await demoToken(testApp);
   const achievementId = await firstAchievementId(testApp.app);
   const future = await issue(testApp.app, token, { achievementId, recipient: { name: 'Future Person' }, validFrom: '2099-01-01T00:00:00Z' });
@@ -104,10 +106,12 @@ t.test('expired and not-yet-valid credentials are reported as such', async (t) =
     achievementId,
     recipient: { name: 'Short Lived' },
     validFrom: '2020-01-01T00:00:00Z',
-    validUntil: new Date(Date.now() + 1500).toISOString(),
+    validUntil: new Date(clock.now().getTime() + 60_000).toISOString(),
   });
   t.equal(shortLived.statusCode, 201);
-  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const verdictNow = async () => (await testApp.app.inject({ method: 'POST', url: '/api/v1/verify', payload: { id: shortLived.json().id } })).json().verdict;
+  t.equal(await verdictNow(), 'valid', 'valid until its validUntil');
+  clock.advancePast(shortLived.json().verifiableCredential.validUntil);
   const expired = (await testApp.app.inject({ method: 'POST', url: '/api/v1/verify', payload: { id: shortLived.json().id } })).json();
   t.equal(expired.verdict, 'expired');
   t.match(expired.checks.find((c: { check: string }) => c.check === 'validity'), { status: 'failed', code: 'validity.expired' });
