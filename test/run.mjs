@@ -15,7 +15,6 @@ import { availableParallelism, constants, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser } from 'tap-parser';
-import { selectTests } from './selection.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const databasePass = process.argv.includes('--database-pass');
@@ -101,6 +100,7 @@ if (!hasOpt('jobs') && !userArgs.some((a) => /^-j\d*$/.test(a))) tapArgs.push(`-
 // tap's default include would also run helpers such as prepare-template.ts.
 if (!tapConfig.include && !hasOpt('include')) tapArgs.push('--include=test/**/*.test.ts');
 if (databasePass) {
+  const { selectTests } = await import('./selection.mjs');
   const { all, database } = selectTests(root);
   console.log(`# database pass: ${database.length} of ${all.length} test files (the others run once, on PGlite)`);
   tapArgs.push(...database);
