@@ -16,7 +16,10 @@ const { app, token, outside, issued } = await statusListTestApp(t);
  * indexes), and counts them on the list, as if many credentials had been issued by other processes.
  */
 async function fill(listId: string, like: string, total: number) {
-  await app.ctx.db.execute(sql`
+  await app.ctx.db.transaction(async (tx) => {
+    // Seeding tens of thousands of rows may outlast the service's statement timeout (2 s) on a loaded machine.
+    await tx.execute(sql`set local statement_timeout = 0`);
+    await tx.execute(sql`
     insert into credentials (id, centre_id, achievement_id, signing_key_id, issued_by_client_id, recipient_name, language,
                              achievement_version, valid_from, document, status_list_id, status_list_index)
     select gen_random_uuid(), c.centre_id, c.achievement_id, c.signing_key_id, c.issued_by_client_id, 'Seeded learner ' || free.i,
@@ -27,7 +30,8 @@ async function fill(listId: string, like: string, total: number) {
           order by random()
           limit ${total}::integer - (select count(*) from credentials h where h.status_list_id = ${listId}::uuid)) free
     where c.id = ${like}::uuid`);
-  await app.ctx.db.execute(sql`update status_lists set allocated = (select count(*) from credentials where status_list_id = ${listId}::uuid) where id = ${listId}::uuid`);
+    await tx.execute(sql`update status_lists set allocated = (select count(*) from credentials where status_list_id = ${listId}::uuid) where id = ${listId}::uuid`);
+  });
 }
 
 const first = await issued('Amina El-Sayed');
