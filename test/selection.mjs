@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 export const TEST_FILES = 'test/**/*.test.ts';
 
-/** Run once (PGlite pass only): browser, PDF, fuzz and stock-library oracle tests. */
+/** Run once (PGlite pass only): browser, PDF, fuzz and stock-library oracle tests, and embedded-only ones. */
 export const ONCE = [
   'test/**/*.browser.test.ts', // a real Chromium over the pages
   'test/web/browser-support.test.ts',
@@ -20,6 +20,7 @@ export const ONCE = [
   'test/fuzz/**/*.test.ts', // the quick property-based pass over every route
   'test/modules/verification/stock-verifier.test.ts', // the stock library as an oracle
   'test/vc/cryptosuite.test.ts',
+  'test/db/backup.test.ts', // the embedded database's backup: PGlite whatever DATABASE_URL says
 ];
 
 // What makes a file a database test: importing one of these (paths relative to the project root).
