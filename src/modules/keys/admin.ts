@@ -73,12 +73,16 @@ export async function compromiseCentreKey({ ctx, actor, centre, keyId, reason }:
       if (key.status === 'compromised') throw conflict(`The key ${keyId} is already marked compromised.`);
       if (key.status === 'active') await ctx.keys.replaceActiveKey({ db: tx, centreId: centre.id, retire: { id: key.id, status: 'compromised', reason } });
       else await repository.retireKey(tx, key.id, { status: 'compromised', at: new Date(), reason });
+      // The lists are re-signed with the active key in this same transaction: the answer then matches what was
+      // committed, and no list is ever left signed by a key that no longer verifies.
+      const active = await ctx.keys.ensureActiveKey({ db: tx, centreId: centre.id, purpose: 'assertion' });
+      await ctx.statusLists.resignCentreLists(tx, centre.id, { did, key: await ctx.keys.signingKey({ row: active, did }) });
       await recordAction({ db: tx, actor, action: 'key.compromised', centreId: centre.id, target: `centre:${centre.slug}`, details: { keyId, reason } });
     },
   });
   ctx.keys.clearCache();
   ctx.resolveOwnDid.clear();
   ctx.lookups.clear();
-  await ctx.statusLists.resignCentreLists(centre.id);
+  ctx.statusLists.changed();
   return listCentreKeys({ ctx, centre });
 }

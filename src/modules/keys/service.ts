@@ -15,6 +15,8 @@ export interface KeyStore {
   ensureActiveKey(input: { db?: DbOrTx; centreId: string | null; purpose: KeyPurpose }): Promise<SigningKeyRow>;
   /** The key that signs the owner's credentials now, from a short-lived cache (rotation shows within seconds). */
   activeAssertionKey(input: { centreId: string | null; did: string }): Promise<ActiveSigningKey>;
+  /** A key row ready to sign, for a transaction that has just made it active (the cache cannot see it yet). */
+  signingKey(input: { row: SigningKeyRow; did: string }): Promise<ActiveSigningKey>;
   /** The shared key that signs access tokens (one for all replicas). */
   accessTokenKey(): Promise<{ privateKey: KeyObject; publicKeyMultibase: string }>;
   /** Fails with a clear message when the master key does not decrypt the stored keys. */
@@ -50,8 +52,7 @@ export function createKeyStore({ db, masterKey }: { db: Db; masterKey: Uint8Arra
     return decryptPrivateKey(row.encryptedPrivateKey, row.publicKeyMultibase, masterKey);
   }
 
-  async function loadAssertionKey(centreId: string | null, did: string): Promise<ActiveSigningKey> {
-    const row = await ensureActiveKey({ centreId, purpose: 'assertion' });
+  async function signingKey({ row, did }: { row: SigningKeyRow; did: string }): Promise<ActiveSigningKey> {
     const privateKey = await unlock(row);
     const id = verificationMethodId(did, row.publicKeyMultibase);
     return {
@@ -64,7 +65,9 @@ export function createKeyStore({ db, masterKey }: { db: Db; masterKey: Uint8Arra
 
   return {
     ensureActiveKey,
-    activeAssertionKey: ({ centreId, did }) => cache.get(`${centreId ?? 'platform'}|${did}`, () => loadAssertionKey(centreId, did)),
+    activeAssertionKey: ({ centreId, did }) =>
+      cache.get(`${centreId ?? 'platform'}|${did}`, async () => signingKey({ row: await ensureActiveKey({ centreId, purpose: 'assertion' }), did })),
+    signingKey,
     async accessTokenKey() {
       const row = await ensureActiveKey({ centreId: null, purpose: 'access-token' });
       return { privateKey: await unlock(row), publicKeyMultibase: row.publicKeyMultibase };

@@ -169,18 +169,12 @@ export function createStatusLists({ db, config, keys, lookups }: { db: Db; confi
     },
 
     /**
-     * Re-signs every list of a centre with its current key: after a key is marked compromised, what it signed
-     * no longer verifies, and the lists must not leave the centre's credentials unreadable.
+     * Re-signs every list of a centre, in the caller's transaction, with the key that transaction made active:
+     * after a key is marked compromised, what it signed no longer verifies, and the lists must not leave the
+     * centre's credentials unreadable. Call changed() once the transaction has committed.
      */
-    async resignCentreLists(centreId: string): Promise<void> {
-      const signer = await listSigner(centreId);
-      for (const listId of await repository.listCentreListIds(db, centreId)) {
-        await db.transaction(async (tx) => {
-          const locked = await repository.lockList(tx, listId);
-          if (locked) await signList(tx, locked, signer);
-        });
-      }
-      documents.clear();
+    async resignCentreLists(tx: DbOrTx, centreId: string, signer: ListSigner): Promise<void> {
+      for (const listId of await repository.listCentreListIds(tx, centreId)) await this.resign(tx, listId, signer);
     },
 
     /** Forget cached list documents (after a change committed by this process). */

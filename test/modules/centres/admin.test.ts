@@ -116,4 +116,20 @@ t.test('key rotation keeps old credentials verifying; a compromised key fails th
   const list = (await app.inject({ method: 'GET', url: listPath })).json();
   t.equal(list.proof[0].verificationMethod, after.verifiableCredential.proof[0].verificationMethod, 'the status list is re-signed with the current key');
   t.equal((await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/rotate', headers: { authorization: `Bearer ${token}` } })).statusCode, 403, 'a centre cannot rotate keys itself');
+
+  // Compromising the active key: its replacement, made in the same transaction, has already signed the lists when
+  // the answer comes, so no list is left signed by the compromised key and the centre's credentials stay readable.
+  const activeKey = after.verifiableCredential.proof[0].verificationMethod;
+  const breach = await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/compromise', headers: admin, payload: { keyId: activeKey, reason: 'server breach' } });
+  t.equal(breach.statusCode, 200, breach.body);
+  t.same(breach.json().items.map((k: { status: string }) => k.status).sort(), ['active', 'compromised', 'compromised']);
+  const listNow = (await app.inject({ method: 'GET', url: listPath })).json();
+  const didNow = (await app.inject({ method: 'GET', url: '/centres/egypt-demo/did.json' })).json();
+  t.not(listNow.proof[0].verificationMethod, activeKey, 'the list is no longer signed by the compromised key');
+  t.ok(didNow.verificationMethod.some((m: { id: string }) => m.id === listNow.proof[0].verificationMethod), 'it is signed by the key the DID document now names');
+  const fresh = await issueOne('After Breach');
+  t.equal(fresh.verifiableCredential.proof[0].verificationMethod, listNow.proof[0].verificationMethod, 'new credentials are signed by that same key');
+  t.equal((await verify(fresh.verifiableCredential)).verdict, 'valid', 'and verify, status list included');
+  const compromisedEvents = await app.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'key.compromised'));
+  t.equal(compromisedEvents.length, 2, 'one audit event per compromise');
 });
