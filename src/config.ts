@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { isHttpUrl } from './lib/urls.js';
 
@@ -60,6 +62,24 @@ const envSchema = z
     REMOTE_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(262_144),
     // Tests and closed networks only: lets outbound fetches reach loopback and private addresses.
     REMOTE_ALLOW_PRIVATE_ADDRESSES: booleanFromEnv.default(false),
+    // Jobs (cohort batches, e-mail delivery) run on the pg-boss queue in the database. Every process runs them
+    // unless told not to: API replicas behind separate `npm run worker` processes set JOBS_IN_PROCESS=false.
+    JOBS_IN_PROCESS: booleanFromEnv.default(true),
+    // threads that sign batch credentials (0: sign on the main thread)
+    SIGNING_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+    BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(10_000),
+    BATCH_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+    // Mail: SMTP when SMTP_URL is set (smtp:// or smtps://), otherwise .eml files in DATA_DIR/outbox.
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.org:587').optional(),
+    MAIL_FROM: z.string().trim().min(3).max(320).optional(),
+    MAIL_OUTBOX_DIR: z.string().min(1).optional(),
+    // DKIM signing of outgoing mail: all three or none
+    MAIL_DKIM_DOMAIN: z.string().trim().min(1).optional(),
+    MAIL_DKIM_SELECTOR: z.string().trim().min(1).optional(),
+    MAIL_DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    // messages per minute each centre may send (a cohort of 1,000 goes out in 17 minutes at the default)
+    DELIVERY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+    DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   })
   .superRefine((env, ctx) => {
     if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
@@ -71,6 +91,10 @@ const envSchema = z
         path: ['KEYS_MASTER_KEY'],
         message: 'is required when DATABASE_URL is set (the master key file in keys/ is for embedded mode only)',
       });
+    }
+    const dkim = [env.MAIL_DKIM_DOMAIN, env.MAIL_DKIM_SELECTOR, env.MAIL_DKIM_PRIVATE_KEY_FILE];
+    if (dkim.some(Boolean) && !dkim.every(Boolean)) {
+      ctx.addIssue({ code: 'custom', path: ['MAIL_DKIM_DOMAIN'], message: 'MAIL_DKIM_DOMAIN, MAIL_DKIM_SELECTOR and MAIL_DKIM_PRIVATE_KEY_FILE go together: set all three or none' });
     }
   });
 
@@ -99,6 +123,18 @@ export interface Config {
   statusLists: { size: number; maxAgeSeconds: number; validityMs: number };
   /** outbound fetches of other issuers' documents (DESIGN §3 "Outbound network") */
   remote: { enabled: boolean; timeoutMs: number; maxBytes: number; allowPrivateAddresses: boolean };
+  /** the job queue: whether this process works jobs, and how many threads sign batch credentials */
+  jobs: { inProcess: boolean; signingThreads: number };
+  /** cohort uploads: rows and bytes per file */
+  batches: { maxRows: number; maxFileBytes: number };
+  /** e-mail to learners: SMTP or the outbox folder, the sender, DKIM, and per-centre pacing */
+  mail: {
+    transport: { kind: 'smtp'; url: string } | { kind: 'outbox'; dir: string };
+    from: string;
+    dkim?: { domainName: string; keySelector: string; privateKeyFile: string };
+    ratePerMinute: number;
+    maxAttempts: number;
+  };
 }
 
 export interface DatabaseTimeouts {
@@ -126,10 +162,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const values = parsed.data;
   const embedded = values.DATABASE_URL === undefined;
+  const publicBaseUrl = values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`;
   return {
     port: values.PORT,
     host: values.HOST,
-    publicBaseUrl: values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`,
+    publicBaseUrl,
     database: embedded
       ? { kind: 'pglite', dataDir: values.DATA_DIR }
       : { kind: 'postgres', url: values.DATABASE_URL as string },
@@ -155,6 +192,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: values.REMOTE_FETCH_TIMEOUT_MS,
       maxBytes: values.REMOTE_FETCH_MAX_BYTES,
       allowPrivateAddresses: values.REMOTE_ALLOW_PRIVATE_ADDRESSES,
+    },
+    jobs: { inProcess: values.JOBS_IN_PROCESS, signingThreads: values.SIGNING_THREADS ?? Math.max(1, availableParallelism()) },
+    batches: { maxRows: values.BATCH_MAX_ROWS, maxFileBytes: values.BATCH_MAX_FILE_BYTES },
+    mail: {
+      transport: values.SMTP_URL ? { kind: 'smtp', url: values.SMTP_URL } : { kind: 'outbox', dir: values.MAIL_OUTBOX_DIR ?? join(values.DATA_DIR, 'outbox') },
+      from: values.MAIL_FROM ?? `IIOE Credentials <no-reply@${new URL(publicBaseUrl).hostname}>`,
+      dkim: values.MAIL_DKIM_DOMAIN
+        ? { domainName: values.MAIL_DKIM_DOMAIN, keySelector: values.MAIL_DKIM_SELECTOR as string, privateKeyFile: values.MAIL_DKIM_PRIVATE_KEY_FILE as string }
+        : undefined,
+      ratePerMinute: values.DELIVERY_RATE_PER_MINUTE,
+      maxAttempts: values.DELIVERY_MAX_ATTEMPTS,
     },
   };
 }
