@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { type AnyPgColumn, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { achievements } from './achievements.js';
 import { centres } from './centres.js';
@@ -40,10 +41,15 @@ export const credentials = pgTable(
     /** corrections: the credential that replaced this one, and the one this one replaced */
     supersededBy: uuid('superseded_by').references((): AnyPgColumn => credentials.id),
     supersedes: uuid('supersedes').references((): AnyPgColumn => credentials.id),
+    /** the centre's own learner or enrolment id: with the course, names one credential (corrections carry it on) */
+    externalId: text('external_id'),
   },
   (table) => [
     index('credentials_centre_issued').on(table.centreId, table.issuedAt),
     uniqueIndex('credentials_status_entry').on(table.statusListId, table.statusListIndex),
+    // One original credential per centre, course and externalId: a re-run or a retried upload issues nothing twice.
+    // A correction (supersedes set) carries the externalId on without claiming it again.
+    uniqueIndex('credentials_external_id').on(table.centreId, table.achievementId, table.externalId).where(sql`external_id is not null and supersedes is null`),
   ],
 );
 

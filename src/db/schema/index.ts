@@ -5,3 +5,5 @@ export * from './credentials.js';
 export * from './keys.js';
 export * from './registry.js';
 export * from './status.js';
+export * from './batches.js';
+export * from './deliveries.js';
