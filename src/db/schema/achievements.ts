@@ -13,6 +13,8 @@ export interface Alignment {
 /** IIOE courses, published as Open Badges 3.0 Achievements in every language they have. */
 export const achievements = pgTable('achievements', {
   id: uuid('id').primaryKey().defaultRandom(),
+  /** the short code staff type in spreadsheets, e.g. "genai-foundation": lowercase ASCII, unique */
+  code: text('code'),
   name: jsonb('name').$type<LocalizedText>().notNull(),
   description: jsonb('description').$type<LocalizedText>().notNull(),
   criteria: jsonb('criteria').$type<LocalizedText>().notNull(),
