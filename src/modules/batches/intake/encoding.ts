@@ -158,6 +158,8 @@ function naturalness(text: string): number {
   return good + bad === 0 ? 0 : (good - bad) / (good + bad);
 }
 
+const CHARDET_EVIDENCE = 30;
+
 /** The legacy encodings detection weighs, with the names chardet gives the same or a subset encoding. */
 const LEGACY_CANDIDATES: { encoding: SupportedEncoding; chardetNames: string[] }[] = [
   { encoding: 'windows-1256', chardetNames: ['windows-1256', 'ISO-8859-6'] },
@@ -172,7 +174,12 @@ const LEGACY_CANDIDATES: { encoding: SupportedEncoding; chardetNames: string[] }
  * breaks a tie. A tie chardet cannot break is refused: guessing would store mangled names.
  */
 function detectLegacyEncoding(data: Buffer): SupportedEncoding {
-  const chardetRanking: string[] = chardet.analyse(data).map((match) => match.name);
+  // below this confidence chardet is reporting its baseline for an encoding, not evidence (measured: a two-line
+  // Arabic file gives Shift_JIS, Big5, EUC-JP, EUC-KR and GB18030 all 10)
+  const chardetRanking: string[] = chardet
+    .analyse(data)
+    .filter((match) => match.confidence > CHARDET_EVIDENCE)
+    .map((match) => match.name);
   const rankOf = (names: string[]) => {
     const ranks = names.map((name) => chardetRanking.indexOf(name)).filter((rank) => rank >= 0);
     return ranks.length > 0 ? Math.min(...ranks) : Number.POSITIVE_INFINITY;

@@ -87,7 +87,9 @@ async function withExcelErrors<T>(read: () => Promise<T>): Promise<T> {
     return await read();
   } catch (error) {
     if (error instanceof HttpProblem) throw error;
-    throw unreadable(`${error instanceof Error ? error.message : String(error)}`.slice(0, 300));
+    // the XML parser's messages say where the file is wrong; a TypeError deep in the reader says nothing useful
+    const parserMessage = error instanceof Error && !(error instanceof TypeError || error instanceof RangeError) ? error.message : undefined;
+    throw unreadable(parserMessage ? parserMessage.replace(/\.$/, '').slice(0, 300) : 'its worksheet is not laid out as Excel writes one');
   }
 }
 
