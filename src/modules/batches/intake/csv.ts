@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { HttpProblem, problemType } from '../../../lib/problem.js';
+import { unprocessable } from '../../../lib/problem.js';
 import { decodeText } from './encoding.js';
 import type { SheetReading } from './read-sheet.js';
 import { createRowCollector } from './rows.js';
@@ -58,12 +58,10 @@ export async function readCsv(input: { data: Buffer; encoding?: string; maxRows:
     for await (const record of parser as AsyncIterable<string[]>) collector.add(++rowNumber, record);
   } catch (error) {
     if (error instanceof CsvError) {
-      throw new HttpProblem({
-        status: 422,
-        type: problemType('unreadable-file'),
-        title: 'Unprocessable Content',
-        detail: `The file cannot be read as CSV near line ${(error as CsvError & { lines?: number }).lines ?? '?'}: ${error.message}. A cell that contains the delimiter, a quote or a line break must be enclosed in double quotes, with its own quotes doubled ("").`,
-      });
+      throw unprocessable(
+        `The file cannot be read as CSV: ${error.message}. A cell that contains the delimiter, a quote or a line break must be enclosed in double quotes, with its own quotes doubled ("").`,
+        'unreadable-file',
+      );
     }
     throw error;
   } finally {

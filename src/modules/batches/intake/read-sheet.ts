@@ -1,4 +1,4 @@
-import { HttpProblem, problemType } from '../../../lib/problem.js';
+import { unprocessable } from '../../../lib/problem.js';
 import type { BatchColumn } from './columns.js';
 import { readCsv } from './csv.js';
 import { readXlsx } from './xlsx.js';
@@ -42,12 +42,10 @@ const OTHER_BINARIES: { bytes: number[]; kind: string }[] = [
 const MARKUP = /^(\xef\xbb\xbf)?\s*</;
 
 const unsupported = (detail: string) =>
-  new HttpProblem({
-    status: 422,
-    type: problemType('unsupported-file-type'),
-    title: 'Unprocessable Content',
-    detail: `${detail} Upload the cohort as an Excel workbook (.xlsx) or as CSV; in Excel use File > Save As > "Excel Workbook (*.xlsx)" or "CSV UTF-8 (Comma delimited) (*.csv)".`,
-  });
+  unprocessable(
+    `${detail} Upload the cohort as an Excel workbook (.xlsx) or as CSV; in Excel use File > Save As > "Excel Workbook (*.xlsx)" or "CSV UTF-8 (Comma delimited) (*.csv)".`,
+    'unsupported-file-type',
+  );
 
 /** Whether the uploader called the file a workbook (by its name or content type): only sharpens a message. */
 const announcedAsXlsx = (fileName?: string, contentType?: string) =>
@@ -82,12 +80,10 @@ export async function readSheet(input: {
     throw unsupported('The file is a web page or XML document (some systems export one under an .xls name), not a spreadsheet.');
   }
   if (announcedAsXlsx(input.fileName, input.contentType)) {
-    throw new HttpProblem({
-      status: 422,
-      type: problemType('unreadable-file'),
-      title: 'Unprocessable Content',
-      detail: `The file${input.fileName ? ` ${input.fileName}` : ''} is sent as an Excel workbook (.xlsx) but is not one (an .xlsx file is a ZIP archive); it may be damaged or renamed. Save it again from Excel as .xlsx or as CSV UTF-8.`,
-    });
+    throw unprocessable(
+      `The file${input.fileName ? ` ${input.fileName}` : ''} is sent as an Excel workbook (.xlsx) but is not one (an .xlsx file is a ZIP archive); it may be damaged or renamed. Save it again from Excel as .xlsx or as CSV UTF-8.`,
+      'unreadable-file',
+    );
   }
   return readCsv({ data, encoding: input.encoding, maxRows });
 }

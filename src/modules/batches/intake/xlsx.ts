@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { HttpProblem, problemType } from '../../../lib/problem.js';
+import { HttpProblem, unprocessable } from '../../../lib/problem.js';
 import type { SheetReading } from './read-sheet.js';
 import { createRowCollector } from './rows.js';
-import { checkInflatedSize, listZipEntries, rebuiltZipStream, type ZipEntry, type ZipPart } from './zip.js';
+import { checkInflatedSize, listZipEntries, rebuiltZipStream, unreadableWorkbook, type ZipEntry, type ZipPart } from './zip.js';
 
 // exceljs's own rules for which number formats are dates and how Excel day numbers map to dates; its typings do
 // not export them, and the streaming reader applies them to plain cells but not to a formula's cached result
@@ -19,14 +19,6 @@ interface WorkbookReaderState {
   workbookRels?: { Id: string; Target: string }[];
   properties?: { model?: { date1904?: boolean } };
 }
-
-const unreadable = (detail: string) =>
-  new HttpProblem({
-    status: 422,
-    type: problemType('unreadable-file'),
-    title: 'Unprocessable Content',
-    detail: `The workbook cannot be read: ${detail}. Open it in Excel or LibreOffice and save it again as .xlsx, or save it as CSV UTF-8.`,
-  });
 
 const EMPTY_SHARED_STRINGS =
   '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>';
@@ -76,7 +68,7 @@ export function cellText(value: CellValue, numberFormat: string | undefined, dat
 function firstWorksheetPath(state: WorkbookReaderState): string {
   const first = state.model?.sheets?.[0];
   const target = state.workbookRels?.find((rel) => rel.Id === first?.rId)?.Target;
-  if (!target) throw unreadable('it has no worksheet');
+  if (!target) throw unreadableWorkbook('it has no worksheet');
   // targets are relative to xl/ ("worksheets/sheet1.xml") or absolute in the archive ("/xl/worksheets/sheet1.xml")
   return target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
 }
@@ -89,7 +81,7 @@ async function withExcelErrors<T>(read: () => Promise<T>): Promise<T> {
     if (error instanceof HttpProblem) throw error;
     // the XML parser's messages say where the file is wrong; a TypeError deep in the reader says nothing useful
     const parserMessage = error instanceof Error && !(error instanceof TypeError || error instanceof RangeError) ? error.message : undefined;
-    throw unreadable(parserMessage ? parserMessage.replace(/\.$/, '').slice(0, 300) : 'its worksheet is not laid out as Excel writes one');
+    throw unreadableWorkbook(parserMessage ? parserMessage.replace(/\.$/, '').slice(0, 300) : 'its worksheet is not laid out as Excel writes one');
   }
 }
 
@@ -117,14 +109,12 @@ export async function readXlsx(input: { data: Buffer; maxRows: number; maxUnzipp
   const relations = entries.get('xl/_rels/workbook.xml.rels');
   if (!workbook) {
     const spreadsheet = entries.has('content.xml') ? ' It looks like an OpenDocument spreadsheet (.ods);' : '';
-    throw new HttpProblem({
-      status: 422,
-      type: problemType('unsupported-file-type'),
-      title: 'Unprocessable Content',
-      detail: `The file is a ZIP archive but not an Excel workbook (.xlsx).${spreadsheet} save it as .xlsx or as CSV UTF-8 and upload that.`,
-    });
+    throw unprocessable(
+      `The file is a ZIP archive but not an Excel workbook (.xlsx).${spreadsheet} save it as .xlsx or as CSV UTF-8 and upload that.`,
+      'unsupported-file-type',
+    );
   }
-  if (!relations) throw unreadable('its workbook relations part (xl/_rels/workbook.xml.rels) is missing');
+  if (!relations) throw unreadableWorkbook('its workbook relations part (xl/_rels/workbook.xml.rels) is missing');
 
   const structure: ZipPart[] = [
     { name: 'xl/_rels/workbook.xml.rels', entry: relations },
@@ -137,7 +127,7 @@ export async function readXlsx(input: { data: Buffer; maxRows: number; maxUnzipp
     return firstWorksheetPath(reader as unknown as WorkbookReaderState);
   });
   const sheet = entries.get(sheetPath);
-  if (!sheet) throw unreadable(`its first worksheet (${sheetPath}) is missing`);
+  if (!sheet) throw unreadableWorkbook(`its first worksheet (${sheetPath}) is missing`);
 
   const styles = entries.get('xl/styles.xml');
   const sharedStrings = entries.get('xl/sharedStrings.xml');

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 // zlib's crc32 arrived in Node 22.2, within the runtime this project requires
 import { crc32 as crc32Of, createInflateRaw } from 'node:zlib';
-import { HttpProblem, problem, problemType } from '../../../lib/problem.js';
+import { problem, unprocessable } from '../../../lib/problem.js';
 
 /** One file inside a ZIP archive, as its central directory describes it. */
 export interface ZipEntry {
@@ -14,13 +14,12 @@ export interface ZipEntry {
   dataOffset: number;
 }
 
-const unreadable = (detail: string) =>
-  new HttpProblem({
-    status: 422,
-    type: problemType('unreadable-file'),
-    title: 'Unprocessable Content',
-    detail: `The workbook cannot be read: ${detail}. Open it in Excel or LibreOffice and save it again as .xlsx, or save it as CSV UTF-8.`,
-  });
+/** The workbook is damaged or not laid out as a spreadsheet program writes one: the uploader saves it again. */
+export const unreadableWorkbook = (detail: string) =>
+  unprocessable(
+    `The workbook cannot be read: ${detail}. Open it in Excel or LibreOffice and save it again as .xlsx, or save it as CSV UTF-8.`,
+    'unreadable-file',
+  );
 
 const tooLargeWhenUnzipped = (detail: string) =>
   problem(
@@ -40,7 +39,7 @@ function findEndOfCentralDirectory(data: Buffer): number {
   for (let offset = data.length - 22; offset >= Math.max(0, data.length - 22 - 0xffff); offset--) {
     if (data.readUInt32LE(offset) === END_OF_CENTRAL_DIRECTORY) return offset;
   }
-  throw unreadable('it is not a complete ZIP archive (the end of its directory is missing; was the upload cut short?)');
+  throw unreadableWorkbook('it is not a complete ZIP archive (the end of its directory is missing; was the upload cut short?)');
 }
 
 /**
@@ -55,7 +54,7 @@ export function listZipEntries(data: Buffer, maxUnzippedBytes: number): ZipEntry
   const entries: ZipEntry[] = [];
   let declared = 0;
   for (let i = 0; i < count; i++) {
-    if (offset + 46 > end || data.readUInt32LE(offset) !== CENTRAL_FILE_HEADER) throw unreadable('its directory is damaged');
+    if (offset + 46 > end || data.readUInt32LE(offset) !== CENTRAL_FILE_HEADER) throw unreadableWorkbook('its directory is damaged');
     const flags = data.readUInt16LE(offset + 8);
     const method = data.readUInt16LE(offset + 10);
     const crc32 = data.readUInt32LE(offset + 16);
@@ -67,13 +66,13 @@ export function listZipEntries(data: Buffer, maxUnzippedBytes: number): ZipEntry
     const localOffset = data.readUInt32LE(offset + 42);
     const name = data.toString('utf8', offset + 46, offset + 46 + nameLength);
     offset += 46 + nameLength + extraLength + commentLength;
-    if (flags & 0x1) throw unreadable('it is password-protected; remove the password (File > Info > Protect Workbook) and upload it again');
+    if (flags & 0x1) throw unreadableWorkbook('it is password-protected; remove the password (File > Info > Protect Workbook) and upload it again');
     // 0xFFFFFFFF marks a ZIP64 size: more than 4 GB, far beyond any limit
     if (uncompressedSize === 0xffffffff) throw tooLargeWhenUnzipped(`The workbook's part ${name} declares more than 4 GB when unzipped`);
-    if (method !== STORED && method !== DEFLATED) throw unreadable(`its part ${name} uses a ZIP compression method (${method}) that spreadsheets do not`);
-    if (localOffset + 30 > data.length || data.readUInt32LE(localOffset) !== LOCAL_FILE_HEADER) throw unreadable(`its part ${name} is damaged`);
+    if (method !== STORED && method !== DEFLATED) throw unreadableWorkbook(`its part ${name} uses a ZIP compression method (${method}) that spreadsheets do not`);
+    if (localOffset + 30 > data.length || data.readUInt32LE(localOffset) !== LOCAL_FILE_HEADER) throw unreadableWorkbook(`its part ${name} is damaged`);
     const dataOffset = localOffset + 30 + data.readUInt16LE(localOffset + 26) + data.readUInt16LE(localOffset + 28);
-    if (dataOffset + compressedSize > data.length) throw unreadable(`its part ${name} is cut short`);
+    if (dataOffset + compressedSize > data.length) throw unreadableWorkbook(`its part ${name} is cut short`);
     declared += uncompressedSize;
     entries.push({ name, method, crc32, compressedSize, uncompressedSize, dataOffset });
   }
@@ -103,7 +102,7 @@ function measureInflatedSize(data: Buffer, entry: ZipEntry, budget: number): Pro
       }
     });
     inflater.on('end', () => resolve(size));
-    inflater.on('error', () => reject(unreadable(`its part ${entry.name} is damaged (its compressed data is invalid)`)));
+    inflater.on('error', () => reject(unreadableWorkbook(`its part ${entry.name} is damaged (its compressed data is invalid)`)));
     inflater.end(compressedBytes(data, entry));
   });
 }
