@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { LANGUAGES } from '../../../../src/lib/i18n.js';
 import {
@@ -42,4 +43,11 @@ t.test('matching ignores case, accents, hamza and diacritics, spaces, underscore
 
 t.test('unknown headers are null, not a guess', async (t) => {
   for (const header of ['', 'date', 'id', 'phone', 'téléphone', 'الهاتف', '电话', 'names', 'nome']) t.equal(columnForHeader(header), null, JSON.stringify(header));
+});
+
+t.test('docs/cohort-files.md lists every accepted header name', async (t) => {
+  const doc = readFileSync(new URL('../../../../docs/cohort-files.md', import.meta.url), 'utf8');
+  for (const column of BATCH_COLUMNS) {
+    for (const language of LANGUAGES) for (const name of HEADER_NAMES[column][language]) t.ok(doc.includes(name), `${column}: "${name}"`);
+  }
 });
