@@ -1,4 +1,5 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { centres } from './centres.js';
 import type { LocalizedText } from '../../lib/i18n.js';
 
@@ -11,24 +12,29 @@ export interface Alignment {
 }
 
 /** IIOE courses, published as Open Badges 3.0 Achievements in every language they have. */
-export const achievements = pgTable('achievements', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  /** the short code staff type in spreadsheets, e.g. "genai-foundation": lowercase ASCII, unique */
-  code: text('code'),
-  name: jsonb('name').$type<LocalizedText>().notNull(),
-  description: jsonb('description').$type<LocalizedText>().notNull(),
-  criteria: jsonb('criteria').$type<LocalizedText>().notNull(),
-  achievementType: text('achievement_type').notNull().default('MicroCredential'),
-  series: text('series'),
-  level: text('level'),
-  hours: integer('hours'),
-  alignments: jsonb('alignments').$type<Alignment[]>().notNull().default([]),
-  /** the current version; every version's content is kept in achievement_versions */
-  version: integer('version').notNull().default(1),
-  isDemo: boolean('is_demo').notNull().default(false),
-  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const achievements = pgTable(
+  'achievements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** the short code staff type in spreadsheets instead of the id, e.g. "genai-foundation" (modules/achievements/codes.ts) */
+    code: text('code').notNull().unique(),
+    name: jsonb('name').$type<LocalizedText>().notNull(),
+    description: jsonb('description').$type<LocalizedText>().notNull(),
+    criteria: jsonb('criteria').$type<LocalizedText>().notNull(),
+    achievementType: text('achievement_type').notNull().default('MicroCredential'),
+    series: text('series'),
+    level: text('level'),
+    hours: integer('hours'),
+    alignments: jsonb('alignments').$type<Alignment[]>().notNull().default([]),
+    /** the current version; every version's content is kept in achievement_versions */
+    version: integer('version').notNull().default(1),
+    isDemo: boolean('is_demo').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  // The service refuses other codes with a message; the database keeps the rule whoever writes.
+  (table) => [check('achievements_code_format', sql`${table.code} ~ '^[a-z0-9]+(-[a-z0-9]+)*$' AND char_length(${table.code}) BETWEEN 2 AND 64`)],
+);
 
 /** The content of every version of a course, as credentials issued under that version embed it. */
 export const achievementVersions = pgTable(

@@ -12,6 +12,20 @@ export async function findAchievement(db: DbOrTx, id: string): Promise<Achieveme
   return row;
 }
 
+/** The course with this code (stored lowercase: pass a code read by readCourseCode). */
+export async function findAchievementByCode(db: DbOrTx, code: string): Promise<AchievementRow | undefined> {
+  const [row] = await db.select().from(achievements).where(eq(achievements.code, code)).limit(1);
+  return row;
+}
+
+/**
+ * Serialises the choice of course codes until the transaction ends (PostgreSQL advisory lock; replicas share it),
+ * so two courses created or renamed at once never pick the same free code (the unique constraint would refuse one).
+ */
+export async function lockCourseCodes(tx: DbOrTx) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('iioe:course-codes', 0))`);
+}
+
 /** The course row, locked until the end of the transaction (updates are serialised per course). */
 export async function findAchievementForUpdate(db: DbOrTx, id: string): Promise<AchievementRow | undefined> {
   const [row] = await db.select().from(achievements).where(eq(achievements.id, id)).limit(1).for('update');

@@ -19,6 +19,7 @@ export const alignmentViewSchema = z.object({
 
 export const courseSchema = z.object({
   id: z.uuid(),
+  code: z.string().describe('short code to name the course instead of its id, e.g. in a batch spreadsheet ("genai-foundation")'),
   url: z.string(),
   name: localizedTextSchema,
   description: localizedTextSchema,
@@ -106,6 +107,10 @@ export const alignmentInputSchema = z.strictObject({
 });
 
 const courseFields = {
+  // Any string here: a code out of format is a 422 that states the format (codes.ts), not a generic validation error.
+  code: z
+    .string()
+    .describe('short code staff can type instead of the id: lowercase a-z and digits, words joined by single hyphens, 2-64 characters, e.g. "genai-foundation"; case is ignored'),
   name: nameInput.describe('course name by language, e.g. {"en": "…", "ar": "…"}'),
   description: descriptionInput.describe('what the course is about, in the same languages as name'),
   criteria: criteriaInput.describe('what a learner did to earn it (criteria narrative), in the same languages as name'),
@@ -138,6 +143,7 @@ export function languageMismatches(course: { name: LocalizedInput; description: 
 
 export const createCourseBodySchema = z
   .strictObject({
+    code: courseFields.code.optional().describe('default: derived from the English (else first) name, made unique with -2, -3…'),
     name: courseFields.name,
     description: courseFields.description,
     criteria: courseFields.criteria,
@@ -161,6 +167,7 @@ export type CreateCourseInput = z.output<typeof createCourseBodySchema>;
 /** A partial update: each field given replaces the stored one (texts as whole objects); null clears an optional field. */
 export const updateCourseBodySchema = z
   .strictObject({
+    code: courseFields.code.optional(),
     name: courseFields.name.optional(),
     description: courseFields.description.optional(),
     criteria: courseFields.criteria.optional(),

@@ -4,7 +4,7 @@ import type { Alignment } from '../../db/schema/index.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { commonLanguages, type Language, type LocalizedText, pickLocalized } from '../../lib/i18n.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
-import { HttpProblem, notFound, problemType } from '../../lib/problem.js';
+import { HttpProblem, notFound, problem, problemType } from '../../lib/problem.js';
 import type { Principal } from '../../plugins/auth.js';
 import type { AppContext } from '../../plugins/context.js';
 import { OB_V3_CONTEXT, VC_V2_CONTEXT } from '../../vc/contexts.js';
@@ -14,7 +14,7 @@ import * as repository from './repository.js';
 import type { AchievementRow } from './repository.js';
 import { type CreateCourseInput, languageMismatches, type UpdateCourseInput } from './schemas.js';
 import { isUuid } from '../../lib/ids.js';
-
+import { courseCodeFromName, invalidCourseCode, numberedCourseCode, readCourseCode } from './codes.js';
 
 export const achievementUrl = (publicBaseUrl: string, id: string) => `${publicBaseUrl}/achievements/${id}`;
 export const achievementVersionUrl = (publicBaseUrl: string, id: string, version: number) => `${achievementUrl(publicBaseUrl, id)}/versions/${version}`;
@@ -94,6 +94,17 @@ export async function getAchievement({ db, id }: { db: DbOrTx; id: string }): Pr
   return achievement;
 }
 
+/**
+ * The course a person named by its id or its code (a batch row's course column): a uuid is matched on the id,
+ * anything else on the code, without regard to case or surrounding spaces. Undefined when none matches.
+ */
+export async function findCourseByIdOrCode(db: DbOrTx, value: string): Promise<AchievementRow | undefined> {
+  const trimmed = value.trim();
+  if (isUuid(trimmed)) return repository.findAchievement(db, trimmed.toLowerCase());
+  const reading = readCourseCode(trimmed);
+  return reading.valid ? repository.findAchievementByCode(db, reading.code) : undefined;
+}
+
 /** GET /achievements/:id — the current version of the course as a stand-alone JSON-LD Achievement document. */
 export async function getAchievementDocument({ db, config, id, language }: { db: Db; config: Config; id: string; language: Language }) {
   const achievement = await getAchievement({ db, id });
@@ -104,6 +115,7 @@ export async function getAchievementDocument({ db, config, id, language }: { db:
 export function courseView(row: AchievementRow, config: Config) {
   return {
     id: row.id,
+    code: row.code,
     url: achievementUrl(config.publicBaseUrl, row.id),
     name: row.name,
     description: row.description,
@@ -185,6 +197,29 @@ function auditSummary(content: CourseContent) {
   };
 }
 
+/** A code given for a course, lowercased; a 422 saying the format when it is not one. */
+function requestedCode(value: string): string {
+  const reading = readCourseCode(value);
+  if (!reading.valid) throw invalidCourseCode(value, reading.reason);
+  return reading.code;
+}
+
+/** 409 unless `code` is free or already this course's; call with the course-code lock held. */
+async function assertCodeFree(tx: DbOrTx, code: string, courseId?: string) {
+  const holder = await repository.findAchievementByCode(tx, code);
+  if (holder && holder.id !== courseId) {
+    throw problem(409, 'course-code-taken', `The course code "${code}" is already used by another course (${holder.id}); choose another code.`, { code });
+  }
+}
+
+/** The first of base, base-2, base-3… no course has; call with the course-code lock held. */
+async function firstFreeCode(tx: DbOrTx, base: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = numberedCourseCode(base, n);
+    if (!(await repository.findAchievementByCode(tx, candidate))) return candidate;
+  }
+}
+
 /**
  * POST /api/v1/achievements: the course row, its version-1 snapshot and the audit event, in one transaction.
  */
@@ -196,14 +231,18 @@ export async function createCourse({ ctx, actor, input }: { ctx: AppContext; act
 
 /** The writes of createCourse, inside a caller's transaction (the demo data uses it). */
 export async function createCourseIn(tx: DbOrTx, { actor, input, audit = true }: { actor: Principal | SystemActor; input: CreateCourseInput & { isDemo?: boolean }; audit?: boolean }) {
+  const requested = input.code === undefined ? undefined : requestedCode(input.code);
+  await repository.lockCourseCodes(tx);
+  if (requested) await assertCodeFree(tx, requested);
   const created = await repository.insertAchievement(tx, {
     ...courseContent(input),
+    code: requested ?? (await firstFreeCode(tx, courseCodeFromName(input.name))),
     isDemo: input.isDemo ?? false,
     version: 1,
   });
   await repository.insertAchievementVersion(tx, { achievementId: created.id, version: 1, content: { ...courseContent(created) }, createdAt: created.createdAt });
   if (audit) {
-    await recordAction({ db: tx, actor, action: 'achievement.created', centreId: null, target: `achievement:${created.id}`, details: { version: 1, after: auditSummary(courseContent(created)) } });
+    await recordAction({ db: tx, actor, action: 'achievement.created', centreId: null, target: `achievement:${created.id}`, details: { version: 1, after: { code: created.code, ...auditSummary(courseContent(created)) } } });
   }
   return created;
 }
@@ -218,13 +257,16 @@ const languagesMismatch = (problems: { field: string; message: string }[]) =>
   });
 
 /**
- * PATCH /api/v1/achievements/:id: each field given replaces the stored one and makes a new version (the
- * course id is stable; credentials already issued keep the content they embed). A change that changes
- * nothing makes no version. The row is locked so concurrent updates get consecutive versions.
+ * PATCH /api/v1/achievements/:id: each content field given replaces the stored one and makes a new version (the
+ * course id is stable; credentials already issued keep the content they embed). The code names the course and is
+ * in no version: changing only the code makes none. A change that changes nothing writes nothing. The row is
+ * locked so concurrent updates get consecutive versions.
  */
 export async function updateCourse({ ctx, actor, id, changes }: { ctx: AppContext; actor: Principal | SystemActor; id: string; changes: UpdateCourseInput }) {
   await getAchievement({ db: ctx.db, id });
+  const code = changes.code === undefined ? undefined : requestedCode(changes.code);
   const { row, changed } = await ctx.db.transaction(async (tx) => {
+    if (code !== undefined) await repository.lockCourseCodes(tx);
     const current = await repository.findAchievementForUpdate(tx, id);
     if (!current) throw notFound(`No course has the id "${id}"; GET /achievements lists them.`);
     const before = courseContent(current);
@@ -236,21 +278,33 @@ export async function updateCourse({ ctx, actor, id, changes }: { ctx: AppContex
     const mismatches = languageMismatches(after);
     if (mismatches.length > 0) throw languagesMismatch(mismatches);
     const changedFields = CONTENT_FIELDS.filter((field) => canonicalJson(before[field]) !== canonicalJson(after[field]));
-    if (changedFields.length === 0) return { row: current, changed: false };
+    const newCode = code !== undefined && code !== current.code ? code : undefined;
+    if (newCode) await assertCodeFree(tx, newCode, current.id);
+    if (changedFields.length === 0 && !newCode) return { row: current, changed: false };
 
     // A course created before versioning may lack the snapshot of its current version: keep it first.
     await repository.insertAchievementVersion(tx, { achievementId: current.id, version: current.version, content: { ...before }, createdAt: current.updatedAt });
-    const version = current.version + 1;
-    const updated = await repository.updateAchievement(tx, current.id, { ...after, version, updatedAt: new Date() });
-    await repository.insertAchievementVersion(tx, { achievementId: current.id, version, content: { ...courseContent(updated) }, createdAt: updated.updatedAt });
-    const pick = (content: CourseContent) => Object.fromEntries(changedFields.map((field) => [field, content[field]]));
+    const version = changedFields.length > 0 ? current.version + 1 : current.version;
+    const updated = await repository.updateAchievement(tx, current.id, { ...after, ...(newCode ? { code: newCode } : {}), version, updatedAt: new Date() });
+    if (version !== current.version) {
+      await repository.insertAchievementVersion(tx, { achievementId: current.id, version, content: { ...courseContent(updated) }, createdAt: updated.updatedAt });
+    }
+    const pick = (content: CourseContent, courseCode: string) => ({
+      ...(newCode ? { code: courseCode } : {}),
+      ...Object.fromEntries(changedFields.map((field) => [field, content[field]])),
+    });
     await recordAction({
       db: tx,
       actor,
       action: 'achievement.updated',
       centreId: null,
       target: `achievement:${current.id}`,
-      details: { version: { before: current.version, after: version }, changed: changedFields, before: pick(before), after: pick(after) },
+      details: {
+        version: { before: current.version, after: version },
+        changed: [...(newCode ? ['code'] : []), ...changedFields],
+        before: pick(before, current.code),
+        after: pick(after, updated.code),
+      },
     });
     return { row: updated, changed: true };
   });

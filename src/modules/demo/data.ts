@@ -15,6 +15,8 @@ export const DEMO_CENTRE = {
 };
 
 export const DEMO_COURSES: {
+  /** the short code centre staff type in a batch spreadsheet */
+  code: string;
   name: LocalizedText;
   description: LocalizedText;
   criteria: LocalizedText;
@@ -22,6 +24,7 @@ export const DEMO_COURSES: {
   hours: number;
 }[] = [
   {
+    code: 'genai-foundation',
     name: {
       en: '1+X GenAI Foundation: Generative AI for University Teachers (demo)',
       fr: 'Fondation 1+X GenAI : l\'IA générative pour les enseignants universitaires (démo)',
@@ -44,6 +47,7 @@ export const DEMO_COURSES: {
     hours: 20,
   },
   {
+    code: 'genai-pedagogy',
     name: {
       en: '1+X GenAI Module: Pedagogy and Assessment with Generative AI (demo)',
       fr: 'Module 1+X GenAI : pédagogie et évaluation avec l\'IA générative (démo)',
@@ -63,6 +67,7 @@ export const DEMO_COURSES: {
     hours: 15,
   },
   {
+    code: 'genai-governance',
     name: {
       en: '1+X GenAI Module: Governance and Ethics of AI in Universities (demo)',
       fr: 'Module 1+X GenAI : gouvernance et éthique de l\'IA dans les universités (démo)',

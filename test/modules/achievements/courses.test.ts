@@ -233,7 +233,7 @@ t.test('versions of a course whose snapshot predates versioning (row only)', asy
   // still listed and served, and its first update records both versions.
   const [row] = await app.ctx.db
     .insert(achievements)
-    .values({ name: { en: 'Old course' }, description: { en: 'Old.' }, criteria: { en: 'Did it.' }, achievementType: 'Course' })
+    .values({ code: 'old-course', name: { en: 'Old course' }, description: { en: 'Old.' }, criteria: { en: 'Did it.' }, achievementType: 'Course' })
     .returning();
   if (!row) throw new Error('no row');
   t.match((await get(`/achievements/${row.id}/versions`)).json(), { currentVersion: 1, versions: [{ version: 1, current: true }] });
