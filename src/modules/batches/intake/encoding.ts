@@ -118,54 +118,83 @@ function implausibility(text: string): { line: number; character: string } | und
 }
 
 type Script = 'ascii' | 'latin' | 'arabic' | 'han' | 'other';
-const scriptOf = (letter: string): Script =>
-  /[a-z]/i.test(letter)
-    ? 'ascii'
-    : /\p{Script=Latin}/u.test(letter)
-      ? 'latin'
-      : /\p{Script=Arabic}/u.test(letter)
-        ? 'arabic'
-        : /\p{Script=Han}/u.test(letter)
-          ? 'han'
-          : 'other';
+/** The script of a letter or mark; undefined for a mark any script may carry (a Latin accent, decomposed). */
+function scriptOf(char: string): Script | undefined {
+  if (/[a-z]/i.test(char)) return 'ascii';
+  // Script_Extensions, because the Arabic vowel marks (harakat) are of the "inherited" script
+  if (/\p{Script_Extensions=Arabic}/u.test(char)) return 'arabic';
+  if (/\p{M}/u.test(char)) return undefined;
+  if (/\p{Script=Latin}/u.test(char)) return 'latin';
+  if (/\p{Script=Han}/u.test(char)) return 'han';
+  return 'other';
+}
 
-// punctuation that real French, Arabic and Chinese text uses outside ASCII
-const NATURAL_PUNCTUATION = /[«»–—‘’“”…،؛؟·•°€\u00a0\u3000-\u303f\uff01-\uff1f]/;
+// punctuation and digits that real French, Arabic and Chinese text uses outside ASCII
+const NATURAL_SYMBOLS = /[«»–—‘’“”…،؛؟·•€\u0660-\u0669\u06f0-\u06f9\u3000-\u303f\uff01-\uff1f]/;
 
 /**
  * How natural a decoded text looks, from -1 to 1: the share of its non-ASCII words written in one plausible
  * script, less the share of mojibake. Text read in the wrong legacy encoding gives words of accented letters only
- * ("ãÍãÏ" is محمد read as windows-1252), Arabic letters glued to Latin ones ("ةloïse" is Éloïse read as
- * windows-1256), letters of unrelated scripts, and stray symbols (¤, §, ±).
+ * ("ãÍãÏ" is محمد read as windows-1252), Arabic letters or vowel marks glued to Latin ones ("ةloïse" is Éloïse and
+ * "Nٌْez" is Núñez read as windows-1256), Chinese characters glued to Latin letters (a GB18030 reading swallows
+ * the ASCII letter after an accented one), letters of unrelated scripts, and stray symbols (¤, §, ±, ¼).
  */
 function naturalness(text: string): number {
   let good = 0;
   let bad = 0;
   for (const [word] of text.matchAll(/[\p{L}\p{M}]+/gu)) {
     if (/^[a-z]*$/i.test(word)) continue;
-    const scripts = new Set([...word.replace(/\p{M}/gu, '')].map(scriptOf));
+    const scripts = new Set([...word].map(scriptOf).filter((script) => script !== undefined));
     const mojibake =
       scripts.has('other') ||
       (scripts.has('arabic') && scripts.size > 1) ||
-      (scripts.has('han') && scripts.has('latin')) ||
+      (scripts.has('han') && scripts.size > 1) ||
       (scripts.has('latin') && !scripts.has('ascii') && word.length > 1);
     if (mojibake) bad++;
     else good++;
   }
-  for (const [symbol] of text.matchAll(/[^\p{L}\p{M}\p{N}\s\x00-\x7f]/gu)) {
-    if (!NATURAL_PUNCTUATION.test(symbol)) bad++;
+  for (const [symbol] of text.matchAll(/[^\p{L}\p{M}\s\x00-\x7f]/gu)) {
+    if (!NATURAL_SYMBOLS.test(symbol)) bad++;
   }
   return good + bad === 0 ? 0 : (good - bad) / (good + bad);
 }
 
+// below this confidence chardet is reporting its baseline for an encoding, not evidence (measured: a two-line
+// Arabic file gives Shift_JIS, Big5, EUC-JP, EUC-KR and GB18030 all 10)
 const CHARDET_EVIDENCE = 30;
 
-/** The legacy encodings detection weighs, with the names chardet gives the same or a subset encoding. */
+/**
+ * The legacy encodings detection weighs, with the names chardet gives the same or a subset encoding; in this
+ * order when nothing else decides (French in lower case reads the same in windows-1252 and windows-1256).
+ */
 const LEGACY_CANDIDATES: { encoding: SupportedEncoding; chardetNames: string[] }[] = [
-  { encoding: 'windows-1256', chardetNames: ['windows-1256', 'ISO-8859-6'] },
   { encoding: 'windows-1252', chardetNames: ['windows-1252', 'ISO-8859-1', 'ISO-8859-15'] },
+  { encoding: 'windows-1256', chardetNames: ['windows-1256', 'ISO-8859-6'] },
   { encoding: 'GB18030', chardetNames: ['GB18030', 'GBK', 'GB2312'] },
 ];
+
+const SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * The evidence detection weighs: the file's lines that hold non-ASCII bytes, up to SAMPLE_BYTES. ASCII lines
+ * read the same in every candidate, and weighing a whole 10 MB file three times takes seconds. Lines are cut at
+ * LF, which is never part of a multi-byte character in these encodings.
+ */
+function nonAsciiLines(file: Buffer): Buffer {
+  const lines: Buffer[] = [];
+  let size = 0;
+  for (let start = 0; start < file.length && size < SAMPLE_BYTES; ) {
+    const newline = file.indexOf(0x0a, start);
+    const end = newline === -1 ? file.length : newline + 1;
+    const line = file.subarray(start, end);
+    if (line.some((byte) => byte >= 0x80)) {
+      lines.push(line);
+      size += line.length;
+    }
+    start = end;
+  }
+  return Buffer.concat(lines);
+}
 
 /**
  * A legacy 8-bit encoding for bytes that are not UTF-8. chardet alone is unreliable on files of a few lines (a
@@ -173,9 +202,8 @@ const LEGACY_CANDIDATES: { encoding: SupportedEncoding; chardetNames: string[] }
  * undecodable bytes or control characters drop out, the most natural text wins, and chardet's ranking only
  * breaks a tie. A tie chardet cannot break is refused: guessing would store mangled names.
  */
-function detectLegacyEncoding(data: Buffer): SupportedEncoding {
-  // below this confidence chardet is reporting its baseline for an encoding, not evidence (measured: a two-line
-  // Arabic file gives Shift_JIS, Big5, EUC-JP, EUC-KR and GB18030 all 10)
+function detectLegacyEncoding(file: Buffer): SupportedEncoding {
+  const data = nonAsciiLines(file);
   const chardetRanking: string[] = chardet
     .analyse(data)
     .filter((match) => match.confidence > CHARDET_EVIDENCE)

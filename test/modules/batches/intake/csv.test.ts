@@ -86,6 +86,34 @@ t.test('bytes that are too short to tell apart are refused with the candidates n
   await t.rejects(read(iconv.encode('name\r\nمحمد\r\n', 'windows-1256')), { name: 'HttpProblem', status: 422, type: '/problems/unsupported-encoding', message: /could be either (windows-1256|GB18030) or (windows-1256|GB18030).*\?encoding=/ });
 });
 
+t.test('one-learner files in a legacy encoding: read right, or refused when the bytes are truly two names', async (t) => {
+  const detected: [string, string][] = [
+    ['José Núñez', 'windows-1252'], ['Ana María López', 'windows-1252'], ['Bjørn Ødegård', 'windows-1252'], ['Zoë Ménard', 'windows-1252'],
+    ['محمد علي', 'windows-1256'], ['يوسف عبد الله', 'windows-1256'], ['王芳', 'GB18030'], ['张伟', 'GB18030'],
+  ];
+  for (const [name, encoding] of detected) {
+    const reading = await read(iconv.encode(`name,email\r\n${name},x@example.org\r\n`, encoding));
+    t.equal(reading.rows[0]?.values.name, name, `${name} (${encoding})`);
+    t.equal(reading.encoding, encoding);
+  }
+  // four bytes that are سارة in windows-1256 and two common characters in GB18030; 刘洋 the other way round
+  for (const [name, encoding] of [['سارة', 'windows-1256'], ['刘洋', 'GB18030']]) {
+    await t.rejects(read(iconv.encode(`name,email\r\n${name},x@example.org\r\n`, encoding!)), {
+      name: 'HttpProblem',
+      status: 422,
+      type: '/problems/unsupported-encoding',
+      message: /could be either windows-1256 or GB18030/,
+    });
+  }
+});
+
+t.test('a legacy file whose accented names come only after thousands of ASCII rows is still recognised', async (t) => {
+  const ascii = Array.from({ length: 3000 }, (_, i) => `Learner ${i};l${i}@example.org`).join('\r\n');
+  const reading = await read(iconv.encode(`Nom;Courriel\r\n${ascii}\r\n${FRENCH.map((name) => `${name};f@example.fr`).join('\r\n')}\r\n`, 'windows-1252'), { maxRows: 5000 });
+  t.equal(reading.encoding, 'windows-1252');
+  t.same(reading.rows.slice(-3).map((row) => row.values.name), FRENCH);
+});
+
 t.test('bytes in no plausible encoding are refused with how to export UTF-8', async (t) => {
   const binary = Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x0a, 0x01, 0x02, 0x03, 0x81, 0x8d, 0x90, 0x0a]);
   await t.rejects(read(binary), {
