@@ -1,7 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { CompactEncrypt, compactDecrypt } from 'jose';
+import { eddsaRdfc2022, keyObjectSigner } from './cryptosuite.js';
 
 /** A loaded signing key: the DataIntegrityProof suite is built once per key and reused for every signature. */
 export interface ActiveSigningKey {
@@ -9,6 +10,16 @@ export interface ActiveSigningKey {
   verificationMethodId: string;
   privateKey: KeyObject;
   suite: DataIntegrityProof;
+}
+
+/** The one place a signing suite is built from a key (the key store and the signing threads both use it). */
+export function activeSigningKey({ keyId, verificationMethodId, privateKey }: Omit<ActiveSigningKey, 'suite'>): ActiveSigningKey {
+  return {
+    keyId,
+    verificationMethodId,
+    privateKey,
+    suite: new DataIntegrityProof({ signer: keyObjectSigner(verificationMethodId, privateKey), cryptosuite: eddsaRdfc2022 }),
+  };
 }
 
 export interface Ed25519KeyPair {

@@ -20,22 +20,37 @@ export class SigningError extends Error {
  * writes an object when there is one proof, and the 1EdTech OB 3.0 JSON Schema (which wallets and verifiers
  * apply) accepts only the array. `proof` is not part of what is signed, so the signature is unaffected; the
  * property keeps its place as the document's last key.
+ *
+ * The proof's `created` is the time of signing unless `created` fixes it (a signing thread is handed the time
+ * its caller asked at, so the caller's clock decides, as it does when signing here).
  */
 export async function signCredential({
   credential,
   key,
   documentLoader = contextLoader,
+  created,
 }: {
   credential: object;
   key: ActiveSigningKey;
   documentLoader?: DocumentLoader;
+  created?: Date;
 }): Promise<Record<string, unknown>> {
+  const suite = created ? suiteCreatedAt(key.suite, created) : key.suite;
   try {
-    const signed = await vc.issue({ credential: structuredClone(credential), suite: key.suite, documentLoader });
+    const signed = await vc.issue({ credential: structuredClone(credential), suite, documentLoader });
     return withProofArray(signed);
   } catch (error) {
     throw new SigningError(describeLibraryError(error), error);
   }
+}
+
+/**
+ * The key's suite with the proof's `created` fixed. DataIntegrityProof reads `date` when it builds a proof and
+ * takes it only in its constructor; a view that inherits everything else (signer, cryptosuite) and shadows
+ * `date` leaves the shared suite untouched for the signatures running alongside.
+ */
+function suiteCreatedAt(suite: ActiveSigningKey['suite'], created: Date): ActiveSigningKey['suite'] {
+  return Object.assign(Object.create(suite) as ActiveSigningKey['suite'], { date: created });
 }
 
 /** The same document with `proof` as an array (a document without a proof is returned unchanged). */

@@ -1,10 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { eddsaRdfc2022, keyObjectSigner } from '../../vc/cryptosuite.js';
 import { verificationMethodId } from '../../vc/did-web.js';
 import { createTtlCache } from '../../lib/ttl-cache.js';
-import { type ActiveSigningKey, decryptPrivateKey, encryptPrivateKey, generateEd25519KeyPair } from '../../vc/keys.js';
+import { type ActiveSigningKey, activeSigningKey, decryptPrivateKey, encryptPrivateKey, generateEd25519KeyPair } from '../../vc/keys.js';
 import * as repository from './repository.js';
 import type { KeyPurpose, SigningKeyRow } from './repository.js';
 
@@ -53,14 +51,7 @@ export function createKeyStore({ db, masterKey }: { db: Db; masterKey: Uint8Arra
   }
 
   async function signingKey({ row, did }: { row: SigningKeyRow; did: string }): Promise<ActiveSigningKey> {
-    const privateKey = await unlock(row);
-    const id = verificationMethodId(did, row.publicKeyMultibase);
-    return {
-      keyId: row.id,
-      verificationMethodId: id,
-      privateKey,
-      suite: new DataIntegrityProof({ signer: keyObjectSigner(id, privateKey), cryptosuite: eddsaRdfc2022 }),
-    };
+    return activeSigningKey({ keyId: row.id, verificationMethodId: verificationMethodId(did, row.publicKeyMultibase), privateKey: await unlock(row) });
   }
 
   return {

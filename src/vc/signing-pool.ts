@@ -1,0 +1,76 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { ActiveSigningKey } from './keys.js';
+import { SigningError, signCredential } from './sign.js';
+import type { SigningOutcome, SigningTask } from './signing-worker.js';
+
+/** Signs credentials like `signCredential`, on worker threads or (threads 0) on the calling thread. */
+export interface CredentialSigner {
+  /** `created` fixes the proof's creation time; by default it is the time of this call on the calling thread. */
+  sign(input: { credential: Record<string, unknown>; key: ActiveSigningKey; created?: Date }): Promise<Record<string, unknown>>;
+  /** Ends the threads once the signatures already asked for are done. */
+  close(): Promise<void>;
+  threads: number;
+}
+
+// A thread left without work for this long exits; the next signature starts one again (≈ 100 ms).
+const IDLE_TIMEOUT_MS = 30_000;
+
+/**
+ * The worker module beside this one, with this module's own extension: `.ts` when run from the sources under
+ * tsx (dev, tests), `.js` in the compiled build (production, where tsx is not installed).
+ */
+const workerFile = fileURLToPath(new URL(`./signing-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+
+export class SigningPoolClosedError extends Error {
+  constructor() {
+    super('the signing pool is closed');
+    this.name = 'SigningPoolClosedError';
+  }
+}
+
+type SignInput = Parameters<CredentialSigner['sign']>[0];
+
+/**
+ * `threads` signing threads, started when there is work and ended after `idleTimeoutMs` without any; with
+ * threads 0 every signature runs on the calling thread.
+ */
+export function createSigningPool({ threads, idleTimeoutMs = IDLE_TIMEOUT_MS }: { threads: number; idleTimeoutMs?: number }): CredentialSigner {
+  if (threads === 0) return closable({ threads, sign: (input) => signCredential(input), end: async () => {} });
+  const pool = new Piscina<SigningTask, SigningOutcome>({ filename: workerFile, minThreads: 0, maxThreads: threads, idleTimeout: idleTimeoutMs });
+  return closable({
+    threads,
+    async sign({ credential, key: { keyId, verificationMethodId, privateKey }, created = new Date() }) {
+      const outcome = await pool.run({ credential, keyId, verificationMethodId, privateKey, created });
+      if ('signingError' in outcome) throw new SigningError(outcome.signingError, undefined);
+      return outcome.signed;
+    },
+    end: () => pool.close(),
+  });
+}
+
+/**
+ * Close waits for every signature already asked for (piscina's own close fails the queued ones), then ends the
+ * threads; a signature asked for after that is refused (piscina would start new threads for it).
+ */
+function closable({ threads, sign, end }: { threads: number; sign: CredentialSigner['sign']; end: () => Promise<void> }): CredentialSigner {
+  let closed = false;
+  const inFlight = new Set<Promise<unknown>>();
+  return {
+    threads,
+    sign(input: SignInput) {
+      if (closed) return Promise.reject(new SigningPoolClosedError());
+      const signing = sign(input);
+      const settled = () => inFlight.delete(signing);
+      inFlight.add(signing);
+      signing.then(settled, settled);
+      return signing;
+    },
+    async close() {
+      closed = true;
+      await Promise.allSettled(inFlight);
+      await end();
+    },
+  };
+}

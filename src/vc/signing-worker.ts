@@ -1,0 +1,48 @@
+/**
+ * The module each signing thread runs (src/vc/signing-pool.ts starts the threads). It signs with the same
+ * `signCredential` as the main thread, so a credential signed here is byte-identical to one signed there.
+ */
+import type { KeyObject } from 'node:crypto';
+import { type ActiveSigningKey, activeSigningKey } from './keys.js';
+import { SigningError, signCredential } from './sign.js';
+
+/** One signature, as posted to a thread (the private KeyObject is cloned into this thread, in this process). */
+export interface SigningTask {
+  credential: Record<string, unknown>;
+  keyId: string;
+  verificationMethodId: string;
+  privateKey: KeyObject;
+  created: Date;
+}
+
+/**
+ * A credential the library refuses comes back as a value (an Error thrown across threads arrives as a plain
+ * Error); anything else thrown here is a failure of the thread, not of the credential, and stays an error.
+ */
+export type SigningOutcome = { signed: Record<string, unknown> } | { signingError: string };
+
+// A thread signs for the few centres of the batches in flight; the bound keeps private keys of rotated
+// keys from piling up in a long-lived thread.
+const KEY_CACHE_LIMIT = 32;
+const keys = new Map<string, ActiveSigningKey>();
+
+/** The suite for this key, built once per key in this thread (building one imports nothing, reusing it skips the checks). */
+function keyFor({ keyId, verificationMethodId, privateKey }: SigningTask): ActiveSigningKey {
+  const cached = keys.get(keyId);
+  // the id alone is not trusted: the suite must hold the very key and method the task carries
+  if (cached && cached.verificationMethodId === verificationMethodId && cached.privateKey.equals(privateKey)) return cached;
+  const key = activeSigningKey({ keyId, verificationMethodId, privateKey });
+  keys.delete(keyId);
+  if (keys.size >= KEY_CACHE_LIMIT) keys.delete(keys.keys().next().value as string);
+  keys.set(keyId, key);
+  return key;
+}
+
+export default async function signInThread(task: SigningTask): Promise<SigningOutcome> {
+  try {
+    return { signed: await signCredential({ credential: task.credential, key: keyFor(task), created: task.created }) };
+  } catch (error) {
+    if (error instanceof SigningError) return { signingError: error.message };
+    throw error;
+  }
+}
