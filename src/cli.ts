@@ -11,10 +11,12 @@ import type { z } from 'zod';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { BackupError, restoreBackup, writeBackup } from './db/backup.js';
+import { isUuid } from './lib/ids.js';
 import { HttpProblem } from './lib/problem.js';
 import type { SystemActor } from './modules/audit/service.js';
 import { createClient } from './modules/auth/service.js';
 import { CENTRE_SCOPES, isScope, type Scope } from './modules/auth/scopes.js';
+import { findCourseByIdOrCode } from './modules/achievements/service.js';
 import { grantAuthorisation } from './modules/authorisations/service.js';
 import { grantAuthorisationBodySchema } from './modules/authorisations/schemas.js';
 import { getCentre, createCentre, setCentreStatus } from './modules/centres/service.js';
@@ -32,7 +34,7 @@ const USAGE = `Usage: npm run cli -- <command> [options] [--json]
   centres create --slug S --name N --country CC [--language en|fr|ar|zh] [--host H] [--website URL] [--email E]
   centres suspend --slug S --reason R
   centres reactivate --slug S --reason R
-  authorisations grant --centre SLUG --achievement ID [--from RFC3339] [--until RFC3339]
+  authorisations grant --centre SLUG --achievement ID|CODE [--from RFC3339] [--until RFC3339]
   keys rotate --centre SLUG
   keys rotate-master                                      re-encrypt every stored key under a new master key
   backup create --out DIR                                 embedded mode: database + keys/ into a new folder (service stopped)
@@ -110,9 +112,13 @@ async function run(ctx: AppContext, config: Config, command: string): Promise<Re
     case 'centres reactivate':
       return setCentreStatus({ ctx, actor: operator, slug: required('slug'), status: command.endsWith('suspend') ? 'suspended' : 'active', reason: required('reason') });
     case 'authorisations grant': {
+      // The operator may name the course by its code (an unknown id is refused below, naming it).
+      const named = required('achievement');
+      const course = await findCourseByIdOrCode(ctx.db, named);
+      if (!course && !isUuid(named.trim())) throw new UsageError(`--achievement: no course has the code "${named}"; give a course id or code from GET /achievements`);
       const input = parseWith(grantAuthorisationBodySchema, {
         centre: required('centre'),
-        achievementId: required('achievement'),
+        achievementId: course?.id ?? named.trim(),
         ...(values.from ? { validFrom: values.from } : {}),
         ...(values.until ? { validUntil: values.until } : {}),
       });

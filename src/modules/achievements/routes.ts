@@ -108,7 +108,7 @@ const achievementRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Create a course (admin): version 1 of an OB 3.0 Achievement in one or more languages',
         security: [{ bearerAuth: [] }],
         body: createCourseBodySchema,
-        response: { 201: courseSchema, ...adminProblems },
+        response: { 201: courseSchema, ...adminProblems, 409: problemSchema, 422: problemSchema },
       },
     },
     async (request, reply) => {
@@ -126,11 +126,12 @@ const achievementRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Update a course (admin): the fields sent replace the stored ones and make a new version',
         description:
           'Texts (name, description, criteria) are replaced as whole objects; null clears series, level or hours. ' +
-          'A body that changes nothing makes no new version. Credentials already issued keep the version they embed.',
+          'A body that changes nothing makes no new version. Credentials already issued keep the version they embed. ' +
+          'The code is not part of any version: changing only the code makes none.',
         security: [{ bearerAuth: [] }],
         params: courseIdParamsSchema,
         body: updateCourseBodySchema,
-        response: { 200: courseSchema, ...adminProblems, 404: problemSchema, 422: problemSchema },
+        response: { 200: courseSchema, ...adminProblems, 404: problemSchema, 409: problemSchema, 422: problemSchema },
       },
     },
     async (request) => {

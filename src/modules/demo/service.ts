@@ -1,9 +1,11 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
+import { HttpProblem } from '../../lib/problem.js';
 import type { AppContext } from '../../plugins/context.js';
 import { listDemoAchievements } from '../achievements/repository.js';
-import { createCourseIn } from '../achievements/service.js';
+import { courseCodeFromName } from '../achievements/codes.js';
+import { createCourseIn, findCourseByIdOrCode, updateCourse } from '../achievements/service.js';
 import { grantMissingAuthorisations } from '../authorisations/service.js';
 import { createClient } from '../auth/service.js';
 import { findCentreBySlug, insertCentre } from '../centres/repository.js';
@@ -33,6 +35,7 @@ export async function ensureDemoData({ ctx, log }: { ctx: AppContext; log: Fasti
   const existingFile = await readDemoClientFile(clientFile);
   if (existingCentre && existingFile) {
     await ensureDemoAuthorisations({ ctx, log });
+    await ensureDemoCourseCodes({ ctx, log });
     log.info({ demoClientFile: clientFile }, `demo data present; demo API client credentials are in ${clientFile}`);
     return;
   }
@@ -97,5 +100,24 @@ async function ensureDemoAuthorisations({ ctx, log }: { ctx: AppContext; log: Fa
   if (granted > 0) {
     log.info({ centre: DEMO_CENTRE.slug, granted }, `authorised the demo centre for ${granted} demo course(s)`);
     ctx.lookups.clear();
+  }
+}
+
+/**
+ * Demo courses created before courses had codes got long ones derived from their names (migration 0008): they get
+ * the short demo codes the documentation uses, unless an admin has chosen a code since or another course holds it.
+ */
+async function ensureDemoCourseCodes({ ctx, log }: { ctx: AppContext; log: FastifyBaseLogger }) {
+  const courses = await listDemoAchievements(ctx.db);
+  for (const demo of DEMO_COURSES) {
+    const course = courses.find((row) => row.name.en === demo.name.en);
+    if (!course || course.code === demo.code || course.code !== courseCodeFromName(course.name)) continue;
+    if (await findCourseByIdOrCode(ctx.db, demo.code)) continue;
+    // A replica starting at the same moment may take the code first (409): its change is the same one.
+    const renamed = await updateCourse({ ctx, actor: SYSTEM, id: course.id, changes: { code: demo.code } }).catch((error: unknown) => {
+      if (error instanceof HttpProblem && error.status === 409) return undefined;
+      throw error;
+    });
+    if (renamed) log.info({ course: course.id, code: demo.code }, `demo course ${course.id} now has the code "${demo.code}"`);
   }
 }
