@@ -88,25 +88,25 @@ function expectedCodes(names: LocalizedText[]): string[] {
   });
 }
 
+/** The rows of a raw query: postgres.js answers an array, PGlite an object holding one. */
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows);
+
 const database = await databaseAt0006();
 const { db } = database;
 // 0006's schema: no code column yet. Creation times one second apart make the order of creation certain.
 const ids: string[] = [];
 for (const [index, name] of NAMES.entries()) {
-  const result = await db.execute<{ id: string }>(sql`
+  const result = await db.execute(sql`
     insert into achievements (name, description, criteria, created_at)
     values (${JSON.stringify(name)}::jsonb, ${JSON.stringify(name)}::jsonb, ${JSON.stringify(name)}::jsonb,
             timestamptz '2025-01-01T00:00:00Z' + make_interval(secs => ${index}))
     returning id`);
-  ids.push((Array.isArray(result) ? result : result.rows)[0]!.id);
+  ids.push(rowsOf<{ id: string }>(result)[0]!.id);
 }
 
 await database.migrate();
 
-const rows = async () => {
-  const result = await db.execute<{ id: string; code: string }>(sql`select id, code from achievements order by created_at, id`);
-  return Array.isArray(result) ? result : result.rows;
-};
+const rows = async () => rowsOf<{ id: string; code: string }>(await db.execute(sql`select id, code from achievements order by created_at, id`));
 
 t.test('every existing course gets the code the service derives, unique, in order of creation', async (t) => {
   const migrated = await rows();

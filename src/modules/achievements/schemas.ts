@@ -143,7 +143,7 @@ export function languageMismatches(course: { name: LocalizedInput; description: 
 
 export const createCourseBodySchema = z
   .strictObject({
-    code: courseFields.code.optional().describe('default: derived from the English (else first) name, made unique with -2, -3…'),
+    code: courseFields.code.optional().describe(`${courseFields.code.description}; default: derived from the English (else first) name, made unique with -2, -3…`),
     name: courseFields.name,
     description: courseFields.description,
     criteria: courseFields.criteria,
