@@ -2,14 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createCourse } from '../src/modules/achievements/service.js';
 import { BASE_URL, freshDatabase, tokenFor } from './helper.js';
 
 // The CLI runs as an operator would run it: a separate process, configured by env vars only.
-t.test('the CLI bootstraps an admin, a centre and its client, and refuses to share the embedded database', async (t) => {
+/** An empty data directory (or PostgreSQL database) of the test's own, and the CLI run on it with --json. */
+async function operatorSetup(t: Test) {
   const root = await mkdtemp(join(tmpdir(), 'iioe-cli-'));
   t.teardown(() => rm(root, { recursive: true, force: true }));
   const postgres = process.env.DATABASE_URL ? await freshDatabase() : undefined;
@@ -29,6 +30,11 @@ t.test('the CLI bootstraps an admin, a centre and its client, and refuses to sha
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args, '--json'], { env, encoding: 'utf8', timeout: 90_000 });
     return { status: result.status, output: result.stdout.trim() ? JSON.parse(result.stdout.trim()) : undefined, stderr: result.stderr };
   };
+  return { env, cli, postgres };
+}
+
+t.test('the CLI bootstraps an admin, a centre and its client, and refuses to share the embedded database', async (t) => {
+  const { env, cli, postgres } = await operatorSetup(t);
 
   const admin = cli('clients', 'create', '--admin');
   t.equal(admin.status, 0, admin.stderr);
@@ -57,25 +63,7 @@ t.test('the CLI bootstraps an admin, a centre and its client, and refuses to sha
 
 // `authorisations grant --achievement` takes a course id or its code, as a batch spreadsheet does.
 t.test('the CLI grants an authorisation for a course named by its code', async (t) => {
-  const root = await mkdtemp(join(tmpdir(), 'iioe-cli-'));
-  t.teardown(() => rm(root, { recursive: true, force: true }));
-  const postgres = process.env.DATABASE_URL ? await freshDatabase() : undefined;
-  if (postgres) {
-    await postgres.database.close();
-    t.teardown(postgres.drop);
-  }
-  const env = {
-    PATH: process.env.PATH ?? '',
-    PUBLIC_BASE_URL: BASE_URL,
-    DATA_DIR: join(root, 'data'),
-    KEYS_DIR: join(root, 'keys'),
-    DEMO: 'false',
-    ...(postgres ? { DATABASE_URL: postgres.url!, KEYS_MASTER_KEY: Buffer.alloc(32, 9).toString('base64url') } : {}),
-  };
-  const cli = (...args: string[]) => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args, '--json'], { env, encoding: 'utf8', timeout: 90_000 });
-    return { status: result.status, output: result.stdout.trim() ? JSON.parse(result.stdout.trim()) : undefined, stderr: result.stderr };
-  };
+  const { env, cli } = await operatorSetup(t);
   // the course is made through the service (the CLI has no course command); the app then lets go of the database
   const app = await buildApp({ config: loadConfig(env), logger: false });
   await app.ready();
