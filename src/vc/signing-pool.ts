@@ -14,8 +14,14 @@ export interface CredentialSigner {
   threads: number;
 }
 
-// A thread left without work for this long exits; the next signature starts one again (≈ 100 ms).
+// A thread left without work for this long exits; the next signature starts one again (≈ 1 s with its imports).
 const IDLE_TIMEOUT_MS = 30_000;
+// Measured on 2 cores (bench/signing-pool.ts): a second task waiting inside each thread keeps it busy while the
+// main thread, itself short of a core, answers the first; and a young generation larger than V8's default
+// means fewer scavenges of the short-lived objects JSON-LD expansion makes (they run on the same cores). Each
+// helped on its own; the figures are in docs/architecture.md. The young generation costs ≤ 64 MB per thread.
+const TASKS_PER_THREAD = 2;
+const YOUNG_GENERATION_MB = 64;
 
 /**
  * The worker module beside this one, with this module's own extension: `.ts` when run from the sources under
@@ -38,7 +44,14 @@ type SignInput = Parameters<CredentialSigner['sign']>[0];
  */
 export function createSigningPool({ threads, idleTimeoutMs = IDLE_TIMEOUT_MS }: { threads: number; idleTimeoutMs?: number }): CredentialSigner {
   if (threads === 0) return closable({ threads, sign: (input) => signCredential(input), end: async () => {} });
-  const pool = new Piscina<SigningTask, SigningOutcome>({ filename: workerFile, minThreads: 0, maxThreads: threads, idleTimeout: idleTimeoutMs });
+  const pool = new Piscina<SigningTask, SigningOutcome>({
+    filename: workerFile,
+    minThreads: 0,
+    maxThreads: threads,
+    idleTimeout: idleTimeoutMs,
+    concurrentTasksPerWorker: TASKS_PER_THREAD,
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+  });
   return closable({
     threads,
     async sign({ credential, key: { keyId, verificationMethodId, privateKey }, created = new Date() }) {
