@@ -14,6 +14,8 @@ import { createIssuanceLookups } from './modules/credentials/lookups.js';
 import { backfillShortCodes } from './modules/credentials/service.js';
 import { warnIfIssuedUnderAnotherBase } from './modules/credentials/base-url-check.js';
 import credentialRoutes from './modules/credentials/routes.js';
+import batchRoutes from './modules/batches/routes.js';
+import deliveryRoutes from './modules/delivery/routes.js';
 import { ensureDemoData } from './modules/demo/service.js';
 import didRoutes from './modules/dids/routes.js';
 import { createOwnDidResolver } from './modules/dids/service.js';
@@ -42,6 +44,8 @@ import rateLimits from './plugins/rate-limits.js';
 import { createDidResolver } from './vc/did-resolver.js';
 import { createGuardedFetcher, type GuardedFetcher } from './vc/fetcher.js';
 import { loadMasterKey } from './vc/master-key.js';
+import { startJobQueue } from './jobs/queue.js';
+import { startWorkers } from './jobs/workers.js';
 
 export interface BuildOptions {
   config: Config;
@@ -82,6 +86,7 @@ export async function buildApp({ config: settings, database, logger, fetcher, cl
   app.removeContentTypeParser('text/plain'); // bodies are JSON (or form, for /oauth/token): anything else is a 415
 
   const db = database ?? (await openDatabase(config, role));
+  let stopQueue: (() => Promise<void>) | undefined;
   try {
     await db.migrate();
     const master = await loadMasterKey({ masterKey, keysDir: config.keysDir });
@@ -92,6 +97,10 @@ export async function buildApp({ config: settings, database, logger, fetcher, cl
 
     const resolveOwnDid = createOwnDidResolver({ db: db.db, config });
     const outbound = fetcher ?? createGuardedFetcher(config.remote);
+    // The CLI only enqueues; the service works jobs unless JOBS_IN_PROCESS=false (separate workers do).
+    const worksJobs = role === 'service' && config.jobs.inProcess;
+    const queue = await startJobQueue({ database: db, supervise: worksJobs, onError: (error) => app.log.error({ err: error }, 'job queue error') });
+    stopQueue = queue.stop;
     const lookups = createIssuanceLookups({ db: db.db, statusMaxAgeSeconds: config.statusLists.maxAgeSeconds, clock });
     await app.register(context, {
       config,
@@ -105,6 +114,7 @@ export async function buildApp({ config: settings, database, logger, fetcher, cl
       registry: createRegistryPublisher({ db: db.db, config, keys, log: app.log }),
       statusLists: createStatusLists({ db: db.db, config, keys, lookups }),
       fetcher: outbound,
+      jobs: queue,
     });
     // content negotiation and the language cookie serve every route (error pages included)
     await app.register(accepts);
@@ -126,6 +136,8 @@ export async function buildApp({ config: settings, database, logger, fetcher, cl
     await app.register(achievementRoutes);
     await app.register(authorisationRoutes);
     await app.register(credentialRoutes);
+    await app.register(batchRoutes);
+    await app.register(deliveryRoutes);
     await app.register(verificationRoutes);
     await app.register(vcalmRoutes);
     await app.register(registryRoutes);
@@ -138,8 +150,16 @@ export async function buildApp({ config: settings, database, logger, fetcher, cl
       await warnIfIssuedUnderAnotherBase({ ctx: app.ctx, log: app.log });
     });
     if (config.demo) app.addHook('onReady', async () => ensureDemoData({ ctx: app.ctx, log: app.log }));
-    if (!database) app.addHook('onClose', async () => db.close());
+    let stopWorkers: (() => Promise<void>) | undefined;
+    if (worksJobs) app.addHook('onReady', async () => void (stopWorkers = await startWorkers({ ctx: app.ctx, queue, log: app.log })));
+    // workers first (they finish their step), then the queue, then the database they use
+    app.addHook('onClose', async () => {
+      await stopWorkers?.();
+      await queue.stop();
+      if (!database) await db.close();
+    });
   } catch (error) {
+    await stopQueue?.();
     if (!database) await db.close();
     throw error;
   }

@@ -78,6 +78,8 @@ export async function build(t: Test, env: Record<string, string> = {}, options: 
     PUBLIC_BASE_URL: BASE_URL,
     KEYS_DIR: keysDir,
     KEYS_MASTER_KEY: randomBytes(32).toString('base64url'),
+    // e-mail goes to a folder of this test app (a test may point SMTP_URL at its own server)
+    MAIL_OUTBOX_DIR: join(keysDir, 'outbox'),
     DEMO: 'true',
     LOG_LEVEL: 'info',
     // Test files make many requests from one address; the rate-limit test sets its own low limits.

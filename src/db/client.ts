@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { type Db as QueueDb, fromPglite } from 'pg-boss';
 import postgres from 'postgres';
 import type { Config, DatabaseTimeouts } from '../config.js';
 import { lockDataDir } from './lock.js';
@@ -20,11 +21,15 @@ export type DbOrTx = Db | Tx;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** how the job queue (pg-boss) reaches this database: the same embedded instance, or its own pool */
+  queueConnection: QueueConnection;
   /** Applies the committed SQL migrations in drizzle/ (idempotent). */
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type QueueConnection = { kind: 'pglite'; db: QueueDb } | { kind: 'postgres'; url: string };
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
@@ -34,6 +39,7 @@ export function pgliteDatabase(client: PGlite): Database {
   return {
     db,
     kind: 'pglite',
+    queueConnection: { kind: 'pglite', db: fromPglite(client) },
     migrate: () => migratePglite(db, { migrationsFolder }),
     ping: async () => {
       await db.execute(sql`select 1`);
@@ -62,6 +68,7 @@ export function postgresDatabase(url: string, timeouts: Pick<DatabaseTimeouts, '
   return {
     db,
     kind: 'postgres',
+    queueConnection: { kind: 'postgres', url },
     // Migrations (an index build on a large table) may outlast the statement timeout: their own connection has none.
     migrate: async () => {
       const migrator = postgres(url, { max: 1, connect_timeout, onnotice: () => {} });

@@ -21,3 +21,6 @@ export const problemSchema = z
 
 /** A JSON-LD document (credential, DID document, profile): described, not re-validated on the way out. */
 export const jsonLdDocumentSchema = z.record(z.string(), z.unknown());
+
+/** A yes/no query parameter: true/false (or 1/0); anything else is refused rather than read as true. */
+export const booleanQuery = z.enum(['true', 'false', '1', '0'], { message: 'use true or false' }).transform((value) => value === 'true' || value === '1');

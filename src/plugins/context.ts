@@ -9,6 +9,7 @@ import type { RegistryPublisher } from '../modules/registry/service.js';
 import type { StatusLists } from '../modules/status/service.js';
 import type { DidResolver } from '../vc/document-loader.js';
 import type { GuardedFetcher } from '../vc/fetcher.js';
+import type { JobSender } from '../jobs/queue.js';
 
 /** What services need from the running app: passed to them explicitly, never through `request`. */
 export interface AppContext {
@@ -30,6 +31,8 @@ export interface AppContext {
   statusLists: StatusLists;
   /** the one outbound fetcher (other issuers' DID documents and status lists) */
   fetcher: GuardedFetcher;
+  /** puts jobs (batch rows, e-mails) on the queue inside the caller's transaction */
+  jobs: JobSender;
 }
 
 declare module 'fastify' {

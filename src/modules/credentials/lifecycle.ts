@@ -53,7 +53,7 @@ export function credentialView(row: Omit<CredentialRow, 'document' | 'issuedAt'>
 }
 
 /** The centre a principal manages credentials for; a suspended centre still manages what it issued. */
-async function managingCentre(ctx: AppContext, principal: Principal): Promise<CentreRow> {
+export async function managingCentre(ctx: AppContext, principal: Principal): Promise<CentreRow> {
   const centre = principal.centreId ? await ctx.lookups.centre(principal.centreId) : undefined;
   if (!centre) throw forbidden('Only a national centre\'s API client manages credentials; this client belongs to no centre.', 'not-a-centre');
   return centre;
@@ -173,6 +173,8 @@ function originalInput(row: CredentialRow): IssueCredentialInput {
       ? { evidence: document.evidence.map((item) => ({ ...(item.id ? { url: item.id } : {}), ...(item.name ? { name: item.name } : {}), ...(item.description ? { description: item.description } : {}) })) }
       : {}),
     language: row.language as IssueCredentialInput['language'],
+    // a correction carries the learner id on (the original keeps the claim on it)
+    ...(row.externalId ? { externalId: row.externalId } : {}),
   };
 }
 
@@ -273,7 +275,7 @@ const eventView = (event: Awaited<ReturnType<typeof listAuditEvents>>[number]) =
 });
 
 /** One of `centre`'s credentials; another centre's is not found, as an unknown id is. */
-async function centreCredential(ctx: AppContext, centre: CentreRow, id: string) {
+export async function centreCredential(ctx: AppContext, centre: CentreRow, id: string) {
   const row = isUuid(id) ? await repository.findCredential(ctx.db, id) : undefined;
   if (!row || row.centreId !== centre.id) throw noSuchCredential(id);
   return row;

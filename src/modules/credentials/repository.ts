@@ -239,3 +239,18 @@ export async function credentialsUnderOtherBase(db: DbOrTx, publicBaseUrl: strin
   const rows = await db.selectDistinct({ base }).from(sample).orderBy(base).limit(5);
   return { count, bases: rows.map((row) => row.base).filter((value): value is string => typeof value === 'string') };
 }
+
+/** A corrected delivery address (kept for delivery only; never in the signed credential). */
+export async function setRecipientEmail(db: DbOrTx, id: string, email: string): Promise<void> {
+  await db.update(credentials).set({ recipientEmail: email }).where(eq(credentials.id, id));
+}
+
+/** The original credential a centre issued for a course and one of its learner ids, if any. */
+export async function findByExternalId(db: DbOrTx, { centreId, achievementId, externalId }: { centreId: string; achievementId: string; externalId: string }): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: credentials.id })
+    .from(credentials)
+    .where(and(eq(credentials.centreId, centreId), eq(credentials.achievementId, achievementId), eq(credentials.externalId, externalId), isNull(credentials.supersedes)))
+    .limit(1);
+  return row?.id;
+}

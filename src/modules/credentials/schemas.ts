@@ -53,6 +53,11 @@ const evidenceSchema = z
   })
   .refine((evidence) => Object.keys(evidence).length > 0, 'give at least one of url, name, description');
 
+/** The centre's own learner or enrolment id: with the course, it names one credential of the centre. */
+export const externalIdSchema = displayText(200).describe(
+  'the centre\'s own learner or enrolment id: a second request (or batch row) with the same externalId and course issues nothing new',
+);
+
 export const issueCredentialBodySchema = z
   .strictObject({
     achievementId: z.uuid('must be a course id from GET /achievements'),
@@ -62,7 +67,10 @@ export const issueCredentialBodySchema = z
     narrative: displayText(2000).optional().describe('what this learner did, in the credential\'s language'),
     evidence: z.array(evidenceSchema).max(20, 'at most 20 evidence items').optional(),
     language: languageSchema.optional().describe('language of the credential texts; defaults to the centre\'s language'),
+    externalId: externalIdSchema.optional(),
+    deliver: z.boolean().optional().describe('e-mail the credential to recipient.email once it is issued (delivery never undoes issuance)'),
   })
+  .refine((body) => !body.deliver || body.recipient.email, { path: ['deliver'], message: 'needs recipient.email: there is no address to deliver to' })
   .refine((body) => !body.validFrom || !body.validUntil || Date.parse(body.validUntil) > Date.parse(body.validFrom), {
     path: ['validUntil'],
     message: 'must be later than validFrom',

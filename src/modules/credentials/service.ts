@@ -7,6 +7,8 @@ import type { Principal } from '../../plugins/auth.js';
 import { centreDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { signCredential } from '../../vc/sign.js';
+import type { ActiveSigningKey } from '../../vc/keys.js';
+import { queueDelivery } from '../delivery/service.js';
 import { courseUnauthorised, isAuthorisedAt } from '../authorisations/service.js';
 import type { CourseVersion } from '../achievements/service.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -83,6 +85,12 @@ export async function issueCredential({
   const available = commonLanguages(achievement.name, achievement.description, achievement.criteria);
   const language = chooseCredentialLanguage({ requested: input.language, centreDefault: centre.defaultLanguage as Language, available });
 
+  if (input.externalId) {
+    const existing = await repository.findByExternalId(ctx.db, { centreId: centre.id, achievementId: achievement.id, externalId: input.externalId });
+    if (existing) throw externalIdConflict(ctx, existing, input.externalId);
+  }
+  const email = input.deliver ? input.recipient.email : undefined;
+
   try {
     const issued = await signAndStore({
       ctx,
@@ -91,18 +99,24 @@ export async function issueCredential({
       achievement,
       language,
       input,
-      // With an Idempotency-Key the key is claimed in the issuing transaction, so a retry racing the first
-      // request can never create a second credential.
-      inTransaction: idempotencyKey
-        ? {
-            before: async (tx, credentialId) => {
-              if (!(await repository.claimIdempotencyKey(tx, { clientId: principal.clientUuid, key: idempotencyKey, requestHash, credentialId }))) throw new KeyAlreadyClaimed();
-            },
-          }
-        : undefined,
+      inTransaction:
+        idempotencyKey || email
+          ? {
+              // With an Idempotency-Key the key is claimed in the issuing transaction, so a retry racing the first
+              // request can never create a second credential.
+              before: async (tx, credentialId) => {
+                if (idempotencyKey && !(await repository.claimIdempotencyKey(tx, { clientId: principal.clientUuid, key: idempotencyKey, requestHash, credentialId }))) throw new KeyAlreadyClaimed();
+              },
+              // the e-mail is queued with the credential: it exists exactly when the credential does
+              after: async (tx, credentialId) => {
+                if (email) await queueDelivery(tx, { jobs: ctx.jobs, credentialId, centreId: centre.id, email, requestedByClientId: principal.clientUuid });
+              },
+            }
+          : undefined,
     });
     return { ...issued, created: true };
   } catch (error) {
+    if (error instanceof ExternalIdTaken) throw externalIdConflict(ctx, error.credentialId, input.externalId ?? '');
     if (!(error instanceof KeyAlreadyClaimed) || !idempotencyKey) throw error;
     // A concurrent request with the same key committed first: answer as a retry of it.
     const winner = await repository.findIdempotencyRecord(ctx.db, principal.clientUuid, idempotencyKey);
@@ -112,6 +126,22 @@ export async function issueCredential({
 }
 
 class KeyAlreadyClaimed extends Error {}
+
+/** The centre already issued a credential for this externalId and course (by another request, row or process). */
+export class ExternalIdTaken extends Error {
+  constructor(readonly credentialId: string) {
+    super(`externalId already has credential ${credentialId}`);
+  }
+}
+
+const externalIdConflict = (ctx: AppContext, credentialId: string, externalId: string) =>
+  new HttpProblem({
+    status: 409,
+    type: problemType('already-issued'),
+    title: 'Conflict',
+    detail: `The centre already issued a credential for the externalId "${externalId}" and this course: ${credentialUrl(ctx.config.publicBaseUrl, credentialId)}. Nothing new was issued; to correct that credential, reissue it.`,
+    extensions: { credentialId, url: credentialUrl(ctx.config.publicBaseUrl, credentialId) },
+  });
 const NOT_WRITTEN = Symbol('not written');
 // Each attempt takes a fresh entry; more than a couple are needed only when other processes keep taking them.
 const MAX_ENTRY_ATTEMPTS = 8;
@@ -133,6 +163,7 @@ export async function signAndStore({
   inTransaction,
   document: callerDocument,
   auditDetails = {},
+  sign = signCredential,
 }: {
   ctx: AppContext;
   principal: Principal;
@@ -146,6 +177,8 @@ export async function signAndStore({
   /** a caller-built credential (VCALM) instead of the one built from `input`; it gets the status entry */
   document?: (entry: { id: string; credentialStatus: Record<string, unknown> }) => Record<string, unknown>;
   auditDetails?: Record<string, unknown>;
+  /** the signer: on this thread by default; the batch worker passes its signing pool */
+  sign?: (input: { credential: Record<string, unknown>; key: ActiveSigningKey }) => Promise<Record<string, unknown>>;
 }): Promise<Omit<IssuedCredential, 'created'>> {
   // Default: the issuance time, to the second (sub-second precision only adds noise to a certificate date).
   const validFrom = input.validFrom ? new Date(input.validFrom) : new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -156,7 +189,7 @@ export async function signAndStore({
     const slot = await ctx.statusLists.reserve(centre.id);
     const credentialStatus = statusListEntry({ listUrl: slot.listUrl, index: slot.index });
     const unsigned = callerDocument ? callerDocument({ id, credentialStatus }) : buildOpenBadgeCredential({ id, config: ctx.config, centre, achievement, language, input, validFrom, credentialStatus });
-    const verifiableCredential = await signCredential({ credential: unsigned, key });
+    const verifiableCredential = await sign({ credential: unsigned, key });
     // what we build must meet Open Badges 3.0 (a caller-built credential was checked before it came here)
     if (!callerDocument) assertOpenBadge(verifiableCredential);
     const document = JSON.stringify(verifiableCredential);
@@ -179,6 +212,7 @@ export async function signAndStore({
       statusListIndex: slot.index,
       shortCode: generateShortCode(centre.countryCode),
       supersedes: supersedes ?? null,
+      externalId: input.externalId ?? null,
     };
     const audit = {
       actorClientId: principal.clientUuid,
@@ -201,7 +235,12 @@ export async function signAndStore({
         .catch((error) => (error === NOT_WRITTEN ? false : Promise.reject(error)));
     }
     if (written) return { id, url: credentialUrl(ctx.config.publicBaseUrl, id), verifiableCredential, document };
-    // Not written: no authorisation in force, or the entry or the list's room was taken by another process.
+    // Not written: the learner id already has its credential, no authorisation in force, or the entry or the
+    // list's room was taken by another process.
+    if (input.externalId && !supersedes) {
+      const existing = await repository.findByExternalId(ctx.db, { centreId: centre.id, achievementId: achievement.id, externalId: input.externalId });
+      if (existing) throw new ExternalIdTaken(existing);
+    }
     if (!(await isAuthorisedAt({ db: ctx.db, centreId: centre.id, achievementId: achievement.id, at: issuedAt }))) throw courseUnauthorised(centre, achievement);
     ctx.statusLists.forget(centre.id);
   }
@@ -215,7 +254,7 @@ export async function signAndStore({
   });
 }
 
-function chooseCredentialLanguage({ requested, centreDefault, available }: { requested?: Language; centreDefault: Language; available: Language[] }): Language {
+export function chooseCredentialLanguage({ requested, centreDefault, available }: { requested?: Language; centreDefault: Language; available: Language[] }): Language {
   if (requested) {
     if (!available.includes(requested)) {
       throw new HttpProblem({

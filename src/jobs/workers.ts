@@ -1,0 +1,42 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { workBatchRows } from '../modules/batches/service.js';
+import { createMailer } from '../modules/delivery/mailer.js';
+import { sendDelivery } from '../modules/delivery/service.js';
+import type { AppContext } from '../plugins/context.js';
+import { createSigningPool } from '../vc/signing-pool.js';
+import type { JobPayloads, JobQueue } from './queue.js';
+
+// Idle workers look for new jobs this often; a busy one takes the next job at once.
+const POLLING_SECONDS = 1;
+
+/**
+ * Works the queues in this process: batch rows (signed on a pool of threads) and e-mails. Returns what stops
+ * them; jobs in flight get time to finish, and what a stop leaves is retried by the next worker.
+ */
+export async function startWorkers({ ctx, queue, log }: { ctx: AppContext; queue: JobQueue; log: FastifyBaseLogger }): Promise<() => Promise<void>> {
+  const signer = createSigningPool({ threads: ctx.config.jobs.signingThreads });
+  const mailer = createMailer({ mail: ctx.config.mail, log });
+  const { boss } = queue;
+
+  await boss.work<JobPayloads['batch-rows']>('batch-rows', { batchSize: 1, localConcurrency: 1, pollingIntervalSeconds: POLLING_SECONDS }, async ([job]) => {
+    if (job) await workBatchRows({ ctx, signer, ...job.data });
+  });
+  // One message of a centre at a time across all workers (its pace is counted exactly); centres in parallel.
+  await boss.work<JobPayloads['delivery']>(
+    'delivery',
+    { batchSize: 1, localConcurrency: 4, groupConcurrency: 1, pollingIntervalSeconds: POLLING_SECONDS },
+    async ([job]) => {
+      if (!job) return;
+      const outcome = await sendDelivery({ ctx, mailer, deliveryId: job.data.deliveryId });
+      if (outcome.kind === 'later') await boss.send('delivery', job.data, { startAfter: outcome.afterSeconds, group: { id: job.data.centreId } });
+    },
+  );
+  log.info({ signingThreads: signer.threads, mail: ctx.config.mail.transport.kind }, 'working cohort batches and e-mail deliveries in this process');
+
+  return async () => {
+    await boss.offWork('batch-rows', { wait: true });
+    await boss.offWork('delivery', { wait: true });
+    await signer.close();
+    mailer.close();
+  };
+}

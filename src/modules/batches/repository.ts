@@ -1,0 +1,181 @@
+import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { batches, batchRows, type BatchRowState, type BatchState, credentials, deliveries } from '../../db/schema/index.js';
+import type { PageCursor } from '../../lib/pagination.js';
+
+export type BatchRow = typeof batches.$inferSelect;
+export type BatchRowRecord = typeof batchRows.$inferSelect;
+
+export async function insertBatch(db: DbOrTx, batch: typeof batches.$inferInsert): Promise<BatchRow> {
+  const [row] = await db.insert(batches).values(batch).returning();
+  if (!row) throw new Error('batch insert returned no row');
+  return row;
+}
+
+// One statement per this many rows: bounded statement size (10,000 rows x 9 columns stays far below the
+// 65,535 parameters of the protocol either way).
+const ROW_INSERT_CHUNK = 500;
+
+export async function insertBatchRows(db: DbOrTx, rows: (typeof batchRows.$inferInsert)[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROW_INSERT_CHUNK) {
+    await db.insert(batchRows).values(rows.slice(start, start + ROW_INSERT_CHUNK));
+  }
+}
+
+/** A batch of the centre (or of any centre when centreId is null: the platform). */
+export async function findBatch(db: DbOrTx, id: string, centreId: string | null): Promise<BatchRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(batches)
+    .where(and(eq(batches.id, id), centreId ? eq(batches.centreId, centreId) : undefined))
+    .limit(1);
+  return row;
+}
+
+export async function listBatches(db: DbOrTx, { centreId, limit, after }: { centreId: string; limit: number; after?: PageCursor }) {
+  return db
+    .select()
+    .from(batches)
+    .where(
+      and(
+        eq(batches.centreId, centreId),
+        after ? or(lt(batches.createdAt, after.createdAt), and(eq(batches.createdAt, after.createdAt), lt(batches.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(batches.createdAt), desc(batches.id))
+    .limit(limit + 1);
+}
+
+/** How many rows of the batch are in each state. */
+export async function countRowsByState(db: DbOrTx, batchId: string): Promise<Partial<Record<BatchRowState, number>>> {
+  const rows = await db.select({ state: batchRows.state, n: count() }).from(batchRows).where(eq(batchRows.batchId, batchId)).groupBy(batchRows.state);
+  return Object.fromEntries(rows.map(({ state, n }) => [state, Number(n)]));
+}
+
+/** How many of the batch's new credentials went out by e-mail, are waiting, or failed (their latest delivery). */
+export async function countDeliveriesByState(db: DbOrTx, batchId: string): Promise<Record<string, number>> {
+  const latest = db
+    .selectDistinctOn([deliveries.credentialId], { credentialId: deliveries.credentialId, state: deliveries.state })
+    .from(deliveries)
+    .innerJoin(batchRows, and(eq(batchRows.batchId, batchId), eq(batchRows.credentialId, deliveries.credentialId)))
+    .orderBy(deliveries.credentialId, desc(deliveries.createdAt))
+    .as('latest');
+  const rows = await db.select({ state: latest.state, n: count() }).from(latest).groupBy(latest.state);
+  return Object.fromEntries(rows.map(({ state, n }) => [state, Number(n)]));
+}
+
+/** The pending rows of a range, in file order. */
+export async function pendingRows(db: DbOrTx, batchId: string, fromRow: number, toRow: number): Promise<BatchRowRecord[]> {
+  return db
+    .select()
+    .from(batchRows)
+    .where(and(eq(batchRows.batchId, batchId), eq(batchRows.state, 'pending'), gte(batchRows.rowNumber, fromRow), lte(batchRows.rowNumber, toRow)))
+    .orderBy(asc(batchRows.rowNumber));
+}
+
+/** Records a row's outcome, only while it is pending (a row is worked once, whatever retries happen). */
+export async function settleRow(
+  db: DbOrTx,
+  { batchId, rowNumber, state, credentialId = null, errorCode = null, errorMessage = null }: { batchId: string; rowNumber: number; state: BatchRowState; credentialId?: string | null; errorCode?: string | null; errorMessage?: string | null },
+): Promise<boolean> {
+  const updated = await db
+    .update(batchRows)
+    .set({ state, credentialId, errorCode, errorMessage, updatedAt: sql`now()` })
+    .where(and(eq(batchRows.batchId, batchId), eq(batchRows.rowNumber, rowNumber), eq(batchRows.state, 'pending')))
+    .returning({ rowNumber: batchRows.rowNumber });
+  return updated.length > 0;
+}
+
+/** queued → running, the first time a worker takes a part of it. */
+export async function markRunning(db: DbOrTx, batchId: string): Promise<void> {
+  await db.update(batches).set({ state: 'running', startedAt: sql`now()` }).where(and(eq(batches.id, batchId), eq(batches.state, 'queued')));
+}
+
+/**
+ * Ends the batch once no row is pending: completed, or completed-with-errors when a row failed. Safe to call
+ * from every worker that finishes a part: only the first call that finds nothing pending changes it.
+ */
+export async function finishIfDone(db: DbOrTx, batchId: string): Promise<BatchState | undefined> {
+  const pending = db.select({ one: sql`1` }).from(batchRows).where(and(eq(batchRows.batchId, batchId), eq(batchRows.state, 'pending')));
+  const failed = db.select({ one: sql`1` }).from(batchRows).where(and(eq(batchRows.batchId, batchId), eq(batchRows.state, 'failed')));
+  const [row] = await db
+    .update(batches)
+    .set({ state: sql`case when exists (${failed}) then 'completed-with-errors' else 'completed' end`, finishedAt: sql`now()` })
+    .where(and(eq(batches.id, batchId), inArray(batches.state, ['queued', 'running']), sql`not exists (${pending})`))
+    .returning({ state: batches.state });
+  return row?.state;
+}
+
+/** Cancels a batch that has not finished: its pending rows will not be issued. Returns false when it had finished. */
+export async function cancelBatch(db: DbOrTx, batchId: string): Promise<boolean> {
+  const [row] = await db
+    .update(batches)
+    .set({ state: 'cancelled', finishedAt: sql`now()` })
+    .where(and(eq(batches.id, batchId), inArray(batches.state, ['queued', 'running'])))
+    .returning({ id: batches.id });
+  if (!row) return false;
+  await db
+    .update(batchRows)
+    .set({ state: 'cancelled', updatedAt: sql`now()` })
+    .where(and(eq(batchRows.batchId, batchId), eq(batchRows.state, 'pending')));
+  return true;
+}
+
+export async function batchState(db: DbOrTx, batchId: string): Promise<BatchState | undefined> {
+  const [row] = await db.select({ state: batches.state }).from(batches).where(eq(batches.id, batchId)).limit(1);
+  return row?.state;
+}
+
+/** The rows of a batch in file order with their credential's code and latest delivery (a page at a time). */
+export async function resultRows(db: DbOrTx, { batchId, afterRow, limit }: { batchId: string; afterRow: number; limit: number }) {
+  const latestDelivery = db
+    .selectDistinctOn([deliveries.credentialId], { credentialId: deliveries.credentialId, state: deliveries.state, lastError: deliveries.lastError })
+    .from(deliveries)
+    .orderBy(deliveries.credentialId, desc(deliveries.createdAt))
+    .as('latest_delivery');
+  return db
+    .select({
+      rowNumber: batchRows.rowNumber,
+      state: batchRows.state,
+      input: batchRows.input,
+      credentialId: batchRows.credentialId,
+      errorCode: batchRows.errorCode,
+      errorMessage: batchRows.errorMessage,
+      shortCode: credentials.shortCode,
+      deliveryState: latestDelivery.state,
+      deliveryError: latestDelivery.lastError,
+    })
+    .from(batchRows)
+    .leftJoin(credentials, eq(credentials.id, batchRows.credentialId))
+    .leftJoin(latestDelivery, eq(latestDelivery.credentialId, batchRows.credentialId))
+    .where(and(eq(batchRows.batchId, batchId), sql`${batchRows.rowNumber} > ${afterRow}`))
+    .orderBy(asc(batchRows.rowNumber))
+    .limit(limit);
+}
+
+/** The credentials a centre already issued for these (course, externalId) pairs: original credentials only. */
+export async function existingByExternalId(db: DbOrTx, centreId: string, keys: { achievementId: string; externalId: string }[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (keys.length === 0) return found;
+  const CHUNK = 1000;
+  for (let start = 0; start < keys.length; start += CHUNK) {
+    const part = keys.slice(start, start + CHUNK);
+    const rows = await db
+      .select({ id: credentials.id, achievementId: credentials.achievementId, externalId: credentials.externalId })
+      .from(credentials)
+      .where(
+        and(
+          eq(credentials.centreId, centreId),
+          sql`${credentials.supersedes} is null`,
+          sql`(${credentials.achievementId}, ${credentials.externalId}) in (${sql.join(
+            part.map((key) => sql`(${key.achievementId}::uuid, ${key.externalId})`),
+            sql`, `,
+          )})`,
+        ),
+      );
+    for (const row of rows) found.set(externalIdKey(row.achievementId, row.externalId ?? ''), row.id);
+  }
+  return found;
+}
+
+export const externalIdKey = (achievementId: string, externalId: string) => `${achievementId}\u0000${externalId}`;

@@ -1,0 +1,379 @@
+import { randomUUID } from 'node:crypto';
+import { isLanguage, type Language } from '../../lib/i18n.js';
+import { findInputFlaw } from '../../lib/input-limits.js';
+import { decodeCursor, toPage } from '../../lib/pagination.js';
+import { HttpProblem, notFound, conflict, problemType } from '../../lib/problem.js';
+import type { AppContext } from '../../plugins/context.js';
+import type { Principal } from '../../plugins/auth.js';
+import type { CredentialSigner } from '../../vc/signing-pool.js';
+import { findCourseByIdOrCode } from '../achievements/service.js';
+import { recordAction } from '../audit/service.js';
+import { isAuthorisedAt } from '../authorisations/service.js';
+import type { CentreRow } from '../centres/repository.js';
+import { credentialUrl } from '../credentials/document.js';
+import { ExternalIdTaken, issuingCentre, signAndStore } from '../credentials/service.js';
+import type { IssueCredentialInput } from '../credentials/schemas.js';
+import { queueDelivery } from '../delivery/service.js';
+import { BATCH_COLUMNS } from './intake/columns.js';
+import type { SheetReading } from './intake/read-sheet.js';
+import { rowIssueMessage } from './messages.js';
+import * as repository from './repository.js';
+import { findRepeats, judgeRow, type RawRow, type RowIssue, type ValidRow } from './rows.js';
+
+/** A batch's rows as they arrived: read from a file, or given as JSON. */
+export interface BatchSource {
+  kind: 'csv' | 'xlsx' | 'json';
+  fileName?: string;
+  encoding?: string;
+  unknownColumns: string[];
+  rows: RawRow[];
+}
+
+export interface BatchOptions {
+  /** the course of rows that name none: an id or a code */
+  achievementId?: string;
+  deliver: boolean;
+  /** issue the valid rows even when others are invalid (those are recorded as failed) */
+  skipInvalidRows: boolean;
+}
+
+/** The validation of every row: what would be issued, what is already issued, what is wrong and where. */
+export async function checkRows({ ctx, centre, source, options }: { ctx: AppContext; centre: CentreRow; source: BatchSource; options: BatchOptions }) {
+  const now = ctx.clock.now();
+  const courses = new Map<string, Awaited<ReturnType<RowContextFinder>>>();
+  const findCourse: RowContextFinder = async (value) => {
+    if (!courses.has(value)) {
+      const course = await findCourseByIdOrCode(ctx.db, value);
+      const full = course ? await ctx.lookups.achievement(course.id) : undefined;
+      courses.set(value, full ? { course: full, authorised: await isAuthorisedAt({ db: ctx.db, centreId: centre.id, achievementId: full.id, at: now }) } : undefined);
+    }
+    return courses.get(value);
+  };
+  const issues: RowIssue[] = [];
+  const valid: ValidRow[] = [];
+  for (const row of source.rows) {
+    // unreadable text (a lone surrogate, a NUL) is the row's problem, never a failure of the upload
+    const flawed = BATCH_COLUMNS.find((column) => row.values[column] !== undefined && findInputFlaw(row.values[column], column));
+    if (flawed) {
+      issues.push({ row: row.rowNumber, column: flawed, code: 'forbidden-characters', severity: 'error', params: {} });
+      continue;
+    }
+    const judged = await judgeRow(row, { centreLanguage: centre.defaultLanguage as Language, defaultCourse: options.achievementId, findCourse });
+    issues.push(...judged.issues);
+    if (judged.valid) valid.push(judged.valid);
+  }
+  const repeats = findRepeats(valid);
+  issues.push(...repeats);
+  const repeatedRows = new Set(repeats.filter((issue) => issue.severity === 'error').map((issue) => issue.row));
+  const issuable = valid.filter((row) => !repeatedRows.has(row.rowNumber));
+  const existing = await repository.existingByExternalId(
+    ctx.db,
+    centre.id,
+    issuable.flatMap(({ input, course }) => (input.externalId ? [{ achievementId: course.id, externalId: input.externalId }] : [])),
+  );
+  const existingOf = (row: ValidRow) => (row.input.externalId ? existing.get(repository.externalIdKey(row.course.id, row.input.externalId)) : undefined);
+  for (const row of issuable) if (existingOf(row)) issues.push({ row: row.rowNumber, column: 'externalId', code: 'already-issued', severity: 'warning', params: {} });
+  issues.sort((a, b) => a.row - b.row);
+  return { issues, issuable, existingOf, invalidRows: new Set(issues.filter((issue) => issue.severity === 'error').map((issue) => issue.row)) };
+}
+type RowContextFinder = (value: string) => Promise<{ course: ValidRow['course']; authorised: boolean } | undefined>;
+
+/** The report a dry run answers (and a refused upload carries): counts and each issue in the reader's language. */
+export function rowReport({ source, checked, language }: { source: BatchSource; checked: Awaited<ReturnType<typeof checkRows>>; language: Language }) {
+  const alreadyIssued = checked.issuable.filter((row) => checked.existingOf(row)).length;
+  return {
+    format: source.kind,
+    encoding: source.encoding ?? null,
+    totalRows: source.rows.length,
+    toIssue: checked.issuable.length - alreadyIssued,
+    alreadyIssued,
+    invalidRows: checked.invalidRows.size,
+    unknownColumns: source.unknownColumns,
+    issues: checked.issues.map((issue) => ({
+      row: issue.row,
+      column: issue.column,
+      code: issue.code,
+      severity: issue.severity,
+      message: rowIssueMessage(issue.code, issue.params, language),
+    })),
+  };
+}
+
+/** The source of a read spreadsheet. */
+export function sheetSource(reading: SheetReading, fileName?: string): BatchSource {
+  return { kind: reading.format, fileName, encoding: reading.encoding, unknownColumns: reading.unknownColumns, rows: reading.rows };
+}
+
+// A job works this many rows: small enough that a killed worker loses little time, large enough to keep the
+// queue's own bookkeeping small beside the signing.
+const ROWS_PER_JOB = 50;
+
+/**
+ * POST /api/v1/batches: validates every row, then (unless it is a dry run) stores the batch and its rows and
+ * queues its jobs in one transaction. Rows already issued (same externalId and course) are recorded with the
+ * credential they have; invalid rows refuse the whole upload unless `skipInvalidRows`, then they are recorded as failed.
+ */
+export async function submitBatch({
+  ctx,
+  principal,
+  source,
+  options,
+  dryRun,
+  language,
+}: {
+  ctx: AppContext;
+  principal: Principal;
+  source: BatchSource;
+  options: BatchOptions;
+  dryRun: boolean;
+  language: Language;
+}) {
+  const centre = await issuingCentre({ ctx, principal });
+  const checked = await checkRows({ ctx, centre, source, options });
+  const report = rowReport({ source, checked, language });
+  if (dryRun) return { dryRun: true as const, report };
+  if (checked.invalidRows.size > 0 && !options.skipInvalidRows) {
+    throw new HttpProblem({
+      status: 422,
+      type: problemType('invalid-rows'),
+      title: 'Unprocessable Content',
+      detail: `${checked.invalidRows.size} of ${source.rows.length} rows cannot be issued; nothing was queued. Correct them (see report.issues) and upload again, or add ?skipInvalidRows=true to issue the others.`,
+      extensions: { report },
+    });
+  }
+  const defaultCourse = options.achievementId ? await findCourseByIdOrCode(ctx.db, options.achievementId) : undefined;
+  const batchId = randomUUID();
+  const issuableRows = new Map(checked.issuable.map((row) => [row.rowNumber, row]));
+  const errorsByRow = new Map<number, RowIssue>();
+  for (const issue of checked.issues) if (issue.severity === 'error' && !errorsByRow.has(issue.row)) errorsByRow.set(issue.row, issue);
+  const rows = source.rows.map(({ rowNumber, values }) => {
+    const valid = issuableRows.get(rowNumber);
+    const error = errorsByRow.get(rowNumber);
+    const existing = valid && checked.existingOf(valid);
+    if (valid && !error) {
+      return { batchId, rowNumber, input: valid.input as unknown as Record<string, unknown>, state: existing ? ('existing' as const) : ('pending' as const), credentialId: existing ?? null };
+    }
+    return {
+      batchId,
+      rowNumber,
+      input: values as Record<string, unknown>,
+      state: 'failed' as const,
+      errorCode: error?.code ?? 'invalid',
+      errorMessage: error ? rowIssueMessage(error.code, error.params, 'en') : null,
+    };
+  });
+  const pendingRowNumbers = rows.filter((row) => row.state === 'pending').map((row) => row.rowNumber);
+  await ctx.db.transaction(async (tx) => {
+    await repository.insertBatch(tx, {
+      id: batchId,
+      centreId: centre.id,
+      createdByClientId: principal.clientUuid,
+      source: source.kind,
+      fileName: source.fileName ?? null,
+      defaultAchievementId: defaultCourse?.id ?? null,
+      deliver: options.deliver,
+      totalRows: rows.length,
+      requestId: principal.requestId,
+    });
+    await repository.insertBatchRows(tx, rows);
+    const jobs = [];
+    for (let start = 0; start < pendingRowNumbers.length; start += ROWS_PER_JOB) {
+      const part = pendingRowNumbers.slice(start, start + ROWS_PER_JOB);
+      jobs.push({ data: { batchId, fromRow: part[0]!, toRow: part.at(-1)! } });
+    }
+    await ctx.jobs.send(tx, 'batch-rows', jobs);
+    if (jobs.length === 0) await repository.finishIfDone(tx, batchId);
+    await recordAction({
+      db: tx,
+      actor: principal,
+      action: 'batch.created',
+      centreId: centre.id,
+      target: `batch:${batchId}`,
+      details: { source: source.kind, totalRows: rows.length, toIssue: pendingRowNumbers.length, alreadyIssued: report.alreadyIssued, invalidRows: report.invalidRows, deliver: options.deliver },
+    });
+  });
+  return { dryRun: false as const, batchId, report };
+}
+
+async function centreBatch(ctx: AppContext, principal: Principal, id: string) {
+  const batch = /^[0-9a-f-]{36}$/i.test(id) && principal.centreId ? await repository.findBatch(ctx.db, id.toLowerCase(), principal.centreId) : undefined;
+  if (!batch) throw notFound(`No batch "${id}" belongs to this centre.`);
+  return batch;
+}
+
+/** GET /api/v1/batches/:id: state, totals and progress. */
+export async function getBatch({ ctx, principal, id }: { ctx: AppContext; principal: Principal; id: string }) {
+  return batchView(ctx, await centreBatch(ctx, principal, id));
+}
+
+async function batchView(ctx: AppContext, batch: repository.BatchRow) {
+  const rows = await repository.countRowsByState(ctx.db, batch.id);
+  const deliveries = batch.deliver ? await repository.countDeliveriesByState(ctx.db, batch.id) : {};
+  const done = batch.totalRows - (rows.pending ?? 0);
+  return {
+    id: batch.id,
+    state: batch.state,
+    source: batch.source,
+    fileName: batch.fileName,
+    deliver: batch.deliver,
+    createdAt: batch.createdAt.toISOString(),
+    startedAt: batch.startedAt?.toISOString() ?? null,
+    finishedAt: batch.finishedAt?.toISOString() ?? null,
+    totals: {
+      rows: batch.totalRows,
+      pending: rows.pending ?? 0,
+      issued: rows.issued ?? 0,
+      alreadyIssued: rows.existing ?? 0,
+      failed: rows.failed ?? 0,
+      cancelled: rows.cancelled ?? 0,
+    },
+    progress: batch.totalRows === 0 ? 1 : Math.round((done / batch.totalRows) * 1000) / 1000,
+    deliveries: { queued: deliveries.queued ?? 0, sent: deliveries.sent ?? 0, failed: deliveries.failed ?? 0 },
+    links: { self: `/api/v1/batches/${batch.id}`, results: `/api/v1/batches/${batch.id}/results` },
+  };
+}
+
+/** GET /api/v1/batches: the centre's batches, newest first. */
+export async function listBatches({ ctx, principal, limit, cursor }: { ctx: AppContext; principal: Principal; limit: number; cursor?: string }) {
+  const centre = await issuingCentreForReading(ctx, principal);
+  const page = toPage(await repository.listBatches(ctx.db, { centreId: centre, limit, after: decodeCursor(cursor) }), limit);
+  return { items: await Promise.all(page.items.map((batch) => batchView(ctx, batch))), nextCursor: page.nextCursor };
+}
+
+function issuingCentreForReading(_ctx: AppContext, principal: Principal): string {
+  if (!principal.centreId) throw new HttpProblem({ status: 403, type: problemType('not-a-centre'), title: 'Forbidden', detail: 'Batches belong to national centres; this client belongs to no centre.' });
+  return principal.centreId;
+}
+
+/** POST /api/v1/batches/:id/cancel: its rows not yet issued will not be; what was issued stays issued. */
+export async function cancelBatch({ ctx, principal, id }: { ctx: AppContext; principal: Principal; id: string }) {
+  const batch = await centreBatch(ctx, principal, id);
+  await ctx.db.transaction(async (tx) => {
+    if (!(await repository.cancelBatch(tx, batch.id))) throw conflict(`The batch has already ${batch.state === 'cancelled' ? 'been cancelled' : 'finished'}; nothing is left to cancel.`, 'batch-finished');
+    await recordAction({ db: tx, actor: principal, action: 'batch.cancelled', centreId: batch.centreId, target: `batch:${batch.id}`, details: {} });
+  });
+  return batchView(ctx, (await repository.findBatch(ctx.db, batch.id, batch.centreId))!);
+}
+
+export interface BatchResultRow {
+  row: number;
+  state: string;
+  name: string | null;
+  externalId: string | null;
+  credentialId: string | null;
+  url: string | null;
+  shortCode: string | null;
+  deliveryState: string | null;
+  error: string | null;
+}
+
+/** Every row's outcome, in file order, read a page at a time (so a 10,000-row result streams). */
+export async function* batchResults({ ctx, principal, id, language }: { ctx: AppContext; principal: Principal; id: string; language: Language }): AsyncGenerator<BatchResultRow> {
+  const batch = await centreBatch(ctx, principal, id);
+  let afterRow = 0;
+  for (;;) {
+    const page = await repository.resultRows(ctx.db, { batchId: batch.id, afterRow, limit: 1000 });
+    for (const row of page) {
+      const input = row.input as { recipient?: { name?: string }; name?: string; externalId?: string };
+      yield {
+        row: row.rowNumber,
+        state: row.state,
+        name: input.recipient?.name ?? input.name ?? null,
+        externalId: input.externalId ?? null,
+        credentialId: row.credentialId,
+        url: row.credentialId ? credentialUrl(ctx.config.publicBaseUrl, row.credentialId) : null,
+        shortCode: row.shortCode,
+        deliveryState: row.deliveryState,
+        error: row.errorCode ? localisedError(row.errorCode, row.errorMessage, language) : row.deliveryError,
+      };
+    }
+    if (page.length < 1000) return;
+    afterRow = page.at(-1)!.rowNumber;
+  }
+}
+
+// Row errors found at upload have translations; errors met while issuing carry their English detail.
+function localisedError(code: string, message: string | null, language: Language): string {
+  return message && language === 'en' ? message : (message ?? code);
+}
+
+/**
+ * The batch-rows job: issues the pending rows of a range, each in its own transaction with its row's outcome
+ * (and its delivery, when the batch delivers), so a worker killed at any point leaves every row either issued
+ * with its credential or pending; the retried job issues the pending ones. Signing runs on the signing pool.
+ */
+export async function workBatchRows({ ctx, signer, batchId, fromRow, toRow }: { ctx: AppContext; signer: CredentialSigner; batchId: string; fromRow: number; toRow: number }): Promise<void> {
+  const batch = await repository.findBatch(ctx.db, batchId, null);
+  if (!batch || (batch.state !== 'queued' && batch.state !== 'running')) return;
+  await repository.markRunning(ctx.db, batchId);
+  const centre = await ctx.lookups.centre(batch.centreId);
+  const principal: Principal = { clientUuid: batch.createdByClientId ?? '', clientId: '', centreId: batch.centreId, centreSlug: centre?.slug ?? null, scopes: new Set(), requestId: batch.requestId ?? '' };
+  const rows = await repository.pendingRows(ctx.db, batchId, fromRow, toRow);
+  // As many rows in flight as there are signing threads (plus one being stored), so every core signs.
+  const inFlight = Math.max(1, signer.threads) + 1;
+  let next = 0;
+  const workOne = async (): Promise<void> => {
+    while (next < rows.length) {
+      const row = rows[next++]!;
+      if ((await repository.batchState(ctx.db, batchId)) === 'cancelled') return;
+      await issueRow({ ctx, signer, batch, centre, principal, row });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, rows.length) }, workOne));
+  await repository.finishIfDone(ctx.db, batchId);
+}
+
+async function issueRow({
+  ctx,
+  signer,
+  batch,
+  centre,
+  principal,
+  row,
+}: {
+  ctx: AppContext;
+  signer: CredentialSigner;
+  batch: repository.BatchRow;
+  centre: CentreRow | undefined;
+  principal: Principal;
+  row: repository.BatchRowRecord;
+}) {
+  const input = row.input as unknown as IssueCredentialInput;
+  const settle = (state: 'failed' | 'existing', details: { credentialId?: string; errorCode?: string; errorMessage?: string }) =>
+    repository.settleRow(ctx.db, { batchId: batch.id, rowNumber: row.rowNumber, state, ...details });
+  if (!centre || centre.status !== 'active') return settle('failed', { errorCode: 'centre-suspended', errorMessage: 'The centre is suspended and cannot issue credentials.' });
+  const course = await ctx.lookups.achievement(input.achievementId);
+  if (!course) return settle('failed', { errorCode: 'unknown-course', errorMessage: `No course has the id ${input.achievementId}.` });
+  try {
+    await signAndStore({
+      ctx,
+      principal: { ...principal, clientUuid: batch.createdByClientId ?? principal.clientUuid },
+      centre,
+      achievement: course,
+      language: isLanguage(input.language) ? input.language : 'en',
+      input,
+      sign: signer.sign,
+      auditDetails: { batchId: batch.id, row: row.rowNumber },
+      inTransaction: {
+        after: async (tx, credentialId) => {
+          // the row is settled with its credential, or the credential is not written at all
+          if (!(await repository.settleRow(tx, { batchId: batch.id, rowNumber: row.rowNumber, state: 'issued', credentialId }))) throw new RowAlreadySettled();
+          if (batch.deliver && input.recipient.email) {
+            await queueDelivery(tx, { jobs: ctx.jobs, credentialId, centreId: centre.id, email: input.recipient.email, requestedByClientId: batch.createdByClientId });
+          }
+        },
+      },
+    });
+  } catch (error) {
+    if (error instanceof RowAlreadySettled) return;
+    if (error instanceof ExternalIdTaken) return settle('existing', { credentialId: error.credentialId });
+    if (!(error instanceof HttpProblem)) throw error;
+    // the row's own problem (an authorisation withdrawn since the upload): recorded, the batch goes on
+    await settle('failed', { errorCode: error.type.replace('/problems/', ''), errorMessage: error.message });
+  }
+}
+
+class RowAlreadySettled extends Error {}
+
+/** The rows of a batch as CSV cells: the header, then each result. */
+export const RESULT_COLUMNS = ['row', 'state', 'name', 'externalId', 'credentialId', 'url', 'shortCode', 'deliveryState', 'error'] as const satisfies readonly (keyof BatchResultRow)[];
