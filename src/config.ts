@@ -80,6 +80,8 @@ const envSchema = z
     // messages per minute each centre may send (a cohort of 1,000 goes out in 17 minutes at the default)
     DELIVERY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    // the first retry of a temporarily failed message waits this long; each later one twice the one before (up to an hour)
+    DELIVERY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   })
   .superRefine((env, ctx) => {
     if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
@@ -134,6 +136,8 @@ export interface Config {
     dkim?: { domainName: string; keySelector: string; privateKeyFile: string };
     ratePerMinute: number;
     maxAttempts: number;
+    /** the wait before the first retry of a temporary failure, doubled for each further one */
+    retryBaseSeconds: number;
   };
 }
 
@@ -203,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
       ratePerMinute: values.DELIVERY_RATE_PER_MINUTE,
       maxAttempts: values.DELIVERY_MAX_ATTEMPTS,
+      retryBaseSeconds: values.DELIVERY_RETRY_BASE_SECONDS,
     },
   };
 }

@@ -79,8 +79,8 @@ export async function credentialDeliveries({ ctx, principal, id }: { ctx: AppCon
 
 export type DeliveryOutcome = { kind: 'sent' | 'failed' | 'skipped' } | { kind: 'later'; afterSeconds: number };
 
-// Temporary failures are retried after 1, 2, 4, 8… minutes (up to an hour).
-const retryDelaySeconds = (attempts: number) => Math.min(3600, 60 * 2 ** Math.max(0, attempts - 1));
+// Temporary failures are retried after 1, 2, 4, 8… times the base delay (by default a minute), up to an hour.
+const retryDelaySeconds = (attempts: number, baseSeconds: number) => Math.min(3600, baseSeconds * 2 ** Math.max(0, attempts - 1));
 
 /**
  * Works one delivery: sends the e-mail unless the centre has used its sending pace for this minute, and records
@@ -90,7 +90,7 @@ const retryDelaySeconds = (attempts: number) => Math.min(3600, 60 * 2 ** Math.ma
 export async function sendDelivery({ ctx, mailer, deliveryId }: { ctx: AppContext; mailer: Mailer; deliveryId: string }): Promise<DeliveryOutcome> {
   const delivery = await repository.findDelivery(ctx.db, deliveryId);
   if (!delivery || delivery.state !== 'queued') return { kind: 'skipped' };
-  const { ratePerMinute, maxAttempts } = ctx.config.mail;
+  const { ratePerMinute, maxAttempts, retryBaseSeconds } = ctx.config.mail;
   if ((await repository.sentSince(ctx.db, delivery.centreId, 60)) >= ratePerMinute) return { kind: 'later', afterSeconds: 10 };
 
   const credential = await credentials.findCredential(ctx.db, delivery.credentialId);
@@ -106,7 +106,7 @@ export async function sendDelivery({ ctx, mailer, deliveryId }: { ctx: AppContex
     const reason = mailFailureReason(error);
     const retry = isTemporaryMailFailure(error) && delivery.attempts + 1 < maxAttempts;
     await repository.recordAttempt(ctx.db, delivery.id, { state: retry ? 'queued' : 'failed', lastError: reason });
-    return retry ? { kind: 'later', afterSeconds: retryDelaySeconds(delivery.attempts + 1) } : { kind: 'failed' };
+    return retry ? { kind: 'later', afterSeconds: retryDelaySeconds(delivery.attempts + 1, retryBaseSeconds) } : { kind: 'failed' };
   }
 }
 

@@ -23,7 +23,7 @@ const REPLY_TO = 'contact@centre.example.eg';
 
 /** A mail configuration as config.ts builds it, for the given transport. */
 function mailConfig(transport: Config['mail']['transport'], dkim?: Config['mail']['dkim']): Config['mail'] {
-  return { transport, from: FROM, dkim, ratePerMinute: 60, maxAttempts: 6 };
+  return { transport, from: FROM, dkim, ratePerMinute: 60, maxAttempts: 6, retryBaseSeconds: 60 };
 }
 
 /** A logger like the service's (same redaction), whose lines are kept. */
