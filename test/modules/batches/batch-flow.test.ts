@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import t from 'tap';
 import { build, createCentreWithClient, demoToken, firstAchievementId } from '../../helper.js';
+import { fileUpload, waitForBatch, waitForDeliveries } from '../../support/batches.js';
 import { stockVerifier } from '../../support/stock-verifier.js';
 
 // A cohort end to end on the in-process queue: upload, check, issue, deliver, results; the same file twice issues nothing new.
@@ -14,23 +15,6 @@ const auth = { authorization: `Bearer ${token}` };
 const courseId = await firstAchievementId(app);
 const stock = stockVerifier(app);
 
-function multipartBody(fileName: string, content: Buffer | string, contentType = 'text/csv') {
-  const boundary = '----iioe-test-boundary';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${contentType}\r\n\r\n`);
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return { payload: Buffer.concat([head, Buffer.isBuffer(content) ? content : Buffer.from(content), tail]), headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
-
-async function waitForBatch(id: string, timeoutMs = 60_000) {
-  const start = Date.now();
-  for (;;) {
-    const batch = (await app.inject({ method: 'GET', url: `/api/v1/batches/${id}`, headers: auth })).json();
-    if (!['queued', 'running'].includes(batch.state)) return batch;
-    if (Date.now() - start > timeoutMs) throw new Error(`batch still ${batch.state}: ${JSON.stringify(batch.totals)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 const csv = [
   'name,email,course,externalId,language',
   `أمينة السيد,amina@example.org,genai-foundation,EG-001,ar`,
@@ -39,7 +23,7 @@ const csv = [
 ].join('\r\n');
 
 t.test('a dry run reports and issues nothing', async (t) => {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/batches?dryRun=true', ...multipartBody('cohort.csv', csv) });
+  const response = await app.inject({ method: 'POST', url: '/api/v1/batches?dryRun=true', ...fileUpload(auth, 'cohort.csv', csv) });
   t.equal(response.statusCode, 200, response.body);
   const { report } = response.json();
   t.equal(report.totalRows, 3);
@@ -50,9 +34,9 @@ t.test('a dry run reports and issues nothing', async (t) => {
 });
 
 t.test('a real run issues every row, e-mails those with an address, and the results say so', async (t) => {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/batches?deliver=true', ...multipartBody('cohort.csv', csv) });
+  const response = await app.inject({ method: 'POST', url: '/api/v1/batches?deliver=true', ...fileUpload(auth, 'cohort.csv', csv) });
   t.equal(response.statusCode, 202, response.body);
-  const batch = await waitForBatch(response.json().batchId);
+  const batch = await waitForBatch(app, auth, response.json().batchId);
   t.equal(batch.state, 'completed');
   t.same(batch.totals, { rows: 3, pending: 0, issued: 3, alreadyIssued: 0, failed: 0, cancelled: 0 });
   const results = (await app.inject({ method: 'GET', url: `/api/v1/batches/${batch.id}/results?format=json`, headers: auth })).json().items;
@@ -73,26 +57,17 @@ t.test('a real run issues every row, e-mails those with an address, and the resu
   const mails = await Promise.all(files.map(async (name) => simpleParser(await readFile(join(outbox, name)))));
   const toAmina = mails.find((mail) => JSON.stringify(mail.to).includes('amina@example.org'));
   t.ok(toAmina?.html && String(toAmina.html).includes('dir="rtl"'), 'the Arabic credential is e-mailed in Arabic');
-  const after = await waitForDeliveries(batch.id);
+  const after = await waitForDeliveries(app, auth, batch.id);
   t.same(after.deliveries, { queued: 0, sent: 2, failed: 0 });
 });
 
-async function waitForDeliveries(id: string) {
-  for (let i = 0; i < 100; i++) {
-    const batch = (await app.inject({ method: 'GET', url: `/api/v1/batches/${id}`, headers: auth })).json();
-    if (batch.deliveries.queued === 0) return batch;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('deliveries still queued');
-}
-
 t.test('the same file again issues nothing new and says so', async (t) => {
-  const dry = (await app.inject({ method: 'POST', url: '/api/v1/batches?dryRun=true', ...multipartBody('cohort.csv', csv) })).json();
+  const dry = (await app.inject({ method: 'POST', url: '/api/v1/batches?dryRun=true', ...fileUpload(auth, 'cohort.csv', csv) })).json();
   t.equal(dry.report.toIssue, 0);
   t.equal(dry.report.alreadyIssued, 3);
-  const response = await app.inject({ method: 'POST', url: '/api/v1/batches', ...multipartBody('cohort.csv', csv) });
+  const response = await app.inject({ method: 'POST', url: '/api/v1/batches', ...fileUpload(auth, 'cohort.csv', csv) });
   t.equal(response.statusCode, 202);
-  const batch = await waitForBatch(response.json().batchId);
+  const batch = await waitForBatch(app, auth, response.json().batchId);
   t.equal(batch.state, 'completed');
   t.equal(batch.totals.issued, 0);
   t.equal(batch.totals.alreadyIssued, 3);
@@ -100,7 +75,7 @@ t.test('the same file again issues nothing new and says so', async (t) => {
 
 t.test('invalid rows refuse the upload with a localised report, or are skipped when asked', async (t) => {
   const bad = ['name,email,course,externalId', ',x@example.org,genai-foundation,B-1', 'Ok Person,not-an-email,genai-foundation,B-2', 'Good Person,,no-such-course,B-3', 'Fine Person,,genai-foundation,B-4'].join('\n');
-  const refused = await app.inject({ method: 'POST', url: '/api/v1/batches?lang=fr', ...multipartBody('bad.csv', bad) });
+  const refused = await app.inject({ method: 'POST', url: '/api/v1/batches?lang=fr', ...fileUpload(auth, 'bad.csv', bad) });
   t.equal(refused.statusCode, 422);
   const problem = refused.json();
   t.match(problem.type, /\/problems\/invalid-rows$/);
@@ -109,9 +84,9 @@ t.test('invalid rows refuse the upload with a localised report, or are skipped w
     [[2, 'name', 'required'], [3, 'email', 'invalid-email'], [4, 'achievementId', 'unknown-course']],
   );
   t.match(problem.report.issues[0].message, /obligatoire/, 'messages in the caller\'s language');
-  const skipped = await app.inject({ method: 'POST', url: '/api/v1/batches?skipInvalidRows=true', ...multipartBody('bad.csv', bad) });
+  const skipped = await app.inject({ method: 'POST', url: '/api/v1/batches?skipInvalidRows=true', ...fileUpload(auth, 'bad.csv', bad) });
   t.equal(skipped.statusCode, 202);
-  const batch = await waitForBatch(skipped.json().batchId);
+  const batch = await waitForBatch(app, auth, skipped.json().batchId);
   t.equal(batch.state, 'completed-with-errors');
   t.equal(batch.totals.issued, 1);
   t.equal(batch.totals.failed, 3);
@@ -128,7 +103,7 @@ t.test('cells that a spreadsheet would run as formulas come back neutralised', a
     payload: { rows: [{ name: '=HYPERLINK("http://evil.example","x")', achievementId: courseId, externalId: '@SUM(1)' }] },
   });
   t.equal(response.statusCode, 202, response.body);
-  const batch = await waitForBatch(response.json().batchId);
+  const batch = await waitForBatch(app, auth, response.json().batchId);
   const body = (await app.inject({ method: 'GET', url: `/api/v1/batches/${batch.id}/results?format=csv`, headers: auth })).body;
   t.notMatch(body, /,=HYPERLINK/);
   t.match(body, /'=HYPERLINK/);
