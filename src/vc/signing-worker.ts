@@ -26,7 +26,7 @@ export type SigningOutcome = { signed: Record<string, unknown> } | { signingErro
 const KEY_CACHE_LIMIT = 32;
 const keys = new Map<string, ActiveSigningKey>();
 
-/** The suite for this key, built once per key in this thread (building one imports nothing, reusing it skips the checks). */
+/** This key's signing suite, built the first time the thread signs with the key, then reused (DESIGN §6). */
 function keyFor({ keyId, verificationMethodId, privateKey }: SigningTask): ActiveSigningKey {
   const cached = keys.get(keyId);
   // the id alone is not trusted: the suite must hold the very key and method the task carries
