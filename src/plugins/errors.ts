@@ -111,11 +111,13 @@ export default fp(
     app.setErrorHandler((error: FastifyError, request, reply) => {
       // An unreachable database is an outage the client can wait out (503 + Retry-After), not a bug (500).
       const answered = isDatabaseUnavailable(error) ? databaseUnavailable() : error;
-      const problem = toProblem(answered as FastifyError, request, options.bodyLimit);
+      // a route may set its own body limit (a cohort upload); the problem states the one that applied
+      const bodyLimit = request.routeOptions?.bodyLimit ?? options.bodyLimit;
+      const problem = toProblem(answered as FastifyError, request, bodyLimit);
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ problem: problem.type, status: problem.status }, 'request rejected');
       if (answered instanceof HttpProblem && answered.headers) reply.headers(answered.headers);
-      return sendFailure(request, reply, problem, options);
+      return sendFailure(request, reply, problem, { ...options, bodyLimit });
     });
     app.setNotFoundHandler((request, reply) =>
       sendFailure(
