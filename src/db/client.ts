@@ -70,12 +70,15 @@ export function postgresDatabase(url: string, timeouts: Pick<DatabaseTimeouts, '
     kind: 'postgres',
     queueConnection: { kind: 'postgres', url },
     // Migrations (an index build on a large table) may outlast the statement timeout: their own connection has none.
+    // API replicas and workers starting together on a new database would each create the same tables (all but
+    // one then fail): a session lock makes them migrate one at a time, and the later ones find nothing to do.
     migrate: async () => {
       const migrator = postgres(url, { max: 1, connect_timeout, onnotice: () => {} });
       try {
+        await migrator`select pg_advisory_lock(hashtextextended('iioe:migrations', 0))`;
         await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder });
       } finally {
-        await migrator.end({ timeout: 5 });
+        await migrator.end({ timeout: 5 }); // ending the session releases the lock
       }
     },
     ping: async () => {

@@ -63,7 +63,7 @@ export async function findPgBinaries(): Promise<PgBinaries | { missing: string }
 }
 
 /** A TCP port nobody listens on now: the kernel's pick for port 0. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   const address = server.address();

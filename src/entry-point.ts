@@ -1,0 +1,52 @@
+// What the long-running entry points (`server.ts` listens, `worker.ts` works jobs) share: configuration that
+// refuses to start with a clear message, a graceful stop on SIGTERM/SIGINT, and a readable start-up failure.
+import type { FastifyInstance } from 'fastify';
+import { type Config, ConfigError, loadConfig } from './config.js';
+
+/**
+ * The validated configuration, or exit 78 (EX_CONFIG) with every problem named: a supervisor (systemd,
+ * Docker's restart policy) then sees a configuration error, not a crash worth retrying at once.
+ * `requirements` adds what only this entry point needs (each returned text is one problem).
+ */
+export function loadConfigOrExit(requirements: (config: Config) => string[] = () => []): Config {
+  try {
+    const config = loadConfig();
+    const problems = requirements(config);
+    if (problems.length > 0) throw new ConfigError(problems);
+    return config;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee the configuration table in docs/operations.md.\n`);
+    process.exit(78);
+  }
+}
+
+/**
+ * On SIGTERM or SIGINT, closes the app (its onClose hooks stop the job workers after their current step, then
+ * the queue, then the database) and exits 0; a close that outlasts `deadlineMs` exits 1 so a stuck
+ * process never outlives its supervisor's patience.
+ */
+export function closeOnSignals(app: FastifyInstance, { deadlineMs }: { deadlineMs: number }): void {
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      app.log.error({ deadlineMs }, 'shutdown took too long; exiting without waiting further');
+      process.exit(1);
+    }, deadlineMs).unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** Runs an entry point's `main`; a failure to start is one line on stderr and exit 1. */
+export function runEntryPoint(what: string, main: () => Promise<void>): void {
+  main().catch((error) => {
+    process.stderr.write(`${what} failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
