@@ -7,7 +7,7 @@ export interface JobPayloads {
   /** issue the pending rows `fromRow`..`toRow` of a batch */
   'batch-rows': { batchId: string; fromRow: number; toRow: number };
   /** send one e-mail of a credential to its learner */
-  delivery: { deliveryId: string; centreId: string };
+  delivery: { deliveryId: string };
 }
 export type QueueName = keyof JobPayloads;
 

@@ -8,6 +8,7 @@ import type { JobPayloads, JobQueue } from './queue.js';
 
 // Idle workers look for new jobs this often; a busy one takes the next job at once.
 const POLLING_SECONDS = 1;
+const DELIVERY_BATCH = 20;
 
 /**
  * Works the queues in this process: batch rows (signed on a pool of threads) and e-mails. Returns what stops
@@ -21,16 +22,14 @@ export async function startWorkers({ ctx, queue, log }: { ctx: AppContext; queue
   await boss.work<JobPayloads['batch-rows']>('batch-rows', { batchSize: 1, localConcurrency: 1, pollingIntervalSeconds: POLLING_SECONDS }, async ([job]) => {
     if (job) await workBatchRows({ ctx, signer, ...job.data });
   });
-  // One message of a centre at a time across all workers (its pace is counted exactly); centres in parallel.
-  await boss.work<JobPayloads['delivery']>(
-    'delivery',
-    { batchSize: 1, localConcurrency: 4, groupConcurrency: 1, pollingIntervalSeconds: POLLING_SECONDS },
-    async ([job]) => {
-      if (!job) return;
+  // E-mails a few at a time, in order; the next fetch follows at once while there are more. The sending pace of a
+  // centre is counted before each message (several workers may overshoot it by one message each).
+  await boss.work<JobPayloads['delivery']>('delivery', { batchSize: DELIVERY_BATCH, localConcurrency: 1, burstWhenBatchFull: true, pollingIntervalSeconds: POLLING_SECONDS }, async (jobs) => {
+    for (const job of jobs) {
       const outcome = await sendDelivery({ ctx, mailer, deliveryId: job.data.deliveryId });
-      if (outcome.kind === 'later') await boss.send('delivery', job.data, { startAfter: outcome.afterSeconds, group: { id: job.data.centreId } });
-    },
-  );
+      if (outcome.kind === 'later') await boss.send('delivery', job.data, { startAfter: outcome.afterSeconds });
+    }
+  });
   log.info({ signingThreads: signer.threads, mail: ctx.config.mail.transport.kind }, 'working cohort batches and e-mail deliveries in this process');
 
   return async () => {

@@ -309,13 +309,20 @@ export async function workBatchRows({ ctx, signer, batchId, fromRow, toRow }: { 
   const centre = await ctx.lookups.centre(batch.centreId);
   const principal: Principal = { clientUuid: batch.createdByClientId ?? '', clientId: '', centreId: batch.centreId, centreSlug: centre?.slug ?? null, scopes: new Set(), requestId: batch.requestId ?? '' };
   const rows = await repository.pendingRows(ctx.db, batchId, fromRow, toRow);
-  // As many rows in flight as there are signing threads (plus one being stored), so every core signs.
-  const inFlight = Math.max(1, signer.threads) + 1;
+  // Two rows in flight per signing thread (one signing, one waiting) plus one being stored, so every core signs.
+  const inFlight = 2 * Math.max(1, signer.threads) + 1;
   let next = 0;
+  // A cancellation is noticed within a second (not looked up per row: that would be a query per credential).
+  let cancelled = false;
+  let checkedAt = performance.now();
   const workOne = async (): Promise<void> => {
-    while (next < rows.length) {
+    while (next < rows.length && !cancelled) {
+      if (performance.now() - checkedAt > CANCEL_CHECK_MS) {
+        checkedAt = performance.now();
+        cancelled = (await repository.batchState(ctx.db, batchId)) === 'cancelled';
+        if (cancelled) return;
+      }
       const row = rows[next++]!;
-      if ((await repository.batchState(ctx.db, batchId)) === 'cancelled') return;
       await issueRow({ ctx, signer, batch, centre, principal, row });
     }
   };
@@ -374,6 +381,7 @@ async function issueRow({
 }
 
 class RowAlreadySettled extends Error {}
+const CANCEL_CHECK_MS = 1000;
 
 /** The rows of a batch as CSV cells: the header, then each result. */
 export const RESULT_COLUMNS = ['row', 'state', 'name', 'externalId', 'credentialId', 'url', 'shortCode', 'deliveryState', 'error'] as const satisfies readonly (keyof BatchResultRow)[];

@@ -24,8 +24,7 @@ export async function queueDelivery(
 ): Promise<string> {
   const id = randomUUID();
   await repository.insertDelivery(tx, { id, credentialId, centreId, recipientEmail: email, requestedByClientId });
-  // One message of a centre at a time across every worker, so its sending pace is counted exactly.
-  await jobs.send(tx, 'delivery', [{ data: { deliveryId: id, centreId }, group: { id: centreId } }]);
+  await jobs.send(tx, 'delivery', [{ data: { deliveryId: id } }]);
   return id;
 }
 
