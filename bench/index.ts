@@ -152,6 +152,7 @@ async function main() {
   const service = await benchService();
   const { app, config, token, achievementId } = service;
   try {
+    let cohortResult: Awaited<ReturnType<typeof benchBatch>>;
     const issueBody = (i: number) => ({ achievementId, recipient: { name: `Bench Learner ${i}` } });
 
     // A template credential from the service itself, re-used unsigned by the library paths.
@@ -186,6 +187,15 @@ async function main() {
       throw new Error('the service path and the stock path disagree on the signed credential');
     }
     console.log('differential check: service and stock credentials are byte-identical (proof as an array) for the same input and created time');
+
+    // First (so the peak RSS is the batch's, not the leftovers of the other runs), on a service of its own.
+    const cohort = await benchService();
+    try {
+      const courseCode = (await cohort.app.inject({ method: 'GET', url: '/achievements' })).json().items[0].code as string;
+      cohortResult = await benchBatch({ app: cohort.app, token: cohort.token, courseCode, outbox: outboxOf(cohort.keysDir), rows: BATCH_ROWS, stockIssue, issueHttp: cohort.issueHttp });
+    } finally {
+      await cohort.close();
+    }
 
     const issueRows = await compare([
       { name: '(a) stock @digitalbazaar/vc issue, fresh suite', run: stockIssue },
@@ -269,17 +279,10 @@ async function main() {
       table('Status list serving', listRows, listRows[0]!);
       table('Credential page (server side: verification, HTML rendering, HTTP)', pageRows, pageRows[0]!);
       console.log(`page bytes (HTML + inline CSS, uncompressed; limit 30,000): ${pageBytes.join(', ')}`);
+      printBatch(cohortResult);
     } finally {
       await small.close();
       await large.close();
-    }
-    // Last, on a service of its own: the cohort run holds the machine for a while.
-    const cohort = await benchService();
-    try {
-      const courseCode = (await cohort.app.inject({ method: 'GET', url: '/achievements' })).json().items[0].code as string;
-      printBatch(await benchBatch({ app: cohort.app, token: cohort.token, courseCode, outbox: outboxOf(cohort.keysDir), rows: BATCH_ROWS, stockIssue, issueHttp: cohort.issueHttp }));
-    } finally {
-      await cohort.close();
     }
   } finally {
     await service.close();
