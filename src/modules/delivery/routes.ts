@@ -28,7 +28,8 @@ const deliveryRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'E-mail the credential to its learner again, optionally to a corrected address (which replaces the recorded one)',
         ...secured,
         params: credentialParamsSchema,
-        body: z.strictObject({ email: z.email('must be an email address').max(254).optional() }).optional(),
+        // no body at all (a plain POST) re-sends to the recorded address: Fastify hands such a request a null body
+        body: z.strictObject({ email: z.email('must be an email address').max(254).optional() }).nullish(),
         response: { 202: deliveryViewSchema, ...errors, 409: problemSchema, 422: problemSchema },
       },
     },
