@@ -9,6 +9,7 @@ import { problemSchema } from '../../lib/schemas.js';
 import { batchTemplate } from './intake/templates.js';
 import { readSheet } from './intake/read-sheet.js';
 import { type BatchColumn } from './intake/columns.js';
+import { FORBIDDEN_IN_NAMES } from '../credentials/schemas.js';
 import {
   batchListQuerySchema,
   batchParamsSchema,
@@ -167,7 +168,7 @@ async function readSource({ request, body, encoding, maxRows }: { request: Fasti
   let file: { data: Buffer; fileName: string; contentType: string } | undefined;
   try {
     for await (const part of request.parts()) {
-      if (part.type === 'file') file = { data: await part.toBuffer(), fileName: part.filename, contentType: part.mimetype };
+      if (part.type === 'file') file = { data: await part.toBuffer(), fileName: uploadedFileName(part.filename), contentType: part.mimetype };
     }
   } catch (error) {
     if (error instanceof HttpProblem) throw error;
@@ -179,6 +180,16 @@ async function readSource({ request, body, encoding, maxRows }: { request: Fasti
   if (!file || file.data.length === 0) throw problem(400, 'missing-file', 'The upload holds no file: send the CSV or XLSX file in the field "file".');
   const reading = await readSheet({ data: file.data, fileName: file.fileName, contentType: file.contentType, encoding, maxRows });
   return sheetSource(reading, file.fileName);
+}
+
+const UNPRINTABLE = new RegExp(FORBIDDEN_IN_NAMES.source, 'gu');
+
+/**
+ * The name the uploader's system gave the file, kept to show the batch: its printable characters, at most 255 (a NUL
+ * in it would fail the database insert; text-direction characters would garble the console's list).
+ */
+function uploadedFileName(name: string): string {
+  return Array.from(name.replace(UNPRINTABLE, '').trim()).slice(0, 255).join('');
 }
 
 function trimmed(values: Partial<Record<BatchColumn, string | undefined>>): Partial<Record<BatchColumn, string>> {

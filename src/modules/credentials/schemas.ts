@@ -5,7 +5,7 @@ import { httpUrlSchema } from '../../lib/urls.js';
 
 // Control characters and bidirectional overrides/isolates could hide or reorder what a verifier reads;
 // joiners (ZWJ/ZWNJ) stay allowed because Arabic-script and Indic names need them.
-const FORBIDDEN_IN_NAMES = /[\p{Cc}\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\uFEFF]/u;
+export const FORBIDDEN_IN_NAMES = /[\p{Cc}\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\uFEFF]/u;
 
 export const MAX_NAME_LENGTH = 200;
 

@@ -137,3 +137,19 @@ t.test('the committed fixture files, as spreadsheet programs save them, read as 
     );
   }
 });
+
+t.test('file names as uploaders\' systems send them: kept printable and bounded, never a failure', async (t) => {
+  const names = [
+    ['cohort\u0000.csv', 'cohort.csv'],
+    ['\u202Ecohort-xslx.csv', 'cohort-xslx.csv'],
+    ['دفعة ٢٠٢٦ (نهائي).csv', 'دفعة ٢٠٢٦ (نهائي).csv'],
+    [`${'名'.repeat(300)}.csv`, '名'.repeat(255)],
+  ];
+  for (const [i, [sent, kept]] of names.entries()) {
+    const response = await app.inject({ method: 'POST', url: '/api/v1/batches', ...fileUpload(auth, sent!, `name,course,externalId\r\nFile Name ${i},genai-foundation,FN-${i}\r\n`) });
+    t.equal(response.statusCode, 202, response.body);
+    const batch = await waitForBatch(app, auth, response.json().batchId);
+    t.equal(batch.fileName, kept, JSON.stringify(sent).slice(0, 40));
+    t.equal(batch.state, 'completed');
+  }
+});
