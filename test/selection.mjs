@@ -21,6 +21,10 @@ export const ONCE = [
   'test/modules/verification/stock-verifier.test.ts', // the stock library as an oracle
   'test/vc/cryptosuite.test.ts',
   'test/db/backup.test.ts', // the embedded database's backup: PGlite whatever DATABASE_URL says
+  // Real service processes killed mid-batch: each picks its database itself (its own PostgreSQL cluster from
+  // IIOE_TEST_PG_BIN, or PGlite in a temporary directory), whatever DATABASE_URL says.
+  'test/jobs/resume-postgres.test.ts',
+  'test/jobs/resume-embedded.test.ts',
 ];
 
 // What makes a file a database test: importing one of these (paths relative to the project root).

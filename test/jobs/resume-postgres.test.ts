@@ -19,7 +19,7 @@ import { apiClient, cohortRows, isFinished, SERVER_READY, startServiceProcess, w
 const ROWS = 300;
 const binaries = await findPgBinaries();
 
-t.test('a worker killed with SIGKILL mid-batch: the next worker completes it, nothing lost or issued twice', { skip: 'missing' in binaries ? binaries.missing : false, timeout: 120_000 }, async (t) => {
+t.test('a worker killed with SIGKILL mid-batch: the next worker completes it, nothing lost or issued twice', { skip: 'missing' in binaries ? binaries.missing : false, timeout: 120_000 /* the bound: under two minutes, processes killed on the way out */ }, async (t) => {
   if ('missing' in binaries) return;
   const testStarted = Date.now();
   const cluster = await startPgCluster(binaries);
@@ -55,6 +55,7 @@ t.test('a worker killed with SIGKILL mid-batch: the next worker completes it, no
 
   const underWay = await waitForBatch(api, batchId, { until: (batch) => batch.totals.issued > 0 || isFinished(batch), timeoutMs: 60_000, everyMs: 50 });
   await firstWorker.kill('SIGKILL');
+  const killedMs = Date.now();
   const killedAt = (await sql<{ at: Date }[]>`select clock_timestamp() as at`)[0]!.at;
   t.equal(underWay.state, 'running', `the worker was killed mid-batch (${underWay.totals.issued} of ${ROWS} issued when seen)`);
 
@@ -104,12 +105,11 @@ t.test('a worker killed with SIGKILL mid-batch: the next worker completes it, no
   const pickedUpAfterS = retried[0] ? (retried[0].startedOn.getTime() - killedAt.getTime()) / 1000 : NaN;
   t.equal(retried[0]?.state, 'completed', 'the retried job completed');
   t.comment(
-    `measured: interrupted job taken over ${pickedUpAfterS.toFixed(1)} s after the SIGKILL; batch completed ${((completedMs - restartedMs) / 1000).toFixed(1)} s after the new worker was ready; whole test ${((Date.now() - testStarted) / 1000).toFixed(1)} s`,
+    `measured: new worker ready ${((restartedMs - killedMs) / 1000).toFixed(1)} s after the SIGKILL; interrupted job taken over ${pickedUpAfterS.toFixed(1)} s after the SIGKILL; batch completed ${((completedMs - killedMs) / 1000).toFixed(1)} s after the SIGKILL; whole test ${((Date.now() - testStarted) / 1000).toFixed(1)} s`,
   );
 
   const stopped = await secondWorker.kill('SIGTERM');
   t.same(stopped, { code: 0, signal: null }, 'SIGTERM stops the worker cleanly');
   t.match(secondWorker.output(), /shutting down/);
   t.same(await server.kill('SIGTERM'), { code: 0, signal: null }, 'SIGTERM stops the API process cleanly');
-  t.ok(Date.now() - testStarted < 120_000, 'the whole run stays under two minutes');
 });

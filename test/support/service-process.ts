@@ -35,10 +35,16 @@ export async function startServiceProcess(
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  t.teardown(() => {
+  const killIfRunning = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  t.teardown(() => {
+    killIfRunning();
     return exited;
   });
+  // a test process that ends without its teardowns (killed by the runner) takes its service processes along
+  process.once('exit', killIfRunning);
+  void exited.then(() => process.off('exit', killIfRunning));
   const process_: ServiceProcess = {
     child,
     output: () => output,
