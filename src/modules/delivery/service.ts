@@ -95,6 +95,11 @@ export async function sendDelivery({ ctx, mailer, deliveryId }: { ctx: AppContex
   const credential = await credentials.findCredential(ctx.db, delivery.credentialId);
   const centre = await ctx.lookups.centre(delivery.centreId);
   if (!credential || !centre) return { kind: 'skipped' };
+  // revoked (or replaced by a correction) after the e-mail was asked for: the learner would get a dead link
+  if (credential.revokedAt) {
+    await repository.recordAttempt(ctx.db, delivery.id, { state: 'failed', lastError: 'Not sent: the credential was revoked before the e-mail went out.' });
+    return { kind: 'failed' };
+  }
   const message = await renderCredentialEmail(credentialEmailInput({ ctx, credential, centre }));
   try {
     const sent = await mailer.send({ to: delivery.recipientEmail, replyTo: centre.contactEmail ?? undefined, ...message });
