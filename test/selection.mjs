@@ -25,6 +25,7 @@ export const ONCE = [
   // IIOE_TEST_PG_BIN, or PGlite in a temporary directory), whatever DATABASE_URL says.
   'test/jobs/resume-postgres.test.ts',
   'test/jobs/resume-embedded.test.ts',
+  'test/jobs/resume-delivery.test.ts',
 ];
 
 // What makes a file a database test: importing one of these (paths relative to the project root).

@@ -20,8 +20,11 @@ const QUEUE_OPTIONS: Record<QueueName, Omit<Queue, 'name'>> = {
   // A batch job fails only when the database does (a row's own problem is recorded on the row): retry it
   // until the database is back. Completed jobs are kept a day for inspection.
   'batch-rows': { heartbeatSeconds: HEARTBEAT_SECONDS, retryLimit: 50, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, deleteAfterSeconds: 86_400 },
-  // Delivery retries are decided per attempt by the delivery service (temporary SMTP failures only).
-  delivery: { heartbeatSeconds: HEARTBEAT_SECONDS, retryLimit: 0, deleteAfterSeconds: 86_400 },
+  // SMTP failures are retried by the delivery service itself (temporary ones only, with its own backoff). The
+  // queue's retries cover the worker dying mid-send (its heartbeat stops) or the database failing: without them
+  // such a delivery would stay queued for ever. A message the SMTP server accepted just before the kill, before
+  // it was recorded as sent, may then go out twice.
+  delivery: { heartbeatSeconds: HEARTBEAT_SECONDS, retryLimit: 10, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, deleteAfterSeconds: 86_400 },
 };
 
 /** Puts jobs on the queue inside the caller's transaction, so a job exists exactly when the writes it works on commit. */
@@ -48,8 +51,10 @@ export async function startJobQueue({ database, supervise, onError }: { database
       : new PgBoss({ ...common, connectionString: connection.url, max: 4, connectionTimeoutMillis: 5_000, application_name: 'iioe-credentials-jobs' });
   boss.on('error', onError);
   await boss.start();
+  // Options changed in a release reach queues an earlier release created (jobs already queued keep theirs).
   for (const [name, options] of Object.entries(QUEUE_OPTIONS)) {
-    if (!(await boss.getQueue(name))) await boss.createQueue(name, options);
+    if (await boss.getQueue(name)) await boss.updateQueue(name, options);
+    else await boss.createQueue(name, options);
   }
   return {
     boss,
