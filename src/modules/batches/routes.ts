@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { languageFromAcceptLanguage, type Language } from '../../lib/i18n.js';
+import { languageFromAcceptLanguage } from '../../lib/i18n.js';
 import { HttpProblem, problem } from '../../lib/problem.js';
 import { toCsv } from '../../lib/safe-csv.js';
 import { problemSchema } from '../../lib/schemas.js';
@@ -131,9 +131,8 @@ const batchRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const language: Language = request.query.lang ?? languageFromAcceptLanguage(request.headers['accept-language']) ?? 'en';
       const csv = request.query.format ? request.query.format === 'csv' : reply.request.accepts().type(['application/json', 'text/csv']) === 'text/csv';
-      const rows = batchResults({ ctx: app.ctx, principal: request.principal!, id, language });
+      const rows = batchResults({ ctx: app.ctx, principal: request.principal!, id });
       // read the first row before answering, so an unknown batch is a 404 and not a broken download
       const first = await rows.next();
       const untyped: FastifyReply = reply;

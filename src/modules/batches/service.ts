@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isLanguage, type Language } from '../../lib/i18n.js';
+import { isUuid } from '../../lib/ids.js';
 import { findInputFlaw } from '../../lib/input-limits.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import { HttpProblem, notFound, conflict, problemType } from '../../lib/problem.js';
@@ -196,7 +197,7 @@ export async function submitBatch({
 }
 
 async function centreBatch(ctx: AppContext, principal: Principal, id: string) {
-  const batch = /^[0-9a-f-]{36}$/i.test(id) && principal.centreId ? await repository.findBatch(ctx.db, id.toLowerCase(), principal.centreId) : undefined;
+  const batch = isUuid(id) && principal.centreId ? await repository.findBatch(ctx.db, id.toLowerCase(), principal.centreId) : undefined;
   if (!batch) throw notFound(`No batch "${id}" belongs to this centre.`);
   return batch;
 }
@@ -235,12 +236,12 @@ async function batchView(ctx: AppContext, batch: repository.BatchRow) {
 
 /** GET /api/v1/batches: the centre's batches, newest first. */
 export async function listBatches({ ctx, principal, limit, cursor }: { ctx: AppContext; principal: Principal; limit: number; cursor?: string }) {
-  const centre = await issuingCentreForReading(ctx, principal);
-  const page = toPage(await repository.listBatches(ctx.db, { centreId: centre, limit, after: decodeCursor(cursor) }), limit);
+  const page = toPage(await repository.listBatches(ctx.db, { centreId: batchCentreId(principal), limit, after: decodeCursor(cursor) }), limit);
   return { items: await Promise.all(page.items.map((batch) => batchView(ctx, batch))), nextCursor: page.nextCursor };
 }
 
-function issuingCentreForReading(_ctx: AppContext, principal: Principal): string {
+/** The centre whose batches a client reads: its own; a platform client has none. */
+function batchCentreId(principal: Principal): string {
   if (!principal.centreId) throw new HttpProblem({ status: 403, type: problemType('not-a-centre'), title: 'Forbidden', detail: 'Batches belong to national centres; this client belongs to no centre.' });
   return principal.centreId;
 }
@@ -268,7 +269,7 @@ export interface BatchResultRow {
 }
 
 /** Every row's outcome, in file order, read a page at a time (so a 10,000-row result streams). */
-export async function* batchResults({ ctx, principal, id, language }: { ctx: AppContext; principal: Principal; id: string; language: Language }): AsyncGenerator<BatchResultRow> {
+export async function* batchResults({ ctx, principal, id }: { ctx: AppContext; principal: Principal; id: string }): AsyncGenerator<BatchResultRow> {
   const batch = await centreBatch(ctx, principal, id);
   let afterRow = 0;
   for (;;) {
@@ -284,17 +285,13 @@ export async function* batchResults({ ctx, principal, id, language }: { ctx: App
         url: row.credentialId ? credentialUrl(ctx.config.publicBaseUrl, row.credentialId) : null,
         shortCode: row.shortCode,
         deliveryState: row.deliveryState,
-        error: row.errorCode ? localisedError(row.errorCode, row.errorMessage, language) : row.deliveryError,
+        // a row's own error (stored in English with its code), else its e-mail's
+        error: row.errorCode ? (row.errorMessage ?? row.errorCode) : row.deliveryError,
       };
     }
     if (page.length < 1000) return;
     afterRow = page.at(-1)!.rowNumber;
   }
-}
-
-// Row errors found at upload have translations; errors met while issuing carry their English detail.
-function localisedError(code: string, message: string | null, language: Language): string {
-  return message && language === 'en' ? message : (message ?? code);
 }
 
 /**
@@ -354,7 +351,7 @@ async function issueRow({
   try {
     await signAndStore({
       ctx,
-      principal: { ...principal, clientUuid: batch.createdByClientId ?? principal.clientUuid },
+      principal,
       centre,
       achievement: course,
       language: isLanguage(input.language) ? input.language : 'en',

@@ -7,6 +7,7 @@ import type { AppContext } from '../../plugins/context.js';
 import type { Principal } from '../../plugins/auth.js';
 import { renderCredentialEmail } from '../../web/email/credential-email.js';
 import { recordAction } from '../audit/service.js';
+import type { CentreRow } from '../centres/repository.js';
 import * as credentials from '../credentials/repository.js';
 import { credentialUrl } from '../credentials/document.js';
 import { shortLinkOf } from '../credentials/service.js';
@@ -115,7 +116,7 @@ export async function sendDelivery({ ctx, mailer, deliveryId }: { ctx: AppContex
 }
 
 /** The e-mail's content from what the signed credential says (its language, course and centre names). */
-function credentialEmailInput({ ctx, credential, centre }: { ctx: AppContext; credential: credentials.CredentialRow; centre: { name: Record<string, string | undefined> } }) {
+function credentialEmailInput({ ctx, credential, centre }: { ctx: AppContext; credential: credentials.CredentialRow; centre: CentreRow }) {
   const document = JSON.parse(credential.document) as { credentialSubject?: { achievement?: { name?: string } }; issuer?: { name?: string } };
   const language = isLanguage(credential.language) ? credential.language : 'en';
   const { link, code } = shortLinkOf(credential, ctx.config.publicBaseUrl);
@@ -124,7 +125,7 @@ function credentialEmailInput({ ctx, credential, centre }: { ctx: AppContext; cr
     recipientName: credential.recipientName,
     courseName: document.credentialSubject?.achievement?.name ?? '',
     centreName: document.issuer?.name ?? pickLocalized(centre.name, language).value,
-    centreContactEmail: (centre as { contactEmail?: string | null }).contactEmail ?? null,
+    centreContactEmail: centre.contactEmail,
     platformName: ctx.config.platform.name,
     credentialUrl: credentialUrl(ctx.config.publicBaseUrl, credential.id),
     shortLink: link,
