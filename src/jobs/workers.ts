@@ -9,6 +9,10 @@ import type { JobPayloads, JobQueue } from './queue.js';
 // Idle workers look for new jobs this often; a busy one takes the next job at once.
 const POLLING_SECONDS = 1;
 const DELIVERY_BATCH = 20;
+// A worker takes a few row ranges per fetch so that, while a batch has more, the next fetch follows at once
+// (pg-boss bursts only after a full fetch of more than one job); with one range per fetch every range waited
+// for the polling interval, and a 1,000-row batch took 20 s instead of 6.
+const BATCH_RANGES_PER_FETCH = 4;
 
 /**
  * Works the queues in this process: batch rows (signed on a pool of threads) and e-mails. Returns what stops
@@ -19,8 +23,8 @@ export async function startWorkers({ ctx, queue, log }: { ctx: AppContext; queue
   const mailer = createMailer({ mail: ctx.config.mail, log });
   const { boss } = queue;
 
-  await boss.work<JobPayloads['batch-rows']>('batch-rows', { batchSize: 1, localConcurrency: 1, pollingIntervalSeconds: POLLING_SECONDS }, async ([job]) => {
-    if (job) await workBatchRows({ ctx, signer, ...job.data });
+  await boss.work<JobPayloads['batch-rows']>('batch-rows', { batchSize: BATCH_RANGES_PER_FETCH, localConcurrency: 1, burstWhenBatchFull: true, pollingIntervalSeconds: POLLING_SECONDS }, async (jobs) => {
+    for (const job of jobs) await workBatchRows({ ctx, signer, ...job.data });
   });
   // E-mails a few at a time, in order; the next fetch follows at once while there are more. The sending pace of a
   // centre is counted before each message (several workers may overshoot it by one message each).

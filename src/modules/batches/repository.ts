@@ -86,6 +86,21 @@ export async function settleRow(
   return updated.length > 0;
 }
 
+/**
+ * Records rows as issued with their credentials, in one statement; only rows still pending are changed.
+ * Returns how many were: fewer than given means another worker settled some of them first.
+ */
+export async function settleIssuedRows(db: DbOrTx, batchId: string, issued: { rowNumber: number; credentialId: string }[]): Promise<number> {
+  const given = sql`jsonb_to_recordset(${JSON.stringify(issued.map(({ rowNumber, credentialId }) => ({ row_number: rowNumber, credential_id: credentialId })))}::jsonb) as given(row_number integer, credential_id uuid)`;
+  const updated = await db
+    .update(batchRows)
+    .set({ state: 'issued', credentialId: sql`given.credential_id`, updatedAt: sql`now()` })
+    .from(given)
+    .where(and(eq(batchRows.batchId, batchId), eq(batchRows.rowNumber, sql`given.row_number`), eq(batchRows.state, 'pending')))
+    .returning({ rowNumber: batchRows.rowNumber });
+  return updated.length;
+}
+
 /** queued → running, the first time a worker takes a part of it. */
 export async function markRunning(db: DbOrTx, batchId: string): Promise<void> {
   await db.update(batches).set({ state: 'running', startedAt: sql`now()` }).where(and(eq(batches.id, batchId), eq(batches.state, 'queued')));

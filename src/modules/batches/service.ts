@@ -4,17 +4,18 @@ import { isUuid } from '../../lib/ids.js';
 import { findInputFlaw } from '../../lib/input-limits.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import { HttpProblem, notFound, conflict, problemType } from '../../lib/problem.js';
+import type { DbOrTx } from '../../db/client.js';
 import type { AppContext } from '../../plugins/context.js';
 import type { Principal } from '../../plugins/auth.js';
 import type { CredentialSigner } from '../../vc/signing-pool.js';
-import { findCourseByIdOrCode } from '../achievements/service.js';
+import { type CourseVersion, findCourseByIdOrCode } from '../achievements/service.js';
 import { recordAction } from '../audit/service.js';
 import { isAuthorisedAt } from '../authorisations/service.js';
 import type { CentreRow } from '../centres/repository.js';
 import { credentialUrl } from '../credentials/document.js';
-import { ExternalIdTaken, issuingCentre, signAndStore } from '../credentials/service.js';
+import { ExternalIdTaken, issuingCentre, prepareIssuance, type PreparedIssuance, signAndStore, storeIssuance } from '../credentials/service.js';
 import type { IssueCredentialInput } from '../credentials/schemas.js';
-import { queueDelivery } from '../delivery/service.js';
+import { queueDeliveries } from '../delivery/service.js';
 import { BATCH_COLUMNS } from './intake/columns.js';
 import type { SheetReading } from './intake/read-sheet.js';
 import { rowIssueMessage } from './messages.js';
@@ -295,9 +296,13 @@ export async function* batchResults({ ctx, principal, id }: { ctx: AppContext; p
 }
 
 /**
- * The batch-rows job: issues the pending rows of a range, each in its own transaction with its row's outcome
- * (and its delivery, when the batch delivers), so a worker killed at any point leaves every row either issued
- * with its credential or pending; the retried job issues the pending ones. Signing runs on the signing pool.
+ * The batch-rows job: issues the pending rows of a range so that a worker killed at any point leaves every row
+ * either issued with its credential (and its delivery, when the batch delivers) or pending; the retried job
+ * issues the pending ones. Rows are signed on the signing pool a group at a time, and each group is stored in
+ * one transaction while the next group is signed: one transaction per row made the embedded database, which
+ * runs on the main thread, the bottleneck. A group the database refuses in any way (a learner id issued
+ * meanwhile, an authorisation withdrawn, an entry another process took, a row another worker settled) is
+ * rolled back and its rows are issued one by one, each finding out its own outcome.
  */
 export async function workBatchRows({ ctx, signer, batchId, fromRow, toRow }: { ctx: AppContext; signer: CredentialSigner; batchId: string; fromRow: number; toRow: number }): Promise<void> {
   const batch = await repository.findBatch(ctx.db, batchId, null);
@@ -305,80 +310,125 @@ export async function workBatchRows({ ctx, signer, batchId, fromRow, toRow }: { 
   await repository.markRunning(ctx.db, batchId);
   const centre = await ctx.lookups.centre(batch.centreId);
   const principal: Principal = { clientUuid: batch.createdByClientId ?? '', clientId: '', centreId: batch.centreId, centreSlug: centre?.slug ?? null, scopes: new Set(), requestId: batch.requestId ?? '' };
+  const job: RowJob = { ctx, signer, batch, centre, principal };
   const rows = await repository.pendingRows(ctx.db, batchId, fromRow, toRow);
-  // Two rows in flight per signing thread (one signing, one waiting) plus one being stored, so every core signs.
-  const inFlight = 2 * Math.max(1, signer.threads) + 1;
-  let next = 0;
-  // A cancellation is noticed within a second (not looked up per row: that would be a query per credential).
-  let cancelled = false;
-  let checkedAt = performance.now();
-  const workOne = async (): Promise<void> => {
-    while (next < rows.length && !cancelled) {
-      if (performance.now() - checkedAt > CANCEL_CHECK_MS) {
-        checkedAt = performance.now();
-        cancelled = (await repository.batchState(ctx.db, batchId)) === 'cancelled';
-        if (cancelled) return;
-      }
-      const row = rows[next++]!;
-      await issueRow({ ctx, signer, batch, centre, principal, row });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, rows.length) }, workOne));
+  let storing: Promise<void> = Promise.resolve();
+  // A cancellation is noticed within a group (not looked up per row: that would be a query per credential).
+  for (let start = 0; start < rows.length; start += ROWS_PER_GROUP) {
+    const signing = Promise.all(rows.slice(start, start + ROWS_PER_GROUP).map((row) => prepareRow(job, row)));
+    // The group before this one is stored while this one is signed.
+    await storing;
+    const group = await signing;
+    if ((await repository.batchState(ctx.db, batchId)) === 'cancelled') break;
+    storing = storeGroup(job, group.filter((prepared) => prepared !== undefined));
+  }
+  await storing;
   await repository.finishIfDone(ctx.db, batchId);
 }
 
-async function issueRow({
-  ctx,
-  signer,
-  batch,
-  centre,
-  principal,
-  row,
-}: {
+// Enough rows per group to keep both signing threads busy while the previous group is stored, few enough that a
+// group stays a short transaction.
+const ROWS_PER_GROUP = 16;
+
+interface RowJob {
   ctx: AppContext;
   signer: CredentialSigner;
   batch: repository.BatchRow;
   centre: CentreRow | undefined;
   principal: Principal;
+}
+
+/** A row ready to store: its credential signed, with the course it was built from. */
+interface PreparedRow {
   row: repository.BatchRowRecord;
-}) {
+  centre: CentreRow;
+  course: CourseVersion;
+  issuance: PreparedIssuance;
+}
+
+/** Builds and signs a row's credential; a row that cannot be issued is settled as failed here, with why. */
+async function prepareRow({ ctx, signer, batch, centre, principal }: RowJob, row: repository.BatchRowRecord): Promise<PreparedRow | undefined> {
   const input = row.input as unknown as IssueCredentialInput;
-  const settle = (state: 'failed' | 'existing', details: { credentialId?: string; errorCode?: string; errorMessage?: string }) =>
-    repository.settleRow(ctx.db, { batchId: batch.id, rowNumber: row.rowNumber, state, ...details });
-  if (!centre || centre.status !== 'active') return settle('failed', { errorCode: 'centre-suspended', errorMessage: 'The centre is suspended and cannot issue credentials.' });
+  if (!centre || centre.status !== 'active') return void (await failRow(ctx, row, 'centre-suspended', 'The centre is suspended and cannot issue credentials.'));
   const course = await ctx.lookups.achievement(input.achievementId);
-  if (!course) return settle('failed', { errorCode: 'unknown-course', errorMessage: `No course has the id ${input.achievementId}.` });
+  if (!course) return void (await failRow(ctx, row, 'unknown-course', `No course has the id ${input.achievementId}.`));
+  try {
+    const issuance = await prepareIssuance({ ctx, principal, centre, achievement: course, language: rowLanguage(input), input, sign: signer.sign, auditDetails: auditDetailsOf(batch, row) });
+    return { row, centre, course, issuance };
+  } catch (error) {
+    if (!(error instanceof HttpProblem)) throw error;
+    await failRow(ctx, row, problemCode(error), error.message);
+  }
+}
+
+/** Stores a group of signed rows in one transaction: credentials, the rows' outcomes and their e-mails. */
+async function storeGroup(job: RowJob, group: PreparedRow[]): Promise<void> {
+  const { ctx, batch } = job;
+  if (group.length === 0) return;
+  const stored = await ctx.db
+    .transaction(async (tx) => {
+      for (const { issuance } of group) if (!(await storeIssuance(tx, issuance))) throw GROUP_REFUSED;
+      const settled = await repository.settleIssuedRows(tx, batch.id, group.map(({ row, issuance }) => ({ rowNumber: row.rowNumber, credentialId: issuance.id })));
+      if (settled !== group.length) throw GROUP_REFUSED;
+      await queueRowDeliveries(tx, job, group.map(({ row, issuance }) => ({ row, credentialId: issuance.id })));
+      return true;
+    })
+    .catch((error) => (error === GROUP_REFUSED ? false : Promise.reject(error)));
+  if (stored) return;
+  ctx.statusLists.forget(batch.centreId);
+  for (const prepared of group) await issueRow(job, prepared);
+}
+
+const GROUP_REFUSED = Symbol('group refused');
+
+/** The e-mails of issued rows that have an address, when the batch delivers. */
+async function queueRowDeliveries(tx: DbOrTx, { ctx, batch }: RowJob, issued: { row: repository.BatchRowRecord; credentialId: string }[]): Promise<void> {
+  if (!batch.deliver) return;
+  const recipients = issued.flatMap(({ row, credentialId }) => {
+    const email = (row.input as unknown as IssueCredentialInput).recipient.email;
+    return email ? [{ credentialId, email }] : [];
+  });
+  await queueDeliveries(tx, { jobs: ctx.jobs, centreId: batch.centreId, requestedByClientId: batch.createdByClientId, recipients });
+}
+
+const rowLanguage = (input: IssueCredentialInput) => (isLanguage(input.language) ? input.language : 'en');
+const auditDetailsOf = (batch: repository.BatchRow, row: repository.BatchRowRecord) => ({ batchId: batch.id, row: row.rowNumber });
+const problemCode = (error: HttpProblem) => error.type.replace('/problems/', '');
+const failRow = (ctx: AppContext, row: repository.BatchRowRecord, errorCode: string, errorMessage: string) =>
+  repository.settleRow(ctx.db, { batchId: row.batchId, rowNumber: row.rowNumber, state: 'failed', errorCode, errorMessage });
+
+/** Issues one row on its own (signed afresh), recording why when it cannot be: its learner id has a credential, … */
+async function issueRow(job: RowJob, { row, centre, course }: PreparedRow) {
+  const { ctx, signer, batch, principal } = job;
+  const input = row.input as unknown as IssueCredentialInput;
   try {
     await signAndStore({
       ctx,
       principal,
       centre,
       achievement: course,
-      language: isLanguage(input.language) ? input.language : 'en',
+      language: rowLanguage(input),
       input,
       sign: signer.sign,
-      auditDetails: { batchId: batch.id, row: row.rowNumber },
+      auditDetails: auditDetailsOf(batch, row),
       inTransaction: {
         after: async (tx, credentialId) => {
           // the row is settled with its credential, or the credential is not written at all
           if (!(await repository.settleRow(tx, { batchId: batch.id, rowNumber: row.rowNumber, state: 'issued', credentialId }))) throw new RowAlreadySettled();
-          if (batch.deliver && input.recipient.email) {
-            await queueDelivery(tx, { jobs: ctx.jobs, credentialId, centreId: centre.id, email: input.recipient.email, requestedByClientId: batch.createdByClientId });
-          }
+          await queueRowDeliveries(tx, job, [{ row, credentialId }]);
         },
       },
     });
   } catch (error) {
     if (error instanceof RowAlreadySettled) return;
-    if (error instanceof ExternalIdTaken) return settle('existing', { credentialId: error.credentialId });
+    if (error instanceof ExternalIdTaken) return repository.settleRow(ctx.db, { batchId: batch.id, rowNumber: row.rowNumber, state: 'existing', credentialId: error.credentialId });
     if (!(error instanceof HttpProblem)) throw error;
     // the row's own problem (an authorisation withdrawn since the upload): recorded, the batch goes on
-    await settle('failed', { errorCode: error.type.replace('/problems/', ''), errorMessage: error.message });
+    await failRow(ctx, row, problemCode(error), error.message);
   }
 }
 
 class RowAlreadySettled extends Error {}
-const CANCEL_CHECK_MS = 1000;
 
 /** The rows of a batch as CSV cells: the header, then each result. */
 export const RESULT_COLUMNS = ['row', 'state', 'name', 'externalId', 'credentialId', 'url', 'shortCode', 'deliveryState', 'error'] as const satisfies readonly (keyof BatchResultRow)[];

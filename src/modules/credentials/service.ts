@@ -8,7 +8,7 @@ import { centreDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { signCredential } from '../../vc/sign.js';
 import type { ActiveSigningKey } from '../../vc/keys.js';
-import { queueDelivery } from '../delivery/service.js';
+import { queueDeliveries } from '../delivery/service.js';
 import { courseUnauthorised, isAuthorisedAt } from '../authorisations/service.js';
 import type { CourseVersion } from '../achievements/service.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -109,7 +109,7 @@ export async function issueCredential({
               },
               // the e-mail is queued with the credential: it exists exactly when the credential does
               after: async (tx, credentialId) => {
-                if (email) await queueDelivery(tx, { jobs: ctx.jobs, credentialId, centreId: centre.id, email, requestedByClientId: principal.clientUuid });
+                if (email) await queueDeliveries(tx, { jobs: ctx.jobs, centreId: centre.id, requestedByClientId: principal.clientUuid, recipients: [{ credentialId, email }] });
               },
             }
           : undefined,
@@ -146,25 +146,8 @@ const NOT_WRITTEN = Symbol('not written');
 // Each attempt takes a fresh entry; more than a couple are needed only when other processes keep taking them.
 const MAX_ENTRY_ATTEMPTS = 8;
 
-/**
- * Builds, signs and stores one credential of `centre` with a random entry of its revocation list. The statement
- * that stores it also checks that the centre is authorised for the course now (never at the caller's validFrom)
- * and that the entry is still free; an entry taken meanwhile by another process is retried with a new one.
- * `inTransaction` adds writes that must commit with the credential (an idempotency claim, a superseded credential).
- */
-export async function signAndStore({
-  ctx,
-  principal,
-  centre,
-  achievement,
-  language,
-  input,
-  supersedes,
-  inTransaction,
-  document: callerDocument,
-  auditDetails = {},
-  sign = signCredential,
-}: {
+/** What one issuance needs: who issues what for whom, and how it is signed. */
+export interface IssuanceRequest {
   ctx: AppContext;
   principal: Principal;
   centre: CentreRow;
@@ -173,27 +156,56 @@ export async function signAndStore({
   language: Language;
   input: IssueCredentialInput;
   supersedes?: string;
-  inTransaction?: { before?: (tx: DbOrTx, credentialId: string) => Promise<void>; after?: (tx: DbOrTx, credentialId: string) => Promise<void> };
   /** a caller-built credential (VCALM) instead of the one built from `input`; it gets the status entry */
   document?: (entry: { id: string; credentialStatus: Record<string, unknown> }) => Record<string, unknown>;
   auditDetails?: Record<string, unknown>;
   /** the signer: on this thread by default; the batch worker passes its signing pool */
   sign?: (input: { credential: Record<string, unknown>; key: ActiveSigningKey }) => Promise<Record<string, unknown>>;
-}): Promise<Omit<IssuedCredential, 'created'>> {
+}
+
+/** A credential built and signed on a reserved status entry, not yet stored (`storeIssuance` stores it). */
+export interface PreparedIssuance {
+  id: string;
+  verifiableCredential: Record<string, unknown>;
+  /** the signed credential serialised exactly as it will be stored */
+  document: string;
+  issuedAt: Date;
+  row: Parameters<typeof repository.insertIssuedCredential>[1];
+  audit: Parameters<typeof repository.insertIssuedCredential>[2];
+  conditions: Parameters<typeof repository.insertIssuedCredential>[3];
+}
+
+/** Builds and signs one credential of `centre` on a fresh entry of its revocation list; writes nothing. */
+export async function prepareIssuance({
+  ctx,
+  principal,
+  centre,
+  achievement,
+  language,
+  input,
+  supersedes,
+  document: callerDocument,
+  auditDetails = {},
+  sign = signCredential,
+}: IssuanceRequest): Promise<PreparedIssuance> {
   // Default: the issuance time, to the second (sub-second precision only adds noise to a certificate date).
   const validFrom = input.validFrom ? new Date(input.validFrom) : new Date(Math.floor(Date.now() / 1000) * 1000);
   const key = await ctx.keys.activeAssertionKey({ centreId: centre.id, did: centreDid(ctx.config.publicBaseUrl, centre.slug) });
-  for (let attempt = 0; attempt < MAX_ENTRY_ATTEMPTS; attempt++) {
-    const issuedAt = ctx.clock.now();
-    const id = randomUUID();
-    const slot = await ctx.statusLists.reserve(centre.id);
-    const credentialStatus = statusListEntry({ listUrl: slot.listUrl, index: slot.index });
-    const unsigned = callerDocument ? callerDocument({ id, credentialStatus }) : buildOpenBadgeCredential({ id, config: ctx.config, centre, achievement, language, input, validFrom, credentialStatus });
-    const verifiableCredential = await sign({ credential: unsigned, key });
-    // what we build must meet Open Badges 3.0 (a caller-built credential was checked before it came here)
-    if (!callerDocument) assertOpenBadge(verifiableCredential);
-    const document = JSON.stringify(verifiableCredential);
-    const row = {
+  const issuedAt = ctx.clock.now();
+  const id = randomUUID();
+  const slot = await ctx.statusLists.reserve(centre.id);
+  const credentialStatus = statusListEntry({ listUrl: slot.listUrl, index: slot.index });
+  const unsigned = callerDocument ? callerDocument({ id, credentialStatus }) : buildOpenBadgeCredential({ id, config: ctx.config, centre, achievement, language, input, validFrom, credentialStatus });
+  const verifiableCredential = await sign({ credential: unsigned, key });
+  // what we build must meet Open Badges 3.0 (a caller-built credential was checked before it came here)
+  if (!callerDocument) assertOpenBadge(verifiableCredential);
+  const document = JSON.stringify(verifiableCredential);
+  return {
+    id,
+    verifiableCredential,
+    document,
+    issuedAt,
+    row: {
       id,
       centreId: centre.id,
       achievementId: achievement.id,
@@ -213,22 +225,49 @@ export async function signAndStore({
       shortCode: generateShortCode(centre.countryCode),
       supersedes: supersedes ?? null,
       externalId: input.externalId ?? null,
-    };
-    const audit = {
+    },
+    audit: {
       actorClientId: principal.clientUuid,
       requestId: principal.requestId,
       details: { achievementId: achievement.id, achievementVersion: achievement.version, language, ...(supersedes ? { supersedes } : {}), ...auditDetails },
-    };
-    const conditions = { authorisedAt: issuedAt, listCapacity: slot.capacity };
+    },
+    conditions: { authorisedAt: issuedAt, listCapacity: slot.capacity },
+  };
+}
+
+/**
+ * Stores a prepared credential with its audit event, if the centre is still authorised for the course, the
+ * list has room and the entry (and the learner id) is still free; false, writing nothing, otherwise.
+ */
+export function storeIssuance(db: DbOrTx, { row, audit, conditions }: PreparedIssuance): Promise<boolean> {
+  return repository.insertIssuedCredential(db, row, audit, conditions);
+}
+
+/**
+ * Builds, signs and stores one credential of `centre` with a random entry of its revocation list. The statement
+ * that stores it also checks that the centre is authorised for the course now (never at the caller's validFrom)
+ * and that the entry is still free; an entry taken meanwhile by another process is retried with a new one.
+ * `inTransaction` adds writes that must commit with the credential (an idempotency claim, a superseded credential).
+ */
+export async function signAndStore({
+  inTransaction,
+  ...request
+}: IssuanceRequest & {
+  inTransaction?: { before?: (tx: DbOrTx, credentialId: string) => Promise<void>; after?: (tx: DbOrTx, credentialId: string) => Promise<void> };
+}): Promise<Omit<IssuedCredential, 'created'>> {
+  const { ctx, centre, achievement, input, supersedes } = request;
+  for (let attempt = 0; attempt < MAX_ENTRY_ATTEMPTS; attempt++) {
+    const prepared = await prepareIssuance(request);
+    const { id, verifiableCredential, document, issuedAt } = prepared;
     let written: boolean;
     if (!inTransaction) {
-      written = await repository.insertIssuedCredential(ctx.db, row, audit, conditions);
+      written = await storeIssuance(ctx.db, prepared);
     } else {
       written = await ctx.db
         .transaction(async (tx) => {
           await inTransaction.before?.(tx, id);
           // throwing rolls back what `before` wrote
-          if (!(await repository.insertIssuedCredential(tx, row, audit, conditions))) throw NOT_WRITTEN;
+          if (!(await storeIssuance(tx, prepared))) throw NOT_WRITTEN;
           await inTransaction.after?.(tx, id);
           return true;
         })

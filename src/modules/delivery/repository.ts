@@ -4,8 +4,8 @@ import { deliveries, type DeliveryState } from '../../db/schema/index.js';
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
 
-export async function insertDelivery(db: DbOrTx, delivery: typeof deliveries.$inferInsert): Promise<void> {
-  await db.insert(deliveries).values(delivery);
+export async function insertDeliveries(db: DbOrTx, rows: (typeof deliveries.$inferInsert)[]): Promise<void> {
+  await db.insert(deliveries).values(rows);
 }
 
 export async function findDelivery(db: DbOrTx, id: string): Promise<DeliveryRow | undefined> {

@@ -16,17 +16,23 @@ import { isTemporaryMailFailure, mailFailureReason, type Mailer } from './mailer
 import * as repository from './repository.js';
 
 /**
- * Queues an e-mail of a credential to `email`, in the caller's transaction: the delivery exists exactly when
- * what asked for it (an issuance, a re-send) commits. Returns the delivery's id.
+ * Queues e-mails of a centre's credentials, each to its address, in the caller's transaction: the deliveries
+ * exist exactly when what asked for them (an issuance, a batch's group of rows, a re-send) commits. Returns
+ * their ids in the order of `recipients`.
  */
-export async function queueDelivery(
+export async function queueDeliveries(
   tx: DbOrTx,
-  { jobs, credentialId, centreId, email, requestedByClientId }: { jobs: JobSender; credentialId: string; centreId: string; email: string; requestedByClientId: string | null },
-): Promise<string> {
-  const id = randomUUID();
-  await repository.insertDelivery(tx, { id, credentialId, centreId, recipientEmail: email, requestedByClientId });
-  await jobs.send(tx, 'delivery', [{ data: { deliveryId: id } }]);
-  return id;
+  { jobs, centreId, requestedByClientId, recipients }: { jobs: JobSender; centreId: string; requestedByClientId: string | null; recipients: { credentialId: string; email: string }[] },
+): Promise<string[]> {
+  if (recipients.length === 0) return [];
+  const rows = recipients.map(({ credentialId, email }) => ({ id: randomUUID(), credentialId, centreId, recipientEmail: email, requestedByClientId }));
+  await repository.insertDeliveries(tx, rows);
+  await jobs.send(
+    tx,
+    'delivery',
+    rows.map(({ id }) => ({ data: { deliveryId: id } })),
+  );
+  return rows.map(({ id }) => id);
 }
 
 export function deliveryView(row: repository.DeliveryRow) {
@@ -55,7 +61,8 @@ export async function redeliverCredential({ ctx, principal, id, email }: { ctx: 
   const deliveryId = await ctx.db.transaction(async (tx) => {
     const addressChanged = email !== undefined && email !== row.recipientEmail;
     if (addressChanged) await credentials.setRecipientEmail(tx, row.id, email);
-    const queued = await queueDelivery(tx, { jobs: ctx.jobs, credentialId: row.id, centreId: centre.id, email: to, requestedByClientId: principal.clientUuid });
+    const [queued] = await queueDeliveries(tx, { jobs: ctx.jobs, centreId: centre.id, requestedByClientId: principal.clientUuid, recipients: [{ credentialId: row.id, email: to }] });
+    if (!queued) throw new Error("queueDeliveries returned no id");
     await recordAction({
       db: tx,
       actor: principal,
