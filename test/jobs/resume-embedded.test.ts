@@ -82,12 +82,14 @@ t.test('npm start killed with SIGKILL mid-batch: restarted on the same data, it 
      from credentials where external_id like 'EMK-%'`,
   );
   t.same(counts, { credentials: ROWS, externalIds: ROWS, entries: ROWS }, 'in the database: one credential per externalId, each with its own status-list entry');
-  // The job the killed process held: the restarted one retried it once its heartbeat went stale.
+  // The jobs the killed process held (a worker takes up to 4 row ranges per fetch): the restarted one retried
+  // them once their heartbeat went stale.
   const { rows: retried } = await database.query<{ startedOn: Date; state: string }>(
     `select started_on as "startedOn", state from pgboss.job where name = 'batch-rows' and data->>'batchId' = $1 and retry_count > 0`,
     [batchId],
   );
-  t.same(retried.map(({ state }) => state), ['completed'], 'exactly one job was interrupted, retried and completed');
+  t.ok(retried.length >= 1 && retried.length <= 4, `the jobs held at the kill (one fetch, at most 4) were retried: ${retried.length}`);
+  t.ok(retried.every(({ state }) => state === 'completed'), 'every retried job completed');
   t.comment(
     `measured: restarted and ready ${((restartedMs - killedMs) / 1000).toFixed(1)} s after the SIGKILL; interrupted job taken over ${(((retried[0]?.startedOn.getTime() ?? NaN) - killedMs) / 1000).toFixed(1)} s after the SIGKILL; batch completed ${((completedMs - killedMs) / 1000).toFixed(1)} s after the SIGKILL; whole test ${((Date.now() - testStarted) / 1000).toFixed(1)} s`,
   );

@@ -97,13 +97,14 @@ t.test('a worker killed with SIGKILL mid-batch: the next worker completes it, no
     from credentials where external_id like 'PGK-%' and status_list_id is not null`;
   t.same(entries, { used: ROWS, distinct: ROWS }, 'every credential has its own status-list entry');
 
-  // The job the killed worker held: pg-boss retried it once its heartbeat went stale.
+  // The jobs the killed worker held (up to 4 row ranges per fetch): pg-boss retried them once their heartbeat
+  // went stale.
   const retried = await sql<{ startedOn: Date; retryCount: number; state: string }[]>`
     select started_on as "startedOn", retry_count as "retryCount", state from pgboss.job
     where name = 'batch-rows' and data->>'batchId' = ${batchId} and retry_count > 0`;
-  t.equal(retried.length, 1, 'exactly one job was interrupted and retried');
+  t.ok(retried.length >= 1 && retried.length <= 4, `the jobs held at the kill (one fetch, at most 4) were retried: ${retried.length}`);
   const pickedUpAfterS = retried[0] ? (retried[0].startedOn.getTime() - killedAt.getTime()) / 1000 : NaN;
-  t.equal(retried[0]?.state, 'completed', 'the retried job completed');
+  t.ok(retried.every(({ state }) => state === 'completed'), 'every retried job completed');
   t.comment(
     `measured: new worker ready ${((restartedMs - killedMs) / 1000).toFixed(1)} s after the SIGKILL; interrupted job taken over ${pickedUpAfterS.toFixed(1)} s after the SIGKILL; batch completed ${((completedMs - killedMs) / 1000).toFixed(1)} s after the SIGKILL; whole test ${((Date.now() - testStarted) / 1000).toFixed(1)} s`,
   );
