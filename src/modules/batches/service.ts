@@ -316,9 +316,9 @@ export async function workBatchRows({ ctx, signer, batchId, fromRow, toRow }: { 
   // A cancellation is noticed within a group (not looked up per row: that would be a query per credential).
   for (let start = 0; start < rows.length; start += ROWS_PER_GROUP) {
     const signing = Promise.all(rows.slice(start, start + ROWS_PER_GROUP).map((row) => prepareRow(job, row)));
-    // The group before this one is stored while this one is signed.
-    await storing;
-    const group = await signing;
+    // The group before this one is stored while this one is signed; awaited together, so that a failure of
+    // either fails the job (and it is retried) instead of leaving the other's rejection unhandled.
+    const [, group] = await Promise.all([storing, signing]);
     if ((await repository.batchState(ctx.db, batchId)) === 'cancelled') break;
     storing = storeGroup(job, group.filter((prepared) => prepared !== undefined));
   }
