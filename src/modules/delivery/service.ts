@@ -62,7 +62,7 @@ export async function redeliverCredential({ ctx, principal, id, email }: { ctx: 
     const addressChanged = email !== undefined && email !== row.recipientEmail;
     if (addressChanged) await credentials.setRecipientEmail(tx, row.id, email);
     const [queued] = await queueDeliveries(tx, { jobs: ctx.jobs, centreId: centre.id, requestedByClientId: principal.clientUuid, recipients: [{ credentialId: row.id, email: to }] });
-    if (!queued) throw new Error("queueDeliveries returned no id");
+    if (!queued) throw new Error('queueDeliveries returned no id');
     await recordAction({
       db: tx,
       actor: principal,
