@@ -43,8 +43,26 @@ export function closeOnSignals(app: FastifyInstance, { deadlineMs }: { deadlineM
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-/** Runs an entry point's `main`; a failure to start is one line on stderr and exit 1. */
+// The oldest Node the service runs on (package.json "engines"): pg-boss 12 needs Node 22, and on Node 20 the
+// in-process queue over the embedded database stalls the event loop once a batch is queued, without any error.
+const MINIMUM_NODE = [22, 12] as const;
+
+export function nodeIsSupported(version = process.versions.node): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > MINIMUM_NODE[0] || (major === MINIMUM_NODE[0] && minor >= MINIMUM_NODE[1]);
+}
+
+/**
+ * Runs an entry point's `main`; a failure to start is one line on stderr and exit 1. An unsupported Node is
+ * refused before anything starts, with the way to the right one.
+ */
 export function runEntryPoint(what: string, main: () => Promise<void>): void {
+  if (!nodeIsSupported()) {
+    process.stderr.write(
+      `${what} needs Node ${MINIMUM_NODE.join('.')} or later; this is Node ${process.versions.node}. Start it through npm (npm start, npm run worker), which uses the Node 22 that npm install puts in node_modules, or install Node 22 LTS.\n`,
+    );
+    process.exit(1);
+  }
   main().catch((error) => {
     process.stderr.write(`${what} failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
