@@ -24,7 +24,12 @@ export async function startWorkers({ ctx, queue, log }: { ctx: AppContext; queue
   const { boss } = queue;
 
   await boss.work<JobPayloads['batch-rows']>('batch-rows', { batchSize: BATCH_RANGES_PER_FETCH, localConcurrency: 1, burstWhenBatchFull: true, pollingIntervalSeconds: POLLING_SECONDS }, async (jobs) => {
-    for (const job of jobs) await workBatchRows({ ctx, signer, ...job.data });
+    // The ranges of a fetch are worked side by side: one range alone leaves the signing threads idle while its
+    // groups are stored, and the main thread idle while they are signed. Every range runs to its end before a
+    // failure of one fails the fetch (and its jobs are retried, the settled rows skipped).
+    const outcomes = await Promise.allSettled(jobs.map((job) => workBatchRows({ ctx, signer, ...job.data })));
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
   });
   // E-mails a few at a time, in order; the next fetch follows at once while there are more. The sending pace of a
   // centre is counted before each message (several workers may overshoot it by one message each).

@@ -44,7 +44,7 @@ type SignInput = Parameters<CredentialSigner['sign']>[0];
  */
 export function createSigningPool({ threads, idleTimeoutMs = IDLE_TIMEOUT_MS }: { threads: number; idleTimeoutMs?: number }): CredentialSigner {
   if (threads === 0) return closable({ threads, sign: (input) => signCredential(input), end: async () => {} });
-  const pool = new Piscina<SigningTask, SigningOutcome>({
+  const pool = new Piscina<SigningTask, SigningOutcome[]>({
     filename: workerFile,
     minThreads: 0,
     maxThreads: threads,
@@ -52,15 +52,58 @@ export function createSigningPool({ threads, idleTimeoutMs = IDLE_TIMEOUT_MS }: 
     concurrentTasksPerWorker: TASKS_PER_THREAD,
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
+  const post = async (key: ActiveSigningKey, waiting: WaitingSignature[]) => {
+    const { keyId, verificationMethodId, privateKey } = key;
+    try {
+      const outcomes = await pool.run({ keyId, verificationMethodId, privateKey, items: waiting.map(({ credential, created }) => ({ credential, created })) });
+      waiting.forEach(({ resolve, reject }, at) => {
+        const outcome = outcomes[at]!;
+        if ('signingError' in outcome) reject(new SigningError(outcome.signingError, undefined));
+        else resolve(outcome.signed);
+      });
+    } catch (error) {
+      for (const { reject } of waiting) reject(error);
+    }
+  };
   return closable({
     threads,
-    async sign({ credential, key: { keyId, verificationMethodId, privateKey }, created = new Date() }) {
-      const outcome = await pool.run({ credential, keyId, verificationMethodId, privateKey, created });
-      if ('signingError' in outcome) throw new SigningError(outcome.signingError, undefined);
-      return outcome.signed;
-    },
+    sign: coalescing({ tasks: threads * TASKS_PER_THREAD, post }),
     end: () => pool.close(),
   });
+}
+
+interface WaitingSignature {
+  credential: Record<string, unknown>;
+  created: Date;
+  resolve: (signed: Record<string, unknown>) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * A `sign` that gathers the signatures asked for in one turn of the event loop (a batch group asks for its rows
+ * together) and posts them as at most `tasks` tasks per key, so that every thread gets a share in one message
+ * each. A lone signature (single issuance) is one task of one, as before.
+ */
+function coalescing({ tasks, post }: { tasks: number; post: (key: ActiveSigningKey, waiting: WaitingSignature[]) => Promise<void> }): CredentialSigner['sign'] {
+  let gathering: Map<ActiveSigningKey, WaitingSignature[]> | undefined;
+  const flush = () => {
+    const gathered = gathering!;
+    gathering = undefined;
+    for (const [key, waiting] of gathered) {
+      const size = Math.ceil(waiting.length / Math.min(tasks, waiting.length));
+      for (let start = 0; start < waiting.length; start += size) void post(key, waiting.slice(start, start + size));
+    }
+  };
+  return ({ credential, key, created = new Date() }) =>
+    new Promise((resolve, reject) => {
+      if (!gathering) {
+        gathering = new Map();
+        setImmediate(flush);
+      }
+      const waiting = gathering.get(key) ?? [];
+      gathering.set(key, waiting);
+      waiting.push({ credential, created, resolve, reject });
+    });
 }
 
 /**

@@ -13,7 +13,7 @@ import { recordAction } from '../audit/service.js';
 import { isAuthorisedAt } from '../authorisations/service.js';
 import type { CentreRow } from '../centres/repository.js';
 import { credentialUrl } from '../credentials/document.js';
-import { ExternalIdTaken, issuingCentre, prepareIssuance, type PreparedIssuance, signAndStore, storeIssuance } from '../credentials/service.js';
+import { ExternalIdTaken, issuingCentre, prepareIssuance, type PreparedIssuance, signAndStore, storeIssuances } from '../credentials/service.js';
 import type { IssueCredentialInput } from '../credentials/schemas.js';
 import { queueDeliveries } from '../delivery/service.js';
 import { BATCH_COLUMNS } from './intake/columns.js';
@@ -367,7 +367,7 @@ async function storeGroup(job: RowJob, group: PreparedRow[]): Promise<void> {
   if (group.length === 0) return;
   const stored = await ctx.db
     .transaction(async (tx) => {
-      for (const { issuance } of group) if (!(await storeIssuance(tx, issuance))) throw GROUP_REFUSED;
+      if ((await storeIssuances(tx, group.map(({ issuance }) => issuance))) !== group.length) throw GROUP_REFUSED;
       const settled = await repository.settleIssuedRows(tx, batch.id, group.map(({ row, issuance }) => ({ rowNumber: row.rowNumber, credentialId: issuance.id })));
       if (settled !== group.length) throw GROUP_REFUSED;
       await queueRowDeliveries(tx, job, group.map(({ row, issuance }) => ({ row, credentialId: issuance.id })));

@@ -17,82 +17,109 @@ type IssuanceAudit = { actorClientId: string | null; requestId?: string; details
 // Every column but issued_at (the database's now()), so the statement is the same for every credential.
 const INSERTED_FIELDS = (Object.keys(getTableColumns(credentials)) as (keyof CredentialInsert)[]).filter((key) => key !== 'issuedAt');
 
-/** The issuance statement, with placeholders: built and prepared once per database handle (see below). */
-function issuedCredentialStatement(db: DbOrTx) {
+/** One credential to store, its audit event and the conditions its insert is checked against. */
+export interface IssuedCredentialInsert {
+  credential: CredentialInsert & { achievementVersion: number; statusListId: string; statusListIndex: number };
+  audit: IssuanceAudit;
+  conditions: { authorisedAt: Date; listCapacity: number };
+}
+
+// The record each credential travels in: its columns, then what its checks and its audit event need.
+const CONDITION_COLUMNS = 'authorised_at timestamptz, list_capacity integer, actor_client_id uuid, request_id text, details jsonb';
+
+/**
+ * The issuance statement, with one placeholder (`given`, a JSON array of records): built and prepared once per
+ * database handle (see below). One statement for one credential or a batch group: its text never changes.
+ */
+function issuedCredentialsStatement(db: DbOrTx) {
   const columns = getTableColumns(credentials);
   const names = sql.join(INSERTED_FIELDS.map((key) => sql.identifier(columns[key].name)), sql`, `);
-  // INSERT … SELECT gives its parameters no types from the target columns: cast each to its column's type.
-  const values = sql.join(
-    INSERTED_FIELDS.map((key) => sql`${sql.placeholder(key)}::${sql.raw(columns[key].getSQLType())}`),
-    sql`, `,
-  );
+  const record = sql.join([...INSERTED_FIELDS.map((key) => sql`${sql.identifier(columns[key].name)} ${sql.raw(columns[key].getSQLType())}`), sql.raw(CONDITION_COLUMNS)], sql`, `);
+  const given = db.$with('given', { id: sql<string>`id`.as('id') }).as(sql`select * from jsonb_to_recordset(${sql.placeholder('given')}::jsonb) as record(${record})`);
   const authorised = db
     .select({ one: sql`1` })
     .from(authorisations)
-    .where(authorisationInForce({ centreId: sql`${sql.placeholder('centreId')}::uuid`, achievementId: sql`${sql.placeholder('achievementId')}::uuid`, at: sql`${sql.placeholder('authorisedAt')}::timestamptz` }));
+    .where(authorisationInForce({ centreId: sql`given.centre_id`, achievementId: sql`given.achievement_id`, at: sql`given.authorised_at` }));
+  // room for every entry the statement takes on the list, not only this one
   const listHasRoom = db
     .select({ one: sql`1` })
     .from(statusLists)
-    .where(and(eq(statusLists.id, sql`${sql.placeholder('statusListId')}::uuid`), lt(statusLists.allocated, sql`${sql.placeholder('listCapacity')}::integer`)));
-  // The status entry is unique: an entry another process took first makes the insert a no-op, never a duplicate.
+    .where(and(eq(statusLists.id, sql`given.status_list_id`), lte(sql`${statusLists.allocated} + (select count(*) from given peers where peers.status_list_id = given.status_list_id)`, sql`given.list_capacity`)));
+  // The status entry is unique: an entry another process took first skips that credential, never a duplicate.
   const inserted = db
     .$with('inserted', { id: sql<string>`id`.as('id'), centreId: sql<string>`centre_id`.as('centre_id'), statusListId: sql<string>`status_list_id`.as('status_list_id') })
     .as(
-      sql`insert into ${credentials} (${names}) select ${values} where exists (${authorised}) and exists (${listHasRoom})
+      sql`insert into ${credentials} (${names}) select ${names} from given where exists (${authorised}) and exists (${listHasRoom})
           on conflict do nothing returning id, centre_id, status_list_id`,
     );
-  const counted = db
-    .$with('counted')
-    .as(db.update(statusLists).set({ allocated: sql`${statusLists.allocated} + 1` }).where(sql`${statusLists.id} in (select status_list_id from ${inserted})`).returning({ id: statusLists.id }));
+  const counted = db.$with('counted').as(
+    db
+      .update(statusLists)
+      .set({ allocated: sql`${statusLists.allocated} + taken.entries` })
+      .from(sql`(select status_list_id, count(*)::integer as entries from inserted group by status_list_id) as taken`)
+      .where(sql`${statusLists.id} = taken.status_list_id`)
+      .returning({ id: statusLists.id }),
+  );
   return db
-    .with(inserted, counted)
+    .with(given, inserted, counted)
     .insert(auditEvents)
     .select(
       db
         .select({
           id: sql`gen_random_uuid()`.as('id'),
-          centreId: sql`${inserted.centreId}`.as('centre_id'),
-          credentialId: sql`${inserted.id}`.as('credential_id'),
-          actorClientId: sql`${sql.placeholder('actorClientId')}::uuid`.as('actor_client_id'),
+          centreId: sql`inserted.centre_id`.as('centre_id'),
+          credentialId: sql`inserted.id`.as('credential_id'),
+          actorClientId: sql`given.actor_client_id`.as('actor_client_id'),
           action: sql`'credential.issued'`.as('action'),
-          target: sql`'credential:' || ${inserted.id}`.as('target'),
-          requestId: sql`${sql.placeholder('requestId')}::text`.as('request_id'),
-          details: sql`${sql.placeholder('details')}::jsonb`.as('details'),
+          target: sql`'credential:' || inserted.id`.as('target'),
+          requestId: sql`given.request_id`.as('request_id'),
+          details: sql`given.details`.as('details'),
           createdAt: sql`now()`.as('created_at'),
         })
-        .from(inserted),
+        .from(inserted)
+        .innerJoin(given, sql`given.id = inserted.id`),
     )
     .returning({ id: auditEvents.id })
-    .prepare('insert_issued_credential');
+    .prepare('insert_issued_credentials');
 }
 
 // Building this statement through the query builder costs about as much as running it, on every issuance.
-const preparedStatements = new WeakMap<DbOrTx, ReturnType<typeof issuedCredentialStatement>>();
+const preparedStatements = new WeakMap<DbOrTx, ReturnType<typeof issuedCredentialsStatement>>();
 
 /**
- * Inserts a credential, counts its status entry on its list and writes its "credential.issued" audit event in
- * one statement, and only if the centre is authorised for the course at `authorisedAt`, the list has room
- * (fewer than `listCapacity` entries taken) and the entry is free: checks and writes are one atomic step (no
- * revocation can slip between them; two processes can never hold one entry), in one round trip instead of
- * queries, BEGIN, three writes and COMMIT (issuance is the hot path). Returns false, writing nothing, when any
- * condition fails; the caller finds out which.
+ * Inserts credentials, counts their status entries on their lists and writes their "credential.issued" audit
+ * events in one statement; each credential only if its centre is authorised for its course at `authorisedAt`,
+ * its list has room (fewer than `listCapacity` entries taken, counting the statement's own) and its entry (and
+ * learner id) is free: checks and writes are one atomic step (no revocation can slip between them; two
+ * processes can never hold one entry), in one round trip instead of queries, BEGIN, three writes and COMMIT
+ * (issuance is the hot path). Returns how many were written; a credential whose condition fails is skipped,
+ * and the caller finds out which and why (in a transaction, it rolls back the others when it wants all or none).
  */
-export async function insertIssuedCredential(
-  db: DbOrTx,
-  credential: CredentialInsert & { achievementVersion: number; statusListId: string; statusListIndex: number },
-  audit: IssuanceAudit,
-  { authorisedAt, listCapacity }: { authorisedAt: Date; listCapacity: number },
-): Promise<boolean> {
+export async function insertIssuedCredentials(db: DbOrTx, issuances: IssuedCredentialInsert[]): Promise<number> {
   let statement = preparedStatements.get(db);
-  if (!statement) preparedStatements.set(db, (statement = issuedCredentialStatement(db)));
-  const values: Record<string, unknown> = { authorisedAt: authorisedAt.toISOString(), listCapacity, actorClientId: audit.actorClientId, requestId: audit.requestId ?? null, details: JSON.stringify(audit.details) };
-  // driver values: the placeholders carry no column encoders (drizzle's cannot encode a null timestamp)
-  for (const key of INSERTED_FIELDS) {
-    const value = credential[key] ?? null;
-    values[key] = value instanceof Date ? value.toISOString() : value;
-  }
-  const written = await statement.execute(values);
-  return written.length > 0;
+  if (!statement) preparedStatements.set(db, (statement = issuedCredentialsStatement(db)));
+  const columns = getTableColumns(credentials);
+  const records = issuances.map(({ credential, audit, conditions }) => {
+    const record: Record<string, unknown> = {
+      authorised_at: conditions.authorisedAt.toISOString(),
+      list_capacity: conditions.listCapacity,
+      actor_client_id: audit.actorClientId,
+      request_id: audit.requestId ?? null,
+      details: audit.details,
+    };
+    for (const key of INSERTED_FIELDS) {
+      const value = credential[key] ?? null;
+      record[columns[key].name] = value instanceof Date ? value.toISOString() : value;
+    }
+    return record;
+  });
+  const written = await statement.execute({ given: JSON.stringify(records) });
+  return written.length;
+}
+
+/** One credential: true when it was written (see `insertIssuedCredentials`). */
+export async function insertIssuedCredential(db: DbOrTx, issuance: IssuedCredentialInsert): Promise<boolean> {
+  return (await insertIssuedCredentials(db, [issuance])) === 1;
 }
 
 /** Credentials issued before short codes existed, with their centre's country (a batch at a time). */

@@ -170,9 +170,9 @@ export interface PreparedIssuance {
   /** the signed credential serialised exactly as it will be stored */
   document: string;
   issuedAt: Date;
-  row: Parameters<typeof repository.insertIssuedCredential>[1];
-  audit: Parameters<typeof repository.insertIssuedCredential>[2];
-  conditions: Parameters<typeof repository.insertIssuedCredential>[3];
+  row: repository.IssuedCredentialInsert['credential'];
+  audit: repository.IssuedCredentialInsert['audit'];
+  conditions: repository.IssuedCredentialInsert['conditions'];
 }
 
 /** Builds and signs one credential of `centre` on a fresh entry of its revocation list; writes nothing. */
@@ -239,9 +239,16 @@ export async function prepareIssuance({
  * Stores a prepared credential with its audit event, if the centre is still authorised for the course, the
  * list has room and the entry (and the learner id) is still free; false, writing nothing, otherwise.
  */
-export function storeIssuance(db: DbOrTx, { row, audit, conditions }: PreparedIssuance): Promise<boolean> {
-  return repository.insertIssuedCredential(db, row, audit, conditions);
+export function storeIssuance(db: DbOrTx, prepared: PreparedIssuance): Promise<boolean> {
+  return repository.insertIssuedCredential(db, toInsert(prepared));
 }
+
+/** Stores prepared credentials in one statement (a batch group); how many of them were written. */
+export function storeIssuances(db: DbOrTx, prepared: PreparedIssuance[]): Promise<number> {
+  return repository.insertIssuedCredentials(db, prepared.map(toInsert));
+}
+
+const toInsert = ({ row, audit, conditions }: PreparedIssuance): repository.IssuedCredentialInsert => ({ credential: row, audit, conditions });
 
 /**
  * Builds, signs and stores one credential of `centre` with a random entry of its revocation list. The statement

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import t from 'tap';
 import { apiClients, auditEvents, centres, credentials, statusLists } from '../../../src/db/schema/index.js';
-import { insertIssuedCredential } from '../../../src/modules/credentials/repository.js';
+import { insertIssuedCredential, insertIssuedCredentials } from '../../../src/modules/credentials/repository.js';
 import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
 
 t.test('issuing writes the credential and exactly one audit event naming the client', async (t) => {
@@ -45,22 +45,61 @@ t.test('a credential that cannot be stored leaves no audit event, and an audit e
     statusListIndex: slot.index,
   };
   const now = { authorisedAt: new Date(), listCapacity: slot.capacity };
-  await t.rejects(insertIssuedCredential(db, row, { actorClientId: null, details: {} }, now));
+  await t.rejects(insertIssuedCredential(db, { credential: row, audit: { actorClientId: null, details: {} }, conditions: now }));
   t.same(await countsNow(), before, 'no row was written and no entry counted');
   // the audit part failing (unknown actor) must take the credential with it
   const [key] = await db.select({ id: credentials.signingKeyId }).from(credentials).limit(1);
   const validKey = key?.id ?? (await testApp.app.ctx.keys.ensureActiveKey({ centreId: centre!.id, purpose: 'assertion' })).id;
-  await t.rejects(insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: randomUUID(), details: {} }, now));
+  await t.rejects(insertIssuedCredential(db, { credential: { ...row, signingKeyId: validKey }, audit: { actorClientId: randomUUID(), details: {} }, conditions: now }));
   t.same(await countsNow(), before, 'no row was written and no entry counted');
   // no authorisation in force at the time of issuance: the statement writes nothing and says so
-  t.equal(await insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: null, details: {} }, { ...now, authorisedAt: new Date('2000-01-01T00:00:00Z') }), false);
+  t.equal(await insertIssuedCredential(db, { credential: { ...row, signingKeyId: validKey }, audit: { actorClientId: null, details: {} }, conditions: { ...now, authorisedAt: new Date('2000-01-01T00:00:00Z') } }), false);
   t.same(await countsNow(), before, 'nothing written without an authorisation');
   // a list with no room left: nothing written
-  t.equal(await insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: null, details: {} }, { ...now, listCapacity: before.allocated! }), false);
+  t.equal(await insertIssuedCredential(db, { credential: { ...row, signingKeyId: validKey }, audit: { actorClientId: null, details: {} }, conditions: { ...now, listCapacity: before.allocated! } }), false);
   t.same(await countsNow(), before, 'nothing written when the list is full');
-  t.equal(await insertIssuedCredential(db, { ...row, signingKeyId: validKey }, { actorClientId: null, details: {} }, now), true, 'and with everything in order, all of it');
+  t.equal(await insertIssuedCredential(db, { credential: { ...row, signingKeyId: validKey }, audit: { actorClientId: null, details: {} }, conditions: now }), true, 'and with everything in order, all of it');
   t.same(await countsNow(), { credentials: before.credentials! + 1, audit: before.audit! + 1, allocated: before.allocated! + 1 });
   // the same entry for another credential: refused without an error, nothing written
-  t.equal(await insertIssuedCredential(db, { ...row, id: randomUUID(), signingKeyId: validKey }, { actorClientId: null, details: {} }, now), false, 'an entry is held by one credential only');
+  t.equal(await insertIssuedCredential(db, { credential: { ...row, id: randomUUID(), signingKeyId: validKey }, audit: { actorClientId: null, details: {} }, conditions: now }), false, 'an entry is held by one credential only');
   t.same(await countsNow(), { credentials: before.credentials! + 1, audit: before.audit! + 1, allocated: before.allocated! + 1 });
+});
+
+t.test('a group of credentials is stored in one statement: each checked on its own, the list counted for all', async (t) => {
+  const testApp = await build(t);
+  const { ctx } = testApp.app;
+  const { db } = ctx;
+  const [centre] = await db.select().from(centres).limit(1);
+  const signingKeyId = (await ctx.keys.ensureActiveKey({ centreId: centre!.id, purpose: 'assertion' })).id;
+  const achievementId = await firstAchievementId(testApp.app);
+  const slots = [await ctx.statusLists.reserve(centre!.id), await ctx.statusLists.reserve(centre!.id), await ctx.statusLists.reserve(centre!.id)];
+  t.ok(slots.every((slot) => slot.listId === slots[0]!.listId), 'the entries are on one list');
+  const listId = slots[0]!.listId;
+  const allocated = async () => (await db.select({ n: statusLists.allocated }).from(statusLists).where(eq(statusLists.id, listId)))[0]!.n;
+  const before = await allocated();
+  const issuanceOn = (slot: (typeof slots)[number], name: string, conditions = { authorisedAt: new Date(), listCapacity: slot.capacity }) => ({
+    credential: { id: randomUUID(), centreId: centre!.id, achievementId, signingKeyId, recipientName: name, achievementVersion: 1, language: 'ar', validFrom: new Date(), document: JSON.stringify({ name }), statusListId: slot.listId, statusListIndex: slot.index },
+    audit: { actorClientId: null, details: { name } },
+    conditions,
+  });
+  // room for one more entry only: two credentials on the list do not fit, and neither is written
+  const tight = { authorisedAt: new Date(), listCapacity: before + 1 };
+  t.equal(await insertIssuedCredentials(db, [issuanceOn(slots[0]!, 'a', tight), issuanceOn(slots[1]!, 'b', tight)]), 0, 'two entries do not fit in room for one');
+  t.equal(await allocated(), before, 'nothing counted');
+
+  const group = [issuanceOn(slots[0]!, 'أمينة السيد'), issuanceOn(slots[1]!, '王小明'), issuanceOn(slots[2]!, 'Éloïse')];
+  t.equal(await insertIssuedCredentials(db, group), 3, 'all three written');
+  t.equal(await allocated(), before + 3, 'each entry counted once');
+  for (const { credential } of group) {
+    const [row] = await db.select().from(credentials).where(eq(credentials.id, credential.id));
+    t.equal(row?.document, credential.document, 'the document is stored exactly as given');
+    t.equal(row?.recipientName, credential.recipientName);
+    const events = await db.select().from(auditEvents).where(eq(auditEvents.credentialId, credential.id));
+    t.match(events, [{ action: 'credential.issued', details: { name: credential.recipientName } }], 'its own audit event');
+  }
+  // the same entries again, one of them with a fresh entry: only that one is written
+  const fresh = await ctx.statusLists.reserve(centre!.id);
+  const again = [issuanceOn(slots[0]!, 'taken'), issuanceOn(fresh, 'fresh')];
+  t.equal(await insertIssuedCredentials(db, again), 1, 'a taken entry skips its credential, not the others');
+  t.equal(await allocated(), before + 3 + (fresh.listId === listId ? 1 : 0));
 });
