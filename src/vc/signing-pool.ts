@@ -16,12 +16,15 @@ export interface CredentialSigner {
 
 // A thread left without work for this long exits; the next signature starts one again (≈ 1 s with its imports).
 const IDLE_TIMEOUT_MS = 30_000;
-// Measured on 2 cores (bench/signing-pool.ts): a second task waiting inside each thread keeps it busy while the
-// main thread, itself short of a core, answers the first; and a young generation larger than V8's default
-// means fewer scavenges of the short-lived objects JSON-LD expansion makes (they run on the same cores). Each
-// helped on its own; the figures are in docs/architecture.md. The young generation costs ≤ 64 MB per thread.
+// Measured on 2 cores (bench/signing-pool.ts, bench/batch.ts): a second task waiting inside each thread keeps it
+// busy while the main thread, itself short of a core, answers the first; a young generation larger than V8's
+// default means fewer scavenges of the short-lived objects JSON-LD expansion makes (they run on the same cores);
+// and a bounded old generation makes a thread collect instead of growing (it keeps nothing between tasks but its
+// suites): a 10,000-row batch raised the process's memory by 330-380 MB with these bounds, ~700 MB without,
+// at the same rate. The figures are in docs/architecture.md.
 const TASKS_PER_THREAD = 2;
-const YOUNG_GENERATION_MB = 64;
+const YOUNG_GENERATION_MB = 32;
+const OLD_GENERATION_MB = 96;
 
 /**
  * The worker module beside this one, with this module's own extension: `.ts` when run from the sources under
@@ -50,7 +53,7 @@ export function createSigningPool({ threads, idleTimeoutMs = IDLE_TIMEOUT_MS }: 
     maxThreads: threads,
     idleTimeout: idleTimeoutMs,
     concurrentTasksPerWorker: TASKS_PER_THREAD,
-    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB },
   });
   const post = async (key: ActiveSigningKey, waiting: WaitingSignature[]) => {
     const { keyId, verificationMethodId, privateKey } = key;
