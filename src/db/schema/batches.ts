@@ -50,6 +50,8 @@ export const batchRows = pgTable(
     credentialId: uuid('credential_id').references(() => credentials.id),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
+    /** what the error's message is made of (a value, a limit), so the results can say it in the reader's language */
+    errorParams: jsonb('error_params').$type<Record<string, string | number>>(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }),
   },
   (table) => [primaryKey({ columns: [table.batchId, table.rowNumber] }), index('batch_rows_batch_state').on(table.batchId, table.state)],

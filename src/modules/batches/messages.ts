@@ -17,6 +17,7 @@ export type RowIssueCode =
   | 'duplicate-in-file'
   | 'already-issued'
   | 'repeated-learner'
+  | 'centre-suspended'
   | 'invalid';
 
 export interface RowIssueParams {
@@ -49,6 +50,7 @@ const en: Catalogue = {
   'duplicate-in-file': (p) => `The same learner id and course are already in row ${p.row}.`,
   'already-issued': () => 'A credential for this learner id and course was issued before; it will not be issued again.',
   'repeated-learner': (p) => `Same name, e-mail and course as row ${p.row}: the learner may be listed twice (give an externalId to prevent duplicates).`,
+  'centre-suspended': () => 'The centre is suspended and cannot issue credentials; the IIOE platform can reactivate it.',
   invalid: (p) => `Invalid value: ${p.detail}.`,
 };
 
@@ -68,6 +70,7 @@ const fr: Catalogue = {
   'duplicate-in-file': (p) => `Le même identifiant d'apprenant et le même cours figurent déjà à la ligne ${p.row}.`,
   'already-issued': () => 'Un justificatif a déjà été délivré pour cet identifiant et ce cours ; il ne sera pas délivré à nouveau.',
   'repeated-learner': (p) => `Même nom, même adresse et même cours qu'à la ligne ${p.row} : l'apprenant figure peut-être deux fois (un externalId évite les doublons).`,
+  'centre-suspended': () => 'Le centre est suspendu et ne peut pas délivrer de certificats ; la plateforme IIOE peut le réactiver.',
   invalid: (p) => `Valeur invalide : ${p.detail}.`,
 };
 
@@ -87,6 +90,7 @@ const ar: Catalogue = {
   'duplicate-in-file': (p) => `معرّف المتعلم نفسه والمقرر نفسه موجودان في السطر ${v(p.row)}.`,
   'already-issued': () => 'صدرت شهادة لهذا المعرّف وهذا المقرر من قبل؛ لن تصدر مرة أخرى.',
   'repeated-learner': (p) => `الاسم والبريد والمقرر نفسها كما في السطر ${v(p.row)}: ربما ورد المتعلم مرتين (أضف externalId لتجنّب التكرار).`,
+  'centre-suspended': () => 'المركز موقوف ولا يمكنه إصدار الشهادات؛ يمكن لمنصة IIOE إعادة تفعيله.',
   invalid: (p) => `قيمة غير صحيحة: ${v(p.detail)}.`,
 };
 
@@ -106,10 +110,16 @@ const zh: Catalogue = {
   'duplicate-in-file': (p) => `相同的学员编号和课程已出现在第 ${p.row} 行。`,
   'already-issued': () => '此前已为该学员编号和课程颁发过证书，不会重复颁发。',
   'repeated-learner': (p) => `姓名、电子邮件和课程与第 ${p.row} 行相同：该学员可能被列了两次（填写 externalId 可防止重复）。`,
+  'centre-suspended': () => '该中心已被暂停，不能颁发证书；IIOE 平台可以重新启用它。',
   invalid: (p) => `无效的值：${p.detail}。`,
 };
 
 const catalogues: Record<Language, Catalogue> = { en, fr, ar, zh };
+
+/** A code of this catalogue (row errors of a batch store theirs; other codes come from elsewhere). */
+export function isRowIssueCode(code: string): code is RowIssueCode {
+  return Object.hasOwn(en, code);
+}
 
 export function rowIssueMessage(code: RowIssueCode, params: RowIssueParams, language: Language): string {
   return catalogues[language][code](params);

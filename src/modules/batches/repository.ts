@@ -76,11 +76,11 @@ export async function pendingRows(db: DbOrTx, batchId: string, fromRow: number, 
 /** Records a row's outcome, only while it is pending (a row is worked once, whatever retries happen). */
 export async function settleRow(
   db: DbOrTx,
-  { batchId, rowNumber, state, credentialId = null, errorCode = null, errorMessage = null }: { batchId: string; rowNumber: number; state: BatchRowState; credentialId?: string | null; errorCode?: string | null; errorMessage?: string | null },
+  { batchId, rowNumber, state, credentialId = null, errorCode = null, errorMessage = null, errorParams = null }: { batchId: string; rowNumber: number; state: BatchRowState; credentialId?: string | null; errorCode?: string | null; errorMessage?: string | null; errorParams?: Record<string, string | number> | null },
 ): Promise<boolean> {
   const updated = await db
     .update(batchRows)
-    .set({ state, credentialId, errorCode, errorMessage, updatedAt: sql`now()` })
+    .set({ state, credentialId, errorCode, errorMessage, errorParams, updatedAt: sql`now()` })
     .where(and(eq(batchRows.batchId, batchId), eq(batchRows.rowNumber, rowNumber), eq(batchRows.state, 'pending')))
     .returning({ rowNumber: batchRows.rowNumber });
   return updated.length > 0;
@@ -156,6 +156,7 @@ export async function resultRows(db: DbOrTx, { batchId, afterRow, limit }: { bat
       credentialId: batchRows.credentialId,
       errorCode: batchRows.errorCode,
       errorMessage: batchRows.errorMessage,
+      errorParams: batchRows.errorParams,
       shortCode: credentials.shortCode,
       deliveryState: latestDelivery.state,
       deliveryError: latestDelivery.lastError,

@@ -122,7 +122,7 @@ const batchRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['batches'],
         summary: 'Every row\'s outcome (credential id, link, short code, delivery, error), as CSV or JSON',
-        description: 'CSV cells that a spreadsheet would read as a formula (starting with =, +, -, @, tab or CR) are prefixed with an apostrophe.',
+        description: 'CSV cells that a spreadsheet would read as a formula (starting with =, +, -, @, tab or CR) are prefixed with an apostrophe. A row\'s error is in the language of ?lang or Accept-Language (errorCode is the stable code).',
         ...secured,
         params: batchParamsSchema,
         querystring: resultsQuerySchema,
@@ -132,7 +132,8 @@ const batchRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { id } = request.params;
       const csv = request.query.format ? request.query.format === 'csv' : reply.request.accepts().type(['application/json', 'text/csv']) === 'text/csv';
-      const rows = batchResults({ ctx: app.ctx, principal: request.principal!, id });
+      const language = request.query.lang ?? languageFromAcceptLanguage(request.headers['accept-language']) ?? 'en';
+      const rows = batchResults({ ctx: app.ctx, principal: request.principal!, id, language });
       // read the first row before answering, so an unknown batch is a 404 and not a broken download
       const first = await rows.next();
       const untyped: FastifyReply = reply;

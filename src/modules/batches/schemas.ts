@@ -59,6 +59,7 @@ export const batchParamsSchema = z.object({ id: z.string().max(100) });
 export const batchListQuerySchema = pageQuerySchema;
 export const resultsQuerySchema = z.object({
   format: z.enum(['csv', 'json']).optional().describe('else from Accept: text/csv or JSON'),
+  lang: languageSchema.optional().describe('the language of the rows\' error messages (else Accept-Language)'),
 });
 export const templateQuerySchema = z.object({
   language: languageSchema.default('en').describe('the language of the header row and the example'),

@@ -18,7 +18,7 @@ import type { IssueCredentialInput } from '../credentials/schemas.js';
 import { queueDeliveries } from '../delivery/service.js';
 import { BATCH_COLUMNS } from './intake/columns.js';
 import type { SheetReading } from './intake/read-sheet.js';
-import { rowIssueMessage } from './messages.js';
+import { isRowIssueCode, type RowIssueCode, type RowIssueParams, rowIssueMessage } from './messages.js';
 import * as repository from './repository.js';
 import { findRepeats, judgeRow, type RawRow, type RowIssue, type ValidRow } from './rows.js';
 
@@ -161,7 +161,9 @@ export async function submitBatch({
       input: values as Record<string, unknown>,
       state: 'failed' as const,
       errorCode: error?.code ?? 'invalid',
+      // English for whatever reads the table; the results say it in their reader's language from code and params
       errorMessage: error ? rowIssueMessage(error.code, error.params, 'en') : null,
+      errorParams: error ? { ...error.params } : null,
     };
   });
   const pendingRowNumbers = rows.filter((row) => row.state === 'pending').map((row) => row.rowNumber);
@@ -266,11 +268,12 @@ export interface BatchResultRow {
   url: string | null;
   shortCode: string | null;
   deliveryState: string | null;
+  errorCode: string | null;
   error: string | null;
 }
 
 /** Every row's outcome, in file order, read a page at a time (so a 10,000-row result streams). */
-export async function* batchResults({ ctx, principal, id }: { ctx: AppContext; principal: Principal; id: string }): AsyncGenerator<BatchResultRow> {
+export async function* batchResults({ ctx, principal, id, language }: { ctx: AppContext; principal: Principal; id: string; language: Language }): AsyncGenerator<BatchResultRow> {
   const batch = await centreBatch(ctx, principal, id);
   let afterRow = 0;
   for (;;) {
@@ -286,8 +289,9 @@ export async function* batchResults({ ctx, principal, id }: { ctx: AppContext; p
         url: row.credentialId ? credentialUrl(ctx.config.publicBaseUrl, row.credentialId) : null,
         shortCode: row.shortCode,
         deliveryState: row.deliveryState,
-        // a row's own error (stored in English with its code), else its e-mail's
-        error: row.errorCode ? (row.errorMessage ?? row.errorCode) : row.deliveryError,
+        errorCode: row.errorCode,
+        // a row's own error in the reader's language (stored in English when its code has no catalogue text), else its e-mail's
+        error: row.errorCode ? rowErrorText(row, language) : row.deliveryError,
       };
     }
     if (page.length < 1000) return;
@@ -349,15 +353,15 @@ interface PreparedRow {
 /** Builds and signs a row's credential; a row that cannot be issued is settled as failed here, with why. */
 async function prepareRow({ ctx, signer, batch, centre, principal }: RowJob, row: repository.BatchRowRecord): Promise<PreparedRow | undefined> {
   const input = row.input as unknown as IssueCredentialInput;
-  if (!centre || centre.status !== 'active') return void (await failRow(ctx, row, 'centre-suspended', 'The centre is suspended and cannot issue credentials.'));
+  if (!centre || centre.status !== 'active') return void (await failRow(ctx, row, { code: 'centre-suspended', params: {} }));
   const course = await ctx.lookups.achievement(input.achievementId);
-  if (!course) return void (await failRow(ctx, row, 'unknown-course', `No course has the id ${input.achievementId}.`));
+  if (!course) return void (await failRow(ctx, row, { code: 'unknown-course', params: { value: input.achievementId } }));
   try {
     const issuance = await prepareIssuance({ ctx, principal, centre, achievement: course, language: rowLanguage(input), input, sign: signer.sign, auditDetails: auditDetailsOf(batch, row) });
     return { row, centre, course, issuance };
   } catch (error) {
     if (!(error instanceof HttpProblem)) throw error;
-    await failRow(ctx, row, problemCode(error), error.message);
+    await failRow(ctx, row, problemFailure(error));
   }
 }
 
@@ -391,11 +395,35 @@ async function queueRowDeliveries(tx: DbOrTx, { ctx, batch }: RowJob, issued: { 
   await queueDeliveries(tx, { jobs: ctx.jobs, centreId: batch.centreId, requestedByClientId: batch.createdByClientId, recipients });
 }
 
+function rowErrorText({ errorCode, errorMessage, errorParams }: { errorCode: string | null; errorMessage: string | null; errorParams: Record<string, string | number> | null }, language: Language): string | null {
+  if (errorCode && errorParams && isRowIssueCode(errorCode)) return rowIssueMessage(errorCode, errorParams, language);
+  return errorMessage ?? errorCode;
+}
+
 const rowLanguage = (input: IssueCredentialInput) => (isLanguage(input.language) ? input.language : 'en');
 const auditDetailsOf = (batch: repository.BatchRow, row: repository.BatchRowRecord) => ({ batchId: batch.id, row: row.rowNumber });
 const problemCode = (error: HttpProblem) => error.type.replace('/problems/', '');
-const failRow = (ctx: AppContext, row: repository.BatchRowRecord, errorCode: string, errorMessage: string) =>
-  repository.settleRow(ctx.db, { batchId: row.batchId, rowNumber: row.rowNumber, state: 'failed', errorCode, errorMessage });
+/**
+ * What went wrong with a row: a catalogue code with its params (the results say it in their reader's language),
+ * or, for a problem the catalogue has no text of, its code and English detail.
+ */
+type RowFailure = { code: RowIssueCode; params: RowIssueParams } | { code: string; message: string };
+
+const failRow = (ctx: AppContext, row: repository.BatchRowRecord, failure: RowFailure) =>
+  repository.settleRow(ctx.db, {
+    batchId: row.batchId,
+    rowNumber: row.rowNumber,
+    state: 'failed',
+    errorCode: failure.code,
+    ...('message' in failure ? { errorMessage: failure.message } : { errorMessage: rowIssueMessage(failure.code, failure.params, 'en'), errorParams: { ...failure.params } }),
+  });
+
+/** A problem met while issuing a row, as its failure: an authorisation withdrawn since the upload has a catalogue text. */
+function problemFailure(error: HttpProblem): RowFailure {
+  const course = error.extensions?.achievementName;
+  if (problemCode(error) === 'course-unauthorised' && typeof course === 'string') return { code: 'course-not-authorised', params: { value: course } };
+  return { code: problemCode(error), message: error.message };
+}
 
 /** Issues one row on its own (signed afresh), recording why when it cannot be: its learner id has a credential, … */
 async function issueRow(job: RowJob, { row, centre, course }: PreparedRow) {
@@ -424,11 +452,11 @@ async function issueRow(job: RowJob, { row, centre, course }: PreparedRow) {
     if (error instanceof ExternalIdTaken) return repository.settleRow(ctx.db, { batchId: batch.id, rowNumber: row.rowNumber, state: 'existing', credentialId: error.credentialId });
     if (!(error instanceof HttpProblem)) throw error;
     // the row's own problem (an authorisation withdrawn since the upload): recorded, the batch goes on
-    await failRow(ctx, row, problemCode(error), error.message);
+    await failRow(ctx, row, problemFailure(error));
   }
 }
 
 class RowAlreadySettled extends Error {}
 
 /** The rows of a batch as CSV cells: the header, then each result. */
-export const RESULT_COLUMNS = ['row', 'state', 'name', 'externalId', 'credentialId', 'url', 'shortCode', 'deliveryState', 'error'] as const satisfies readonly (keyof BatchResultRow)[];
+export const RESULT_COLUMNS = ['row', 'state', 'name', 'externalId', 'credentialId', 'url', 'shortCode', 'deliveryState', 'errorCode', 'error'] as const satisfies readonly (keyof BatchResultRow)[];

@@ -92,7 +92,7 @@ t.test('invalid rows refuse the upload with a localised report, or are skipped w
   t.equal(batch.totals.failed, 3);
   const resultsCsv = await app.inject({ method: 'GET', url: `/api/v1/batches/${batch.id}/results`, headers: { ...auth, accept: 'text/csv' } });
   t.equal(resultsCsv.headers['content-type'], 'text/csv; charset=utf-8');
-  t.match(resultsCsv.body, /^\uFEFFrow,state,name,externalId,credentialId,url,shortCode,deliveryState,error\r\n/);
+  t.match(resultsCsv.body, /^\uFEFFrow,state,name,externalId,credentialId,url,shortCode,deliveryState,errorCode,error\r\n/);
 });
 
 t.test('cells that a spreadsheet would run as formulas come back neutralised', async (t) => {

@@ -110,7 +110,7 @@ t.test('results: CSV with a BOM, every formula-like cell neutralised; JSON as it
   t.match(csv.headers['content-disposition'], `attachment; filename="batch-${id}-results.csv"`);
   t.ok(csv.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'starts with the UTF-8 BOM (Excel reads it as UTF-8)');
   const table = parse(csv.body.slice(1), { relaxColumnCount: false }) as string[][];
-  t.same(table[0], ['row', 'state', 'name', 'externalId', 'credentialId', 'url', 'shortCode', 'deliveryState', 'error']);
+  t.same(table[0], ['row', 'state', 'name', 'externalId', 'credentialId', 'url', 'shortCode', 'deliveryState', 'errorCode', 'error']);
   t.equal(table.length, rows.length + 1);
   for (const cells of table.slice(1)) {
     for (const cell of cells) t.notOk(/^[=+\-@\t\r]/.test(cell), `no cell starts a formula: ${cell}`);
@@ -120,17 +120,24 @@ t.test('results: CSV with a BOM, every formula-like cell neutralised; JSON as it
   t.equal(table[5]![2], 'Ahmed =Sayed', 'a sign inside a cell is left alone');
   t.equal(table[5]![3], 'plain, "quoted"', 'commas and quotes survive the round trip');
   t.equal(table[6]![1], 'failed');
-  t.match(table[6]![8], /No course has the id or code/, 'the failed row says why');
+  t.equal(table[6]![8], 'unknown-course', 'the failed row has its code');
+  t.match(table[6]![9], /No course has the id or code/, 'and says why');
 
   const json = await results(id);
   t.same(json.slice(0, 4).map((item) => item.name), hostile, 'JSON carries the values as given (no prefix)');
-  t.same(Object.keys(json[0]!), ['row', 'state', 'name', 'externalId', 'credentialId', 'url', 'shortCode', 'deliveryState', 'error']);
-  t.match(json[0], { row: 1, state: 'issued', url: `http://localhost:3000/credentials/${json[0]!.credentialId}`, deliveryState: null, error: null });
+  t.same(Object.keys(json[0]!), ['row', 'state', 'name', 'externalId', 'credentialId', 'url', 'shortCode', 'deliveryState', 'errorCode', 'error']);
+  t.match(json[0], { row: 1, state: 'issued', url: `http://localhost:3000/credentials/${json[0]!.credentialId}`, deliveryState: null, errorCode: null, error: null });
   t.match(json[0]!.shortCode, /^[A-Z0-9]+(-[A-Z0-9]+)+$/);
   const byAccept = await app.inject({ method: 'GET', url: `/api/v1/batches/${id}/results`, headers: { ...auth, accept: 'text/csv' } });
   t.equal(byAccept.body, csv.body, 'Accept: text/csv gives the CSV');
   const byDefault = await app.inject({ method: 'GET', url: `/api/v1/batches/${id}/results`, headers: auth });
   t.same(byDefault.json().items, json, 'JSON by default');
+  // a row's error in the reader's language, from its stored code and params
+  const inFrench = await app.inject({ method: 'GET', url: `/api/v1/batches/${id}/results`, headers: { ...auth, 'accept-language': 'fr-FR,fr;q=0.9' } });
+  const failedRow = (items: { row: number; errorCode: string | null; error: string | null }[]) => items.find((item) => item.row === 6)!;
+  t.match(failedRow(inFrench.json().items), { errorCode: 'unknown-course', error: /^Aucun cours n'a/ });
+  const inArabic = await app.inject({ method: 'GET', url: `/api/v1/batches/${id}/results?lang=ar`, headers: { ...auth, 'accept-language': 'fr' } });
+  t.match(failedRow(inArabic.json().items), { errorCode: 'unknown-course', error: /مقرر/ }, '?lang wins over Accept-Language');
   const badFormat = await app.inject({ method: 'GET', url: `/api/v1/batches/${id}/results?format=xlsx`, headers: auth });
   t.equal(badFormat.statusCode, 400);
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "batch_rows" ADD COLUMN "error_params" jsonb;
