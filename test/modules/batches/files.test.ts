@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
+import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import t from 'tap';
+import { FORBIDDEN_IN_NAMES } from '../../../src/modules/credentials/schemas.js';
 import { build, demoToken } from '../../helper.js';
 import { fileUpload, waitForBatch } from '../../support/batches.js';
 
@@ -152,4 +154,29 @@ t.test('file names as uploaders\' systems send them: kept printable and bounded,
     t.equal(batch.fileName, kept, JSON.stringify(sent).slice(0, 40));
     t.equal(batch.state, 'completed');
   }
+});
+
+t.test('any file name a client can send: a batch with a printable, bounded name, or a 400 problem; never a failure', async (t) => {
+  // Quotes, backslashes, semicolons, line breaks, NUL, text-direction marks, every plane of Unicode, long runs.
+  const hostile = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 300 }),
+    fc.string({ unit: fc.constantFrom('"', '\\', ';', '\r', '\n', '\u0000', '\u202E', '\u2066', '%', '/', '..', 'é', 'ع', '名', '😀'), maxLength: 40 }),
+  );
+  let n = 0;
+  await fc.assert(
+    fc.asyncProperty(hostile, async (fileName) => {
+      n++;
+      const response = await app.inject({ method: 'POST', url: '/api/v1/batches', ...fileUpload(auth, fileName, `name,course,externalId\r\nFuzzed Name ${n},genai-foundation,FZ-${n}\r\n`) });
+      if (response.statusCode !== 202) {
+        t.equal(response.statusCode, 400, `${JSON.stringify(fileName).slice(0, 60)}: ${response.body.slice(0, 200)}`);
+        t.match(response.headers['content-type'], /^application\/problem\+json/);
+        return;
+      }
+      const batch = await waitForBatch(app, auth, response.json().batchId);
+      t.equal(batch.state, 'completed');
+      const kept = batch.fileName as string | null;
+      t.ok(kept === null || (Array.from(kept).length <= 255 && !FORBIDDEN_IN_NAMES.test(kept)), `kept printable: ${JSON.stringify(kept).slice(0, 60)}`);
+    }),
+    { numRuns: 40 },
+  );
 });
