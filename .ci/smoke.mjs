@@ -1,6 +1,7 @@
 // node .ci/smoke.mjs BASE_URL DEMO_CLIENT_FILE
 // One pass over a freshly started release, as a centre and an employer use it: wait for readiness, take a
-// token, issue one credential, fetch it, verify it by link and through VCALM, open its page and certificate.
+// token, issue one credential, fetch it, verify it by link and through VCALM, open its page and certificate;
+// then issue a small cohort and wait for its credentials and e-mails.
 // Plain Node (no dependencies), so it runs beside an install that has no dev dependencies.
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -81,6 +82,23 @@ try {
 
   const qr = await call(`/credentials/${id}/qr.png`);
   check(qr.status === 200 && qr.type === 'image/png', 'its QR code renders', qr.status);
+
+  // A small cohort: the job queue and the signing threads of the compiled release (dist/vc/signing-worker.js),
+  // and the e-mail of each learner (the release writes them to its outbox).
+  const rows = ['Kwame Mensah', '王小明', 'Éloïse Dubois'].map((name, i) => ({ name, email: `learner${i}@example.org`, achievementId: course.code, externalId: `SMOKE-${i}` }));
+  const submitted = await call('/api/v1/batches?deliver=true', { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: { rows } });
+  check(submitted.status === 202, 'a cohort batch is accepted', submitted.payload);
+  let batch;
+  for (const deadline = Date.now() + 60_000; ; await sleep(250)) {
+    batch = (await call(`/api/v1/batches/${submitted.payload.batchId}`, { headers: { authorization: `Bearer ${token}` } })).payload;
+    if (!['queued', 'running'].includes(batch.state) && batch.deliveries?.queued === 0) break;
+    if (Date.now() > deadline) throw new Error(`the batch did not finish in 60 s: ${JSON.stringify(batch)}`);
+  }
+  check(batch.state === 'completed' && batch.totals.issued === rows.length && batch.deliveries.sent === rows.length, 'the batch issued every row and e-mailed every learner', batch);
+  const results = (await call(`/api/v1/batches/${submitted.payload.batchId}/results`, { headers: { authorization: `Bearer ${token}` } })).payload.items;
+  const signedInThread = await call(results[1].url.replace(/^https?:\/\/[^/]+/, ''), { headers: { accept: 'application/json' } });
+  const batchVerified = await call('/credentials/verify', { method: 'POST', body: { verifiableCredential: signedInThread.payload } });
+  check(batchVerified.status === 200 && batchVerified.payload.verified === true, 'a credential the batch signed verifies', batchVerified.payload);
   console.error('smoke test passed');
 } catch (error) {
   console.error(`smoke test FAILED: ${error.message}`);
