@@ -14,8 +14,9 @@ export async function findCredential(db: DbOrTx, id: string): Promise<Credential
 type CredentialInsert = typeof credentials.$inferInsert;
 type IssuanceAudit = { actorClientId: string | null; requestId?: string; details: Record<string, unknown> };
 
+const CREDENTIAL_COLUMNS = getTableColumns(credentials);
 // Every column but issued_at (the database's now()), so the statement is the same for every credential.
-const INSERTED_FIELDS = (Object.keys(getTableColumns(credentials)) as (keyof CredentialInsert)[]).filter((key) => key !== 'issuedAt');
+const INSERTED_FIELDS = (Object.keys(CREDENTIAL_COLUMNS) as (keyof CredentialInsert)[]).filter((key) => key !== 'issuedAt');
 
 /** One credential to store, its audit event and the conditions its insert is checked against. */
 export interface IssuedCredentialInsert {
@@ -32,9 +33,8 @@ const CONDITION_COLUMNS = 'authorised_at timestamptz, list_capacity integer, act
  * database handle (see below). One statement for one credential or a batch group: its text never changes.
  */
 function issuedCredentialsStatement(db: DbOrTx) {
-  const columns = getTableColumns(credentials);
-  const names = sql.join(INSERTED_FIELDS.map((key) => sql.identifier(columns[key].name)), sql`, `);
-  const record = sql.join([...INSERTED_FIELDS.map((key) => sql`${sql.identifier(columns[key].name)} ${sql.raw(columns[key].getSQLType())}`), sql.raw(CONDITION_COLUMNS)], sql`, `);
+  const names = sql.join(INSERTED_FIELDS.map((key) => sql.identifier(CREDENTIAL_COLUMNS[key].name)), sql`, `);
+  const record = sql.join([...INSERTED_FIELDS.map((key) => sql`${sql.identifier(CREDENTIAL_COLUMNS[key].name)} ${sql.raw(CREDENTIAL_COLUMNS[key].getSQLType())}`), sql.raw(CONDITION_COLUMNS)], sql`, `);
   const given = db.$with('given', { id: sql<string>`id`.as('id') }).as(sql`select * from jsonb_to_recordset(${sql.placeholder('given')}::jsonb) as record(${record})`);
   const authorised = db
     .select({ one: sql`1` })
@@ -98,7 +98,6 @@ const preparedStatements = new WeakMap<DbOrTx, ReturnType<typeof issuedCredentia
 export async function insertIssuedCredentials(db: DbOrTx, issuances: IssuedCredentialInsert[]): Promise<number> {
   let statement = preparedStatements.get(db);
   if (!statement) preparedStatements.set(db, (statement = issuedCredentialsStatement(db)));
-  const columns = getTableColumns(credentials);
   const records = issuances.map(({ credential, audit, conditions }) => {
     const record: Record<string, unknown> = {
       authorised_at: conditions.authorisedAt.toISOString(),
@@ -109,7 +108,7 @@ export async function insertIssuedCredentials(db: DbOrTx, issuances: IssuedCrede
     };
     for (const key of INSERTED_FIELDS) {
       const value = credential[key] ?? null;
-      record[columns[key].name] = value instanceof Date ? value.toISOString() : value;
+      record[CREDENTIAL_COLUMNS[key].name] = value instanceof Date ? value.toISOString() : value;
     }
     return record;
   });

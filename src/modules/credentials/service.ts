@@ -163,16 +163,16 @@ export interface IssuanceRequest {
   sign?: (input: { credential: Record<string, unknown>; key: ActiveSigningKey }) => Promise<Record<string, unknown>>;
 }
 
-/** A credential built and signed on a reserved status entry, not yet stored (`storeIssuance` stores it). */
-export interface PreparedIssuance {
+/**
+ * A credential built and signed on a reserved status entry, not yet stored (`storeIssuance` stores it): what the
+ * issuance statement inserts (`credential`, `audit`, `conditions`), and what the caller answers with.
+ */
+export interface PreparedIssuance extends repository.IssuedCredentialInsert {
   id: string;
   verifiableCredential: Record<string, unknown>;
   /** the signed credential serialised exactly as it will be stored */
   document: string;
   issuedAt: Date;
-  row: repository.IssuedCredentialInsert['credential'];
-  audit: repository.IssuedCredentialInsert['audit'];
-  conditions: repository.IssuedCredentialInsert['conditions'];
 }
 
 /** Builds and signs one credential of `centre` on a fresh entry of its revocation list; writes nothing. */
@@ -205,7 +205,7 @@ export async function prepareIssuance({
     verifiableCredential,
     document,
     issuedAt,
-    row: {
+    credential: {
       id,
       centreId: centre.id,
       achievementId: achievement.id,
@@ -240,15 +240,13 @@ export async function prepareIssuance({
  * list has room and the entry (and the learner id) is still free; false, writing nothing, otherwise.
  */
 export function storeIssuance(db: DbOrTx, prepared: PreparedIssuance): Promise<boolean> {
-  return repository.insertIssuedCredential(db, toInsert(prepared));
+  return repository.insertIssuedCredential(db, prepared);
 }
 
 /** Stores prepared credentials in one statement (a batch group); how many of them were written. */
 export function storeIssuances(db: DbOrTx, prepared: PreparedIssuance[]): Promise<number> {
-  return repository.insertIssuedCredentials(db, prepared.map(toInsert));
+  return repository.insertIssuedCredentials(db, prepared);
 }
-
-const toInsert = ({ row, audit, conditions }: PreparedIssuance): repository.IssuedCredentialInsert => ({ credential: row, audit, conditions });
 
 /**
  * Builds, signs and stores one credential of `centre` with a random entry of its revocation list. The statement
