@@ -160,10 +160,7 @@ export async function submitBatch({
       rowNumber,
       input: values as Record<string, unknown>,
       state: 'failed' as const,
-      errorCode: error?.code ?? 'invalid',
-      // English for whatever reads the table; the results say it in their reader's language from code and params
-      errorMessage: error ? rowIssueMessage(error.code, error.params, 'en') : null,
-      errorParams: error ? { ...error.params } : null,
+      ...(error ? storedIssue(error) : { errorCode: 'invalid', errorMessage: null }),
     };
   });
   const pendingRowNumbers = rows.filter((row) => row.state === 'pending').map((row) => row.rowNumber);
@@ -414,9 +411,11 @@ const failRow = (ctx: AppContext, row: repository.BatchRowRecord, failure: RowFa
     batchId: row.batchId,
     rowNumber: row.rowNumber,
     state: 'failed',
-    errorCode: failure.code,
-    ...('message' in failure ? { errorMessage: failure.message } : { errorMessage: rowIssueMessage(failure.code, failure.params, 'en'), errorParams: { ...failure.params } }),
+    ...('message' in failure ? { errorCode: failure.code, errorMessage: failure.message } : storedIssue(failure)),
   });
+
+/** A catalogue issue as a row stores it: English for whatever reads the table, code and params for the results. */
+const storedIssue = ({ code, params }: { code: RowIssueCode; params: RowIssueParams }) => ({ errorCode: code, errorMessage: rowIssueMessage(code, params, 'en'), errorParams: { ...params } });
 
 /** A problem met while issuing a row, as its failure: an authorisation withdrawn since the upload has a catalogue text. */
 function problemFailure(error: HttpProblem): RowFailure {
