@@ -245,13 +245,16 @@ t.test('evidence, email and DID formats', async (t) => {
       await rejectsBody(t, body({}, { email }), 'body.recipient.email', /email address/);
     });
   }
-  for (const did of ['not a did', 'did:', 'did:web:', 'https://example.org/amina']) {
+  for (const did of ['not a did', 'did:', 'did:web:', 'https://example.org/amina', 'did:ib6ir:_%Vr.-', 'did:web:example.org%2', 'did:web:%zz']) {
     t.test(`did "${did}" is refused`, async (t) => {
       await rejectsBody(t, body({}, { did }), 'body.recipient.did', /must be a DID/);
     });
   }
   t.test('control: a valid email and DID are accepted', async (t) => {
     await assertIssued(t, body({}, { email: 'amina@example.org', did: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' }));
+  });
+  t.test('control: a DID with a port (a percent-escape) and a path is accepted', async (t) => {
+    await assertIssued(t, body({}, { did: 'did:web:example.org%3A8443:learners:amina' }));
   });
 });
 
