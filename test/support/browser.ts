@@ -274,3 +274,28 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+export interface VirtualAuthenticator {
+  id: string;
+  /** the passkeys it holds (DevTools' view: credentialId, rpId, signCount…) */
+  credentials: () => Promise<{ credentialId: string; rpId?: string; signCount: number }[]>;
+  remove: () => Promise<void>;
+}
+
+/**
+ * Gives the page's browser a virtual platform authenticator (CTAP2, internal, resident keys, user verification
+ * that always succeeds) through the DevTools protocol, so WebAuthn ceremonies complete without a person.
+ * WebAuthn needs a secure context and a domain: open the page on http://localhost:<port>, not 127.0.0.1.
+ */
+export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthenticator> {
+  const session = await page.context().newCDPSession(page);
+  await session.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await session.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  return {
+    id: authenticatorId,
+    credentials: async () => (await session.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
+    remove: () => session.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId }).then(() => undefined),
+  };
+}
