@@ -141,7 +141,7 @@ async function benchService({ onDisk = false }: { onDisk?: boolean } = {}) {
 /** Stores `count` credentials through the service's own issuance function (real signatures, real entries). */
 async function seed(service: Awaited<ReturnType<typeof benchService>>, count: number) {
   const [client] = await service.app.ctx.db.select().from(apiClients).where(eq(apiClients.clientId, service.demo.client_id));
-  const principal = { clientUuid: client!.id, clientId: client!.clientId, centreId: client!.centreId, centreSlug: 'egypt-demo', scopes: new Set(['credentials:issue']), requestId: 'bench-seed' };
+  const principal = { kind: 'client' as const, staffId: null, clientUuid: client!.id, clientId: client!.clientId, centreId: client!.centreId, centreSlug: 'egypt-demo', scopes: new Set(['credentials:issue']), requestId: 'bench-seed' };
   const inFlight = 8;
   for (let done = 0; done < count; done += inFlight) {
     await Promise.all(

@@ -67,7 +67,7 @@ const { values, positionals } = parseArgs({
 
 class UsageError extends Error {}
 
-const operator: SystemActor = { clientUuid: null, requestId: `cli-${process.pid}` };
+const operator: SystemActor = { kind: 'cli', clientUuid: null, staffId: null, requestId: `cli-${process.pid}` };
 
 function required(name: keyof typeof values): string {
   const value = values[name];

@@ -69,7 +69,7 @@ t.test('the CLI grants an authorisation for a course named by its code', async (
   await app.ready();
   const course = await createCourse({
     ctx: app.ctx,
-    actor: { clientUuid: null },
+    actor: { kind: 'cli', clientUuid: null, staffId: null },
     input: { code: 'data-literacy', name: { en: 'Data literacy' }, description: { en: 'Data.' }, criteria: { en: 'Did it.' }, achievementType: 'MicroCredential', alignments: [] },
   });
   await app.close();

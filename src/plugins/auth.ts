@@ -18,9 +18,17 @@ export interface AccessTokenClaims {
   sv: string;
 }
 
+/**
+ * Who is acting on a request: an API client (bearer token) or a staff member signed in to the console, with the
+ * scopes of the client or of the staff member's role. Services judge both alike.
+ */
 export interface Principal {
-  clientUuid: string;
-  clientId: string;
+  kind: 'client' | 'staff';
+  /** the API client's row id and public client_id (null for staff) */
+  clientUuid: string | null;
+  clientId: string | null;
+  /** the staff member (null for API clients) */
+  staffId: string | null;
   centreId: string | null;
   centreSlug: string | null;
   scopes: ReadonlySet<string>;
@@ -118,6 +126,8 @@ export default fp(
       if (!client.active) throw unauthorized('The API client of this token has been disabled.');
       if (client.secretVersion !== claims.sv) throw unauthorized('The client secret this token was obtained with has been rotated; request a new token with the new secret from POST /oauth/token.');
       return {
+        kind: 'client',
+        staffId: null,
         clientUuid: claims.client,
         clientId: claims.sub,
         centreId: claims.cid,

@@ -2,6 +2,7 @@ import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, u
 import { achievements } from './achievements.js';
 import { centres } from './centres.js';
 import { apiClients } from './clients.js';
+import { staffMembers } from './staff.js';
 import { credentials } from './credentials.js';
 
 export const BATCH_STATES = ['queued', 'running', 'completed', 'completed-with-errors', 'cancelled'] as const;
@@ -17,6 +18,7 @@ export const batches = pgTable(
     id: uuid('id').primaryKey(),
     centreId: uuid('centre_id').notNull().references(() => centres.id),
     createdByClientId: uuid('created_by_client_id').references(() => apiClients.id),
+    createdByStaffId: uuid('created_by_staff_id').references(() => staffMembers.id),
     state: text('state').$type<BatchState>().notNull().default('queued'),
     /** where the rows came from: csv, xlsx or json, and the uploaded file's name */
     source: text('source').notNull(),

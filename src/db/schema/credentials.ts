@@ -3,6 +3,7 @@ import { type AnyPgColumn, index, integer, jsonb, pgTable, primaryKey, text, tim
 import { achievements } from './achievements.js';
 import { centres } from './centres.js';
 import { apiClients } from './clients.js';
+import { staffMembers } from './staff.js';
 import { signingKeys } from './keys.js';
 import { statusLists } from './status.js';
 
@@ -66,6 +67,9 @@ export const idempotencyKeys = pgTable(
   (table) => [primaryKey({ columns: [table.clientId, table.key] })],
 );
 
+export const ACTOR_KINDS = ['client', 'staff', 'cli', 'system'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
 /** Append-only audit trail of what happened to credentials and by whom. */
 export const auditEvents = pgTable(
   'audit_events',
@@ -73,7 +77,10 @@ export const auditEvents = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     centreId: uuid('centre_id').references(() => centres.id),
     credentialId: uuid('credential_id').references(() => credentials.id),
+    /** who acted: an API client, a staff member in the console, an operator at the CLI, or the service itself */
+    actorKind: text('actor_kind').$type<ActorKind>().notNull(),
     actorClientId: uuid('actor_client_id').references(() => apiClients.id),
+    actorStaffId: uuid('actor_staff_id').references(() => staffMembers.id),
     action: text('action').notNull(),
     /** what the action was done to, e.g. "centre:pakistan", "client:iioe_…", "credential:<uuid>" */
     target: text('target'),

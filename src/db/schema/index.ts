@@ -7,3 +7,4 @@ export * from './registry.js';
 export * from './status.js';
 export * from './batches.js';
 export * from './deliveries.js';
+export * from './staff.js';

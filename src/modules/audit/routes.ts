@@ -5,18 +5,8 @@ import { problemSchema } from '../../lib/schemas.js';
 import { rfc3339 } from '../credentials/schemas.js';
 import { centreForPrincipal, isPlatformAdmin } from '../centres/access.js';
 import { listAuditEvents } from './repository.js';
+import { auditEventSchema, auditEventView } from './schemas.js';
 
-const auditEventSchema = z.object({
-  id: z.uuid(),
-  at: z.string(),
-  action: z.string(),
-  target: z.string().nullable(),
-  centreId: z.uuid().nullable(),
-  actorClientId: z.uuid().nullable(),
-  credentialId: z.uuid().nullable(),
-  requestId: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-});
 
 /** GET /api/v1/audit: the admin reads the whole trail, a centre only its own. */
 const auditRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -53,17 +43,7 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       const page = toPage(rows, limit);
       return {
-        items: page.items.map((event) => ({
-          id: event.id,
-          at: event.createdAt.toISOString(),
-          action: event.action,
-          target: event.target,
-          centreId: event.centreId,
-          actorClientId: event.actorClientId,
-          credentialId: event.credentialId,
-          requestId: event.requestId,
-          details: event.details,
-        })),
+        items: page.items.map(auditEventView),
         nextCursor: page.nextCursor,
       };
     },

@@ -2,8 +2,14 @@ import type { DbOrTx } from '../../db/client.js';
 import type { Principal } from '../../plugins/auth.js';
 import { recordAuditEvent } from './repository.js';
 
-/** The service itself or an operator at the CLI: no API client. */
-export type SystemActor = { clientUuid: null; requestId?: string };
+/** The service itself (demo data, jobs) or an operator at the CLI: no API client, no staff member. */
+export type SystemActor = { kind: 'cli' | 'system'; clientUuid: null; staffId: null; requestId?: string };
+
+export type Actor = Principal | SystemActor;
+
+/** The audit trail's columns naming who acted and in which request. */
+export const actorColumns = (actor: Actor) => ({ actorKind: actor.kind, actorClientId: actor.clientUuid, actorStaffId: actor.staffId, requestId: actor.requestId ?? null });
+export type ActorColumns = ReturnType<typeof actorColumns>;
 
 /**
  * Records an admin or centre action in the append-only audit trail: who (the client), on which centre, what
@@ -19,7 +25,7 @@ export function recordAction({
   details = {},
 }: {
   db: DbOrTx;
-  actor: Principal | SystemActor;
+  actor: Actor;
   action: string;
   centreId: string | null;
   target: string;
@@ -27,5 +33,5 @@ export function recordAction({
   credentialId?: string;
   details?: Record<string, unknown>;
 }) {
-  return recordAuditEvent(db, { actorClientId: actor.clientUuid, requestId: actor.requestId ?? null, action, centreId, target, credentialId: credentialId ?? null, details });
+  return recordAuditEvent(db, { ...actorColumns(actor), action, centreId, target, credentialId: credentialId ?? null, details });
 }

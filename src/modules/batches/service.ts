@@ -169,6 +169,7 @@ export async function submitBatch({
       id: batchId,
       centreId: centre.id,
       createdByClientId: principal.clientUuid,
+      createdByStaffId: principal.staffId,
       source: source.kind,
       fileName: source.fileName ?? null,
       defaultAchievementId: defaultCourse?.id ?? null,
@@ -310,7 +311,17 @@ export async function workBatchRows({ ctx, signer, batchId, fromRow, toRow }: { 
   if (!batch || (batch.state !== 'queued' && batch.state !== 'running')) return;
   await repository.markRunning(ctx.db, batchId);
   const centre = await ctx.lookups.centre(batch.centreId);
-  const principal: Principal = { clientUuid: batch.createdByClientId ?? '', clientId: '', centreId: batch.centreId, centreSlug: centre?.slug ?? null, scopes: new Set(), requestId: batch.requestId ?? '' };
+  // the rows are issued in the name of whoever uploaded the batch (the audit trail names them)
+  const principal: Principal = {
+    kind: batch.createdByStaffId ? 'staff' : 'client',
+    clientUuid: batch.createdByClientId,
+    clientId: null,
+    staffId: batch.createdByStaffId,
+    centreId: batch.centreId,
+    centreSlug: centre?.slug ?? null,
+    scopes: new Set(),
+    requestId: batch.requestId ?? '',
+  };
   const job: RowJob = { ctx, signer, batch, centre, principal };
   const rows = await repository.pendingRows(ctx.db, batchId, fromRow, toRow);
   let storing: Promise<void> = Promise.resolve();

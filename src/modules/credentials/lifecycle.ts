@@ -6,6 +6,7 @@ import type { Principal } from '../../plugins/auth.js';
 import type { AppContext } from '../../plugins/context.js';
 import { listAuditEvents } from '../audit/repository.js';
 import { recordAction } from '../audit/service.js';
+import { auditEventView } from '../audit/schemas.js';
 import { findCourseVersion } from '../achievements/service.js';
 import type { CentreRow } from '../centres/repository.js';
 import { statusListUrl } from '../status/service.js';
@@ -264,15 +265,6 @@ export async function listCentreCredentials({ ctx, principal, query }: { ctx: Ap
   return { items: page.items.map((row) => credentialView(row, ctx.config, now)), nextCursor: page.nextCursor };
 }
 
-/** The audit trail of one credential, as the API shows it. */
-const eventView = (event: Awaited<ReturnType<typeof listAuditEvents>>[number]) => ({
-  id: event.id,
-  at: event.createdAt.toISOString(),
-  action: event.action,
-  actorClientId: event.actorClientId,
-  requestId: event.requestId,
-  details: event.details,
-});
 
 /** One of `centre`'s credentials; another centre's is not found, as an unknown id is. */
 export async function centreCredential(ctx: AppContext, centre: CentreRow, id: string) {
@@ -288,7 +280,7 @@ export async function getCredentialDetails({ ctx, principal, id }: { ctx: AppCon
   const row = await centreCredential(ctx, await managingCentre(ctx, principal), id);
   const events = await listAuditEvents(ctx.db, { filter: { credentialId: row.id }, limit: HISTORY_IN_DETAILS });
   const page = toPage(events, HISTORY_IN_DETAILS);
-  return { ...credentialView(row, ctx.config, ctx.clock.now()), history: page.items.map(eventView), moreHistory: page.nextCursor !== null };
+  return { ...credentialView(row, ctx.config, ctx.clock.now()), history: page.items.map(auditEventView), moreHistory: page.nextCursor !== null };
 }
 
 /** GET /api/v1/credentials/:id/events: the credential's whole audit trail, newest first. */
@@ -296,5 +288,5 @@ export async function listCredentialEvents({ ctx, principal, id, limit, cursor }
   const row = await centreCredential(ctx, await managingCentre(ctx, principal), id);
   const events = await listAuditEvents(ctx.db, { filter: { credentialId: row.id }, limit, after: decodeCursor(cursor) });
   const page = toPage(events, limit);
-  return { items: page.items.map(eventView), nextCursor: page.nextCursor };
+  return { items: page.items.map(auditEventView), nextCursor: page.nextCursor };
 }

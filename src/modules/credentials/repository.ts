@@ -3,6 +3,7 @@ import type { PageCursor } from '../../lib/pagination.js';
 import type { DbOrTx } from '../../db/client.js';
 import { auditEvents, authorisations, centres, credentials, idempotencyKeys, statusLists } from '../../db/schema/index.js';
 import { authorisationInForce } from '../authorisations/repository.js';
+import type { ActorColumns } from '../audit/service.js';
 
 export type CredentialRow = typeof credentials.$inferSelect;
 
@@ -12,7 +13,7 @@ export async function findCredential(db: DbOrTx, id: string): Promise<Credential
 }
 
 type CredentialInsert = typeof credentials.$inferInsert;
-type IssuanceAudit = { actorClientId: string | null; requestId?: string; details: Record<string, unknown> };
+type IssuanceAudit = { actor: ActorColumns; details: Record<string, unknown> };
 
 const CREDENTIAL_COLUMNS = getTableColumns(credentials);
 // Every column but issued_at (the database's now()), so the statement is the same for every credential.
@@ -26,7 +27,7 @@ export interface IssuedCredentialInsert {
 }
 
 // The record each credential travels in: its columns, then what its checks and its audit event need.
-const CONDITION_COLUMNS = 'authorised_at timestamptz, list_capacity integer, actor_client_id uuid, request_id text, details jsonb';
+const CONDITION_COLUMNS = 'authorised_at timestamptz, list_capacity integer, actor_kind text, actor_client_id uuid, actor_staff_id uuid, request_id text, details jsonb';
 
 /**
  * The issuance statement, with one placeholder (`given`, a JSON array of records): built and prepared once per
@@ -69,7 +70,9 @@ function issuedCredentialsStatement(db: DbOrTx) {
           id: sql`gen_random_uuid()`.as('id'),
           centreId: sql`inserted.centre_id`.as('centre_id'),
           credentialId: sql`inserted.id`.as('credential_id'),
+          actorKind: sql`given.actor_kind`.as('actor_kind'),
           actorClientId: sql`given.actor_client_id`.as('actor_client_id'),
+          actorStaffId: sql`given.actor_staff_id`.as('actor_staff_id'),
           action: sql`'credential.issued'`.as('action'),
           target: sql`'credential:' || inserted.id`.as('target'),
           requestId: sql`given.request_id`.as('request_id'),
@@ -102,8 +105,10 @@ export async function insertIssuedCredentials(db: DbOrTx, issuances: IssuedCrede
     const record: Record<string, unknown> = {
       authorised_at: conditions.authorisedAt.toISOString(),
       list_capacity: conditions.listCapacity,
-      actor_client_id: audit.actorClientId,
-      request_id: audit.requestId ?? null,
+      actor_kind: audit.actor.actorKind,
+      actor_client_id: audit.actor.actorClientId,
+      actor_staff_id: audit.actor.actorStaffId,
+      request_id: audit.actor.requestId,
       details: audit.details,
     };
     for (const key of INSERTED_FIELDS) {

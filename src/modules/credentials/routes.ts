@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { auditEventSchema } from '../audit/schemas.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pageQuerySchema } from '../../lib/pagination.js';
@@ -7,7 +8,6 @@ import { qrPng, qrSvg } from '../../web/qr.js';
 import { credentialShortLink, issueCredential } from './service.js';
 import { getCredentialDetails, listCentreCredentials, listCredentialEvents, reissueCredential, revokeCredential, suspendCredential, unsuspendCredential } from './lifecycle.js';
 import {
-  credentialEventSchema,
   credentialParamsSchema,
   credentialListQuerySchema,
   credentialViewSchema,
@@ -88,7 +88,7 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'One of the centre\'s credentials: details, current status, links to corrections, latest history',
         ...secured,
         params: credentialParamsSchema,
-        response: { 200: credentialViewSchema.extend({ history: z.array(credentialEventSchema), moreHistory: z.boolean() }), ...errors },
+        response: { 200: credentialViewSchema.extend({ history: z.array(auditEventSchema), moreHistory: z.boolean() }), ...errors },
       },
     },
     async (request) => getCredentialDetails({ ctx: app.ctx, principal: request.principal!, id: request.params.id }),
@@ -104,7 +104,7 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
         ...secured,
         params: credentialParamsSchema,
         querystring: pageQuerySchema,
-        response: { 200: z.object({ items: z.array(credentialEventSchema), nextCursor: z.string().nullable() }), ...errors },
+        response: { 200: z.object({ items: z.array(auditEventSchema), nextCursor: z.string().nullable() }), ...errors },
       },
     },
     async (request) => listCredentialEvents({ ctx: app.ctx, principal: request.principal!, id: request.params.id, ...request.query }),

@@ -156,11 +156,3 @@ export const credentialViewSchema = z.object({
   supersededBy: z.object({ id: z.uuid(), url: z.string() }).nullable(),
 });
 
-export const credentialEventSchema = z.object({
-  id: z.uuid(),
-  at: z.string(),
-  action: z.string(),
-  actorClientId: z.uuid().nullable(),
-  requestId: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-});

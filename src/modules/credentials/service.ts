@@ -9,6 +9,7 @@ import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { signCredential } from '../../vc/sign.js';
 import type { ActiveSigningKey } from '../../vc/keys.js';
 import { queueDeliveries } from '../delivery/service.js';
+import { actorColumns } from '../audit/service.js';
 import { courseUnauthorised, isAuthorisedAt } from '../authorisations/service.js';
 import type { CourseVersion } from '../achievements/service.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -63,8 +64,10 @@ export async function issueCredential({
   idempotencyKey?: string;
 }): Promise<IssuedCredential> {
   const requestHash = sha256Hex(canonicalJson(input));
-  if (idempotencyKey) {
-    const previous = await repository.findIdempotencyRecord(ctx.db, principal.clientUuid, idempotencyKey);
+  // Idempotency-Key is the API's retry contract, kept per API client (the console guards its forms itself).
+  const idempotency = idempotencyKey && principal.clientUuid ? { clientId: principal.clientUuid, key: idempotencyKey } : undefined;
+  if (idempotency) {
+    const previous = await repository.findIdempotencyRecord(ctx.db, idempotency.clientId, idempotency.key);
     if (previous) {
       if (previous.requestHash !== requestHash) throw idempotencyConflict();
       return replay({ ctx, credentialId: previous.credentialId });
@@ -100,12 +103,12 @@ export async function issueCredential({
       language,
       input,
       inTransaction:
-        idempotencyKey || email
+        idempotency || email
           ? {
               // With an Idempotency-Key the key is claimed in the issuing transaction, so a retry racing the first
               // request can never create a second credential.
               before: async (tx, credentialId) => {
-                if (idempotencyKey && !(await repository.claimIdempotencyKey(tx, { clientId: principal.clientUuid, key: idempotencyKey, requestHash, credentialId }))) throw new KeyAlreadyClaimed();
+                if (idempotency && !(await repository.claimIdempotencyKey(tx, { ...idempotency, requestHash, credentialId }))) throw new KeyAlreadyClaimed();
               },
               // the e-mail is queued with the credential: it exists exactly when the credential does
               after: async (tx, credentialId) => {
@@ -117,9 +120,9 @@ export async function issueCredential({
     return { ...issued, created: true };
   } catch (error) {
     if (error instanceof ExternalIdTaken) throw externalIdConflict(ctx, error.credentialId, input.externalId ?? '');
-    if (!(error instanceof KeyAlreadyClaimed) || !idempotencyKey) throw error;
+    if (!(error instanceof KeyAlreadyClaimed) || !idempotency) throw error;
     // A concurrent request with the same key committed first: answer as a retry of it.
-    const winner = await repository.findIdempotencyRecord(ctx.db, principal.clientUuid, idempotencyKey);
+    const winner = await repository.findIdempotencyRecord(ctx.db, idempotency.clientId, idempotency.key);
     if (!winner || winner.requestHash !== requestHash) throw idempotencyConflict();
     return replay({ ctx, credentialId: winner.credentialId });
   }
@@ -227,8 +230,7 @@ export async function prepareIssuance({
       externalId: input.externalId ?? null,
     },
     audit: {
-      actorClientId: principal.clientUuid,
-      requestId: principal.requestId,
+      actor: actorColumns(principal),
       details: { achievementId: achievement.id, achievementVersion: achievement.version, language, ...(supersedes ? { supersedes } : {}), ...auditDetails },
     },
     conditions: { authorisedAt: issuedAt, listCapacity: slot.capacity },

@@ -21,7 +21,7 @@ async function readDemoClientFile(path: string): Promise<{ client_id: string; ce
   }
 }
 
-const SYSTEM = { clientUuid: null } as const;
+const SYSTEM = { kind: 'system', clientUuid: null, staffId: null } as const;
 
 /**
  * Creates the demo centre, its courses (each with its version-1 snapshot) and an API client, once: later

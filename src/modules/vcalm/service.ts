@@ -8,6 +8,7 @@ import { centreDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { SigningError, signCredential } from '../../vc/sign.js';
 import { recordAuditEvent } from '../audit/repository.js';
+import { actorColumns } from '../audit/service.js';
 import { centreIssuerProfile } from '../centres/service.js';
 import { issuingCentre, signAndStore } from '../credentials/service.js';
 import { credentialUrl, xsdDateTime } from '../credentials/document.js';
@@ -127,7 +128,7 @@ export async function issueVcalmCredential({
     const verifiableCredential = await signCredential({ credential, key });
     await recordAuditEvent(ctx.db, {
       centreId: centre.id,
-      actorClientId: principal.clientUuid,
+      ...actorColumns(principal),
       action: 'credential.signed.vcalm',
       details: { credentialId, type: credential.type ?? null },
     });

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import t from 'tap';
+import { actorColumns } from '../../../src/modules/audit/service.js';
 import { apiClients, auditEvents, centres, credentials, statusLists } from '../../../src/db/schema/index.js';
 import { insertIssuedCredential, insertIssuedCredentials } from '../../../src/modules/credentials/repository.js';
 import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
+
+
+const SYSTEM = actorColumns({ kind: 'system', clientUuid: null, staffId: null });
 
 t.test('issuing writes the credential and exactly one audit event naming the client', async (t) => {
   const testApp = await build(t);
@@ -45,23 +49,23 @@ t.test('a credential that cannot be stored leaves no audit event, and an audit e
     statusListIndex: slot.index,
   };
   const now = { authorisedAt: new Date(), listCapacity: slot.capacity };
-  await t.rejects(insertIssuedCredential(db, { credential: row, audit: { actorClientId: null, details: {} }, conditions: now }));
+  await t.rejects(insertIssuedCredential(db, { credential: row, audit: { actor: SYSTEM, details: {} }, conditions: now }));
   t.same(await countsNow(), before, 'no row was written and no entry counted');
   // the audit part failing (unknown actor) must take the credential with it
   const [key] = await db.select({ id: credentials.signingKeyId }).from(credentials).limit(1);
   const validKey = key?.id ?? (await testApp.app.ctx.keys.ensureActiveKey({ centreId: centre!.id, purpose: 'assertion' })).id;
-  await t.rejects(insertIssuedCredential(db, { credential: { ...row, signingKeyId: validKey }, audit: { actorClientId: randomUUID(), details: {} }, conditions: now }));
+  await t.rejects(insertIssuedCredential(db, { credential: { ...row, signingKeyId: validKey }, audit: { actor: { ...SYSTEM, actorKind: 'client', actorClientId: randomUUID() }, details: {} }, conditions: now }));
   t.same(await countsNow(), before, 'no row was written and no entry counted');
   // no authorisation in force at the time of issuance: the statement writes nothing and says so
-  t.equal(await insertIssuedCredential(db, { credential: { ...row, signingKeyId: validKey }, audit: { actorClientId: null, details: {} }, conditions: { ...now, authorisedAt: new Date('2000-01-01T00:00:00Z') } }), false);
+  t.equal(await insertIssuedCredential(db, { credential: { ...row, signingKeyId: validKey }, audit: { actor: SYSTEM, details: {} }, conditions: { ...now, authorisedAt: new Date('2000-01-01T00:00:00Z') } }), false);
   t.same(await countsNow(), before, 'nothing written without an authorisation');
   // a list with no room left: nothing written
-  t.equal(await insertIssuedCredential(db, { credential: { ...row, signingKeyId: validKey }, audit: { actorClientId: null, details: {} }, conditions: { ...now, listCapacity: before.allocated! } }), false);
+  t.equal(await insertIssuedCredential(db, { credential: { ...row, signingKeyId: validKey }, audit: { actor: SYSTEM, details: {} }, conditions: { ...now, listCapacity: before.allocated! } }), false);
   t.same(await countsNow(), before, 'nothing written when the list is full');
-  t.equal(await insertIssuedCredential(db, { credential: { ...row, signingKeyId: validKey }, audit: { actorClientId: null, details: {} }, conditions: now }), true, 'and with everything in order, all of it');
+  t.equal(await insertIssuedCredential(db, { credential: { ...row, signingKeyId: validKey }, audit: { actor: SYSTEM, details: {} }, conditions: now }), true, 'and with everything in order, all of it');
   t.same(await countsNow(), { credentials: before.credentials! + 1, audit: before.audit! + 1, allocated: before.allocated! + 1 });
   // the same entry for another credential: refused without an error, nothing written
-  t.equal(await insertIssuedCredential(db, { credential: { ...row, id: randomUUID(), signingKeyId: validKey }, audit: { actorClientId: null, details: {} }, conditions: now }), false, 'an entry is held by one credential only');
+  t.equal(await insertIssuedCredential(db, { credential: { ...row, id: randomUUID(), signingKeyId: validKey }, audit: { actor: SYSTEM, details: {} }, conditions: now }), false, 'an entry is held by one credential only');
   t.same(await countsNow(), { credentials: before.credentials! + 1, audit: before.audit! + 1, allocated: before.allocated! + 1 });
 });
 
@@ -79,7 +83,7 @@ t.test('a group of credentials is stored in one statement: each checked on its o
   const before = await allocated();
   const issuanceOn = (slot: (typeof slots)[number], name: string, conditions = { authorisedAt: new Date(), listCapacity: slot.capacity }) => ({
     credential: { id: randomUUID(), centreId: centre!.id, achievementId, signingKeyId, recipientName: name, achievementVersion: 1, language: 'ar', validFrom: new Date(), document: JSON.stringify({ name }), statusListId: slot.listId, statusListIndex: slot.index },
-    audit: { actorClientId: null, details: { name } },
+    audit: { actor: SYSTEM, details: { name } },
     conditions,
   });
   // room for one more entry only: two credentials on the list do not fit, and neither is written

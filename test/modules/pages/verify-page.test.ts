@@ -250,7 +250,7 @@ t.test('the line under the centre\'s name says what the register check found', a
   const issued = await issue(app, centre.token, { achievementId: p.achievementId, recipient: { name: 'Sara Ali' } });
   t.equal(issued.statusCode, 201, issued.body);
   const before = issued.json() as { id: string; verifiableCredential: Record<string, any> };
-  await setCentreStatus({ ctx: app.ctx, actor: { clientUuid: null }, slug: 'suspended-page-test', status: 'suspended', reason: 'test' });
+  await setCentreStatus({ ctx: app.ctx, actor: { kind: 'cli', clientUuid: null, staffId: null }, slug: 'suspended-page-test', status: 'suspended', reason: 'test' });
   // proof timestamps have one-second precision: sign in a later second than the suspension
   await new Promise((resolve) => setTimeout(resolve, 1100));
   const signingKey = await app.ctx.keys.activeAssertionKey({ centreId: centre.centre.id, did: centreDid(BASE_URL, 'suspended-page-test') });

@@ -177,7 +177,7 @@ t.test('a valid signature from an issuer that is not a recognised centre: unreco
     const before = response.json().verifiableCredential as Json;
     t.equal((await verify({ verifiableCredential: before })).json().verdict, 'valid', 'valid while the centre is active');
 
-    await setCentreStatus({ ctx: app.ctx, actor: { clientUuid: null }, slug: 'suspended-test', status: 'suspended', reason: 'test' });
+    await setCentreStatus({ ctx: app.ctx, actor: { kind: 'cli', clientUuid: null, staffId: null }, slug: 'suspended-test', status: 'suspended', reason: 'test' });
     // Proof timestamps have one-second precision: sign in a later second than the suspension.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const refused = await issue(app, other.token, { achievementId, recipient: { name: 'Sara Ali' } });
