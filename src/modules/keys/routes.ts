@@ -8,7 +8,7 @@ import { compromiseCentreKey, keyViewSchema, listCentreKeys, rotateCentreKey } f
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 const keyListSchema = z.object({ items: z.array(keyViewSchema) });
 
-/** A centre's signing keys: listed to the admin and the centre; rotated and revoked by the admin. */
+/** A centre's signing keys: listed to the admin and the centre; rotated by the admin or the centre (keys:manage); reported compromised by the admin. */
 const keyRoutes: FastifyPluginAsyncZod = async (app) => {
   const security = [{ bearerAuth: [] }];
   const centreOf = (request: { principal?: Parameters<typeof centreForPrincipal>[0]['principal']; params: { slug: string } }) =>
@@ -17,7 +17,7 @@ const keyRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/v1/centres/:slug/keys',
     {
-      onRequest: app.requireAnyScope(['registry:admin', 'clients:manage', 'credentials:manage']),
+      onRequest: app.requireAnyScope(['registry:admin', 'clients:manage', 'credentials:manage', 'keys:manage']),
       schema: { tags: ['keys'], summary: 'A centre\'s signing keys and their status', security, params: slugParamsSchema, response: { 200: keyListSchema, ...errors } },
     },
     async (request) => listCentreKeys({ ctx: app.ctx, centre: await centreOf(request) }),
@@ -26,8 +26,8 @@ const keyRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/v1/centres/:slug/keys/rotate',
     {
-      onRequest: app.requireAdmin,
-      schema: { tags: ['keys'], summary: 'Rotate a centre\'s signing key (admin); the old key stays published', security, params: slugParamsSchema, response: { 201: keyViewSchema, ...errors } },
+      onRequest: app.requireAnyScope(['registry:admin', 'keys:manage']),
+      schema: { tags: ['keys'], summary: 'Rotate a centre\'s signing key (admin, or the centre with keys:manage); the old key stays published', security, params: slugParamsSchema, response: { 201: keyViewSchema, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await rotateCentreKey({ ctx: app.ctx, actor: request.principal!, centre: await centreOf(request) })),
   );

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import t from 'tap';
 import { auditEvents, signingKeys } from '../../../src/db/schema/index.js';
 import { createClient } from '../../../src/modules/auth/service.js';
-import { BASE_URL, build, type TestApp, tokenFor } from '../../helper.js';
+import { BASE_URL, build, createCentreWithClient, type TestApp, tokenFor } from '../../helper.js';
 import { outsideContexts } from '../../support/outside-contexts.js';
 
 async function platformAdminToken(testApp: TestApp) {
@@ -115,7 +115,7 @@ t.test('key rotation keeps old credentials verifying; a compromised key fails th
   // the revocation list was signed with the compromised key before the rotation: it is re-signed with the active one
   const list = (await app.inject({ method: 'GET', url: listPath })).json();
   t.equal(list.proof[0].verificationMethod, after.verifiableCredential.proof[0].verificationMethod, 'the status list is re-signed with the current key');
-  t.equal((await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/rotate', headers: { authorization: `Bearer ${token}` } })).statusCode, 403, 'a centre cannot rotate keys itself');
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/rotate', headers: { authorization: `Bearer ${token}` } })).statusCode, 403, 'a centre client without keys:manage cannot rotate keys');
 
   // Compromising the active key: its replacement, made in the same transaction, has already signed the lists when
   // the answer comes, so no list is left signed by the compromised key and the centre's credentials stay readable.
@@ -132,4 +132,22 @@ t.test('key rotation keeps old credentials verifying; a compromised key fails th
   t.equal((await verify(fresh.verifiableCredential)).verdict, 'valid', 'and verify, status list included');
   const compromisedEvents = await app.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'key.compromised'));
   t.equal(compromisedEvents.length, 2, 'one audit event per compromise');
+});
+
+t.test('a centre client with keys:manage rotates its own centre\'s key, not another\'s, and cannot report a compromise', async (t) => {
+  const testApp = await build(t);
+  const { app } = testApp;
+  const own = await createCentreWithClient(testApp, { slug: 'keys-centre', scopes: ['keys:manage'] });
+  const headers = { authorization: `Bearer ${own.token}` };
+  const keysBefore = (await app.inject({ method: 'GET', url: '/api/v1/centres/keys-centre/keys', headers })).json().items;
+  const rotated = await app.inject({ method: 'POST', url: '/api/v1/centres/keys-centre/keys/rotate', headers });
+  t.equal(rotated.statusCode, 201, rotated.body);
+  const keysAfter = (await app.inject({ method: 'GET', url: '/api/v1/centres/keys-centre/keys', headers })).json().items;
+  t.equal(keysAfter.length, keysBefore.length + 1, 'a new key');
+  t.same(keysAfter.map((key: { status: string }) => key.status).sort(), ['active', 'retired']);
+  const events = (await app.inject({ method: 'GET', url: '/api/v1/audit?action=key.rotated', headers: { authorization: `Bearer ${await platformAdminToken(testApp)}` } })).json().items;
+  t.match(events, [{ actorKind: 'client', target: /keys-centre/ }], 'audited with the client as the actor');
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/centres/egypt-demo/keys/rotate', headers })).statusCode, 404, 'another centre is not found');
+  const compromise = await app.inject({ method: 'POST', url: '/api/v1/centres/keys-centre/keys/compromise', headers, payload: { keyId: keysAfter[0].id, reason: 'x' } });
+  t.equal(compromise.statusCode, 403, 'a compromise is reported by the platform admin');
 });
