@@ -254,6 +254,8 @@ export async function listCentreCredentials({ ctx, principal, query }: { ctx: Ap
       achievementId: query.achievementId,
       state: query.status,
       recipient: query.recipient,
+      email: query.email,
+      shortCode: query.code,
       issuedFrom: query.issuedFrom ? new Date(query.issuedFrom) : undefined,
       issuedTo: query.issuedTo ? new Date(query.issuedTo) : undefined,
     },

@@ -226,6 +226,10 @@ export interface CredentialFilter {
   state?: CredentialState;
   /** part of the recipient's name, any case */
   recipient?: string;
+  /** the recipient's e-mail, any case */
+  email?: string;
+  /** a short code as readShortCode normalises it */
+  shortCode?: string;
   issuedFrom?: Date;
   issuedTo?: Date;
 }
@@ -243,6 +247,8 @@ export async function listCredentials(db: DbOrTx, { filter, limit, after, now }:
         filter.achievementId ? eq(credentials.achievementId, filter.achievementId) : undefined,
         filter.state ? stateCondition(filter.state, now) : undefined,
         escaped ? ilike(credentials.recipientName, `%${escaped}%`) : undefined,
+        filter.email ? sql`lower(${credentials.recipientEmail}) = ${filter.email.toLowerCase()}` : undefined,
+        filter.shortCode ? eq(credentials.shortCode, filter.shortCode) : undefined,
         filter.issuedFrom ? gte(credentials.issuedAt, filter.issuedFrom) : undefined,
         filter.issuedTo ? lt(credentials.issuedAt, filter.issuedTo) : undefined,
         after ? or(lt(credentials.issuedAt, after.createdAt), and(eq(credentials.issuedAt, after.createdAt), lt(credentials.id, after.id))) : undefined,

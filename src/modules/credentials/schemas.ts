@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readShortCode } from '../../lib/short-code.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
 import { languageSchema } from '../../lib/schemas.js';
 import { httpUrlSchema } from '../../lib/urls.js';
@@ -131,6 +132,20 @@ export const credentialListQuerySchema = pageQuerySchema.extend({
   achievementId: z.uuid('must be a course id').optional(),
   status: z.enum(credentialStates).optional(),
   recipient: z.string().trim().min(1).max(200).optional().describe('part of the recipient\'s name, any case'),
+  email: z.string().trim().min(1).max(254).optional().describe('the recipient\'s e-mail address, any case (exact)'),
+  code: z
+    .string()
+    .trim()
+    .max(40)
+    .optional()
+    .transform((value, context) => {
+      if (!value) return undefined;
+      const reading = readShortCode(value);
+      if (reading.valid) return reading.code;
+      context.addIssue({ code: 'custom', message: 'not a credential code (two letters, then 13 characters, e.g. EG-7K4Q-92MX-3TRA-K)' });
+      return z.NEVER;
+    })
+    .describe('the short code printed on the certificate'),
   issuedFrom: rfc3339.optional().describe('issued at or after'),
   issuedTo: rfc3339.optional().describe('issued before'),
 });

@@ -225,3 +225,18 @@ t.test('credentials and events issued within one millisecond are all walked', as
   const walkedEvents = idsOf(await walkPages(t, app, token, `/api/v1/credentials/${id}/events`, 1));
   t.same(sorted(walkedEvents), sorted(idsOf(events)), 'no event skipped');
 });
+
+// last: it issues credentials of its own, which the exact counts above do not expect
+t.test('email filter (exact, any case) and code filter (as typed from a certificate)', async (t) => {
+  const withEmail = (await issue(app, token, { achievementId: firstCourse, recipient: { name: 'Mail Findable', email: 'Findable.Teacher@Example.org' } })).json();
+  await issue(app, token, { achievementId: firstCourse, recipient: { name: 'Mail Other', email: 'other.teacher@example.org' } });
+  t.same(idsOf((await list(t, `?email=${encodeURIComponent('findable.teacher@example.ORG')}`)).items), [withEmail.id], 'any case');
+  t.same((await list(t, `?email=${encodeURIComponent('findable.teacher@example')}`)).items, [], 'exact: not a part of the address');
+  const code: string = (await app.inject({ method: 'GET', url: `/api/v1/credentials/${withEmail.id}`, headers: { authorization: `Bearer ${token}` } })).json().shortCode;
+  for (const typed of [code, code.toLowerCase(), code.replaceAll('-', ' '), ` ${code.toLowerCase()} `]) {
+    t.same(idsOf((await list(t, `?code=${encodeURIComponent(typed)}`)).items), [withEmail.id], `code ${JSON.stringify(typed)}`);
+  }
+  const bad = await app.inject({ method: 'GET', url: '/api/v1/credentials?code=not-a-code', headers: { authorization: `Bearer ${token}` } });
+  t.equal(bad.statusCode, 400);
+  t.match(bad.json(), { errors: [{ path: /code/, message: /not a credential code/ }] });
+});
