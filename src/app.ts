@@ -31,6 +31,7 @@ import { createStatusLists } from './modules/status/service.js';
 import vcalmRoutes from './modules/vcalm/routes.js';
 import verificationRoutes from './modules/verification/routes.js';
 import pageRoutes from './modules/pages/routes.js';
+import consoleRoutes from './modules/console/plugin.js';
 import auth from './plugins/auth.js';
 import { slowClientOptions } from './plugins/client-errors.js';
 import context from './plugins/context.js';
@@ -143,6 +144,7 @@ export async function buildApp({ config: settings, database, logger, fetcher, cl
     await app.register(registryRoutes);
     await app.register(statusRoutes);
     await app.register(pageRoutes);
+    await app.register(consoleRoutes);
 
     app.addHook('onReady', async () => {
       const assigned = await backfillShortCodes({ ctx: app.ctx });

@@ -23,6 +23,8 @@ import { getCentre, createCentre, setCentreStatus } from './modules/centres/serv
 import { createCentreBodySchema } from './modules/centres/schemas.js';
 import { createCentreClient } from './modules/clients/service.js';
 import { rotateCentreKey } from './modules/keys/admin.js';
+import { invitationSchema } from './modules/staff/schemas.js';
+import { inviteStaff, LINK_VALIDITY_MINUTES } from './modules/staff/service.js';
 import { reencryptAllKeys } from './modules/keys/master-key-rotation.js';
 import { loadMasterKey } from './vc/master-key.js';
 import type { AppContext } from './plugins/context.js';
@@ -36,6 +38,8 @@ const USAGE = `Usage: npm run cli -- <command> [options] [--json]
   centres reactivate --slug S --reason R
   authorisations grant --centre SLUG --achievement ID|CODE [--from RFC3339] [--until RFC3339]
   keys rotate --centre SLUG
+  staff invite --admin --email E [--name N] [--language L]             a platform admin for the console: prints a one-time link (72 h)
+  staff invite --centre SLUG --role viewer|issuer|manager --email E [--name N] [--language L]
   keys rotate-master                                      re-encrypt every stored key under a new master key
   backup create --out DIR                                 embedded mode: database + keys/ into a new folder (service stopped)
   backup restore --from DIR                               embedded mode: into an empty DATA_DIR (PostgreSQL: pg_dump, see docs)
@@ -58,6 +62,7 @@ const { values, positionals } = parseArgs({
     email: { type: 'string' },
     reason: { type: 'string' },
     achievement: { type: 'string' },
+    role: { type: 'string' },
     from: { type: 'string' },
     until: { type: 'string' },
     out: { type: 'string' },
@@ -123,6 +128,19 @@ async function run(ctx: AppContext, config: Config, command: string): Promise<Re
         ...(values.until ? { validUntil: values.until } : {}),
       });
       return grantAuthorisation({ ctx, actor: operator, input });
+    }
+    case 'staff invite': {
+      // The operator can always invite (the first admin, or one after every admin lost access); the link is
+      // printed rather than e-mailed, to hand over however the operator sees fit.
+      const input = parseWith(invitationSchema, {
+        email: required('email'),
+        displayName: values.name ?? required('email'),
+        role: values.admin ? 'admin' : required('role'),
+        centre: values.admin ? null : required('centre'),
+        language: values.language ?? 'en',
+      });
+      const { staff, link } = await inviteStaff({ ctx, actor: operator, input });
+      return { staff: staff.id, email: staff.email, role: staff.role, centre: staff.centreSlug, link, validHours: LINK_VALIDITY_MINUTES.invitation / 60 };
     }
     case 'keys rotate':
       return rotateCentreKey({ ctx, actor: operator, centre: await getCentre({ db: ctx.db, slug: required('centre') }) });

@@ -46,6 +46,8 @@ const envSchema = z
     TRUST_PROXY: booleanFromEnv.default(false),
     RATE_LIMIT_TOKEN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
     RATE_LIMIT_VERIFY_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
+    // console sign-in attempts (e-mail link requests, link and passkey sign-ins) per client address, minute and route
+    RATE_LIMIT_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
     PLATFORM_NAME: z.string().trim().min(1).max(200).default('UNESCO-ICHEI International Institute of Online Education (IIOE)'),
     PLATFORM_URL: z.string().refine(isHttpUrl, 'must be an http(s) URL such as https://www.ichei.org, percent-encoded (it goes into signed documents as given)').default('https://www.ichei.org'),
     STATUS_LIST_SIZE: z.coerce
@@ -119,7 +121,7 @@ export interface Config {
   bodyLimitBytes: number;
   trustProxy: boolean;
   /** requests per minute per client address, per process */
-  rateLimits: { token: number; verify: number };
+  rateLimits: { token: number; verify: number; signIn: number };
   platform: { name: string; url: string };
   /** revocation lists: entries per list, Cache-Control max-age of the served list, validity of each signed list */
   statusLists: { size: number; maxAgeSeconds: number; validityMs: number };
@@ -188,7 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accessTokenTtlSeconds: values.ACCESS_TOKEN_TTL_SECONDS,
     bodyLimitBytes: values.BODY_LIMIT_BYTES,
     trustProxy: values.TRUST_PROXY,
-    rateLimits: { token: values.RATE_LIMIT_TOKEN_PER_MINUTE, verify: values.RATE_LIMIT_VERIFY_PER_MINUTE },
+    rateLimits: { token: values.RATE_LIMIT_TOKEN_PER_MINUTE, verify: values.RATE_LIMIT_VERIFY_PER_MINUTE, signIn: values.RATE_LIMIT_SIGN_IN_PER_MINUTE },
     platform: { name: values.PLATFORM_NAME, url: values.PLATFORM_URL },
     statusLists: { size: values.STATUS_LIST_SIZE, maxAgeSeconds: values.STATUS_LIST_MAX_AGE_SECONDS, validityMs: values.STATUS_LIST_VALIDITY_HOURS * 3_600_000 },
     remote: {

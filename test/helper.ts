@@ -85,6 +85,7 @@ export async function build(t: Test, env: Record<string, string> = {}, options: 
     // Test files make many requests from one address; the rate-limit test sets its own low limits.
     RATE_LIMIT_TOKEN_PER_MINUTE: '100000',
     RATE_LIMIT_VERIFY_PER_MINUTE: '100000',
+    RATE_LIMIT_SIGN_IN_PER_MINUTE: '100000',
     ...settings,
     ...(url ? { DATABASE_URL: url } : {}),
   });

@@ -1,7 +1,7 @@
-import { and, desc, eq, gte, lt, or } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { PageCursor } from '../../lib/pagination.js';
-import { auditEvents } from '../../db/schema/index.js';
+import { apiClients, auditEvents, staffMembers } from '../../db/schema/index.js';
 
 export type AuditEvent = typeof auditEvents.$inferInsert;
 
@@ -37,4 +37,15 @@ export async function listAuditEvents(db: DbOrTx, { filter, limit, after }: { fi
     )
     .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
     .limit(limit + 1);
+}
+
+/** The names of the staff members and API clients who acted in `events` (for pages that say who did what). */
+export async function actorNames(db: DbOrTx, events: Pick<typeof auditEvents.$inferSelect, 'actorStaffId' | 'actorClientId'>[]) {
+  const staffIds = [...new Set(events.map((event) => event.actorStaffId).filter((id): id is string => id !== null))];
+  const clientIds = [...new Set(events.map((event) => event.actorClientId).filter((id): id is string => id !== null))];
+  const [staff, clients] = await Promise.all([
+    staffIds.length ? db.select({ id: staffMembers.id, name: staffMembers.displayName }).from(staffMembers).where(inArray(staffMembers.id, staffIds)) : [],
+    clientIds.length ? db.select({ id: apiClients.id, name: apiClients.name }).from(apiClients).where(inArray(apiClients.id, clientIds)) : [],
+  ]);
+  return { staff: new Map(staff.map((row) => [row.id, row.name])), clients: new Map(clients.map((row) => [row.id, row.name])) };
 }

@@ -195,3 +195,9 @@ export async function existingByExternalId(db: DbOrTx, centreId: string, keys: {
 }
 
 export const externalIdKey = (achievementId: string, externalId: string) => `${achievementId}\u0000${externalId}`;
+
+/** How many batches of a centre (or, null, of all centres) are queued or running. */
+export async function countUnfinishedBatches(db: DbOrTx, centreId: string | null): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(batches).where(and(centreId ? eq(batches.centreId, centreId) : undefined, inArray(batches.state, ['queued', 'running'])));
+  return row?.n ?? 0;
+}

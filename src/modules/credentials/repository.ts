@@ -291,3 +291,16 @@ export async function findByExternalId(db: DbOrTx, { centreId, achievementId, ex
     .limit(1);
   return row?.id;
 }
+
+/** Figures for a dashboard: issued since `since`, active and revoked now, of a centre (or, null, of all centres). */
+export async function credentialCounts(db: DbOrTx, { centreId, since, now }: { centreId: string | null; since: Date; now: Date }) {
+  const [row] = await db
+    .select({
+      issuedSince: sql<number>`count(*) filter (where ${gte(credentials.issuedAt, since)})::int`,
+      active: sql<number>`count(*) filter (where ${stateCondition('active', now)})::int`,
+      revoked: sql<number>`count(*) filter (where ${stateCondition('revoked', now)})::int`,
+    })
+    .from(credentials)
+    .where(centreId ? eq(credentials.centreId, centreId) : undefined);
+  return row ?? { issuedSince: 0, active: 0, revoked: 0 };
+}

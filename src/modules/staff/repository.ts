@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, gte, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gt, gte, isNull, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { centres, type StaffLinkPurpose, staffLinks, staffMembers, staffPasskeys, staffSessions, webauthnChallenges } from '../../db/schema/index.js';
 
@@ -10,7 +10,7 @@ export type StaffLinkRow = typeof staffLinks.$inferSelect;
 /** A staff member with the slug of their centre (null for platform admins). */
 export type StaffWithCentre = StaffRow & { centreSlug: string | null };
 
-const withCentre = { ...staffMembers._.columns, centreSlug: centres.slug };
+const withCentre = { ...getTableColumns(staffMembers), centreSlug: centres.slug };
 
 export async function findStaff(db: DbOrTx, id: string): Promise<StaffWithCentre | undefined> {
   const [row] = await db.select(withCentre).from(staffMembers).leftJoin(centres, eq(centres.id, staffMembers.centreId)).where(eq(staffMembers.id, id)).limit(1);

@@ -80,3 +80,6 @@ export const isFreshlyConfirmed = ({ ctx, session }: { ctx: AppContext; session:
   ctx.clock.now().getTime() - session.confirmedAt.getTime() < CONFIRMATION_WINDOW_MS;
 
 export const markConfirmed = ({ ctx, session }: { ctx: AppContext; session: { id: string } }) => repository.touchSession(ctx.db, session.id, { confirmedAt: ctx.clock.now() });
+
+/** The staff member's sessions still open (not ended, not past their 12 hours), most recently active first. */
+export const openSessions = ({ ctx, staffId }: { ctx: AppContext; staffId: string }) => repository.openSessionsOf(ctx.db, staffId, ctx.clock.now());

@@ -1,0 +1,4 @@
+import { en, type ConsoleMessages } from './en.js';
+
+// Placeholder while the translation is written: English.
+export const fr: ConsoleMessages = en;
