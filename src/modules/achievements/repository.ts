@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { achievements, achievementVersions } from '../../db/schema/index.js';
+import { achievements, achievementVersions, authorisations } from '../../db/schema/index.js';
+import { authorisationInForce } from '../authorisations/repository.js';
 import type { PageCursor } from '../../lib/pagination.js';
 
 export type AchievementRow = typeof achievements.$inferSelect;
@@ -81,4 +82,15 @@ export async function findAchievementVersion(db: DbOrTx, achievementId: string, 
     .where(and(eq(achievementVersions.achievementId, achievementId), eq(achievementVersions.version, version)))
     .limit(1);
   return row;
+}
+
+// A console's course lists are short (a catalogue of a few dozen courses); this bounds them all the same.
+const COURSE_CHOICES = 500;
+
+/** Courses a centre may certify at `at` (an authorisation in force), or, centreId null, every course; by code. */
+export async function courseChoices(db: DbOrTx, { centreId, at }: { centreId: string | null; at: Date }): Promise<AchievementRow[]> {
+  const authorised = centreId
+    ? sql`exists (${db.select({ one: sql`1` }).from(authorisations).where(authorisationInForce({ centreId, achievementId: sql`${achievements.id}`, at }))})`
+    : undefined;
+  return db.select().from(achievements).where(authorised).orderBy(achievements.code).limit(COURSE_CHOICES);
 }

@@ -8,6 +8,7 @@ import { CONSOLE_SCRIPT } from '../../web/console/script.js';
 import { createMailer } from '../delivery/mailer.js';
 import { type ConsoleAccess, clearSessionCookie, consoleLanguage, csrfTokenMatches, readConsoleSession } from './access.js';
 import accountRoutes from './account-routes.js';
+import credentialRoutes from './credential-routes.js';
 import dashboardRoutes from './dashboard-routes.js';
 import { sendConsoleError } from './pages.js';
 import signInRoutes from './sign-in-routes.js';
@@ -97,6 +98,7 @@ const consoleRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(signInRoutes, { mailer });
   await app.register(accountRoutes, { mailer });
   await app.register(dashboardRoutes);
+  await app.register(credentialRoutes);
 };
 
 /** The console script's requests ask for JSON; pages and forms get HTML. */

@@ -1,0 +1,217 @@
+import type { Language } from '../../lib/i18n.js';
+import { type Fragment, html } from '../html.js';
+import { formatDate } from '../language.js';
+import { type ActivityEntry, activityList } from './activity.js';
+import { type ConsoleViewer, csrfField, described, errorSummary, field, notice, renderConsolePage } from './layout.js';
+import { consoleMessages } from './messages/index.js';
+
+export type CredentialStateName = 'active' | 'suspended' | 'revoked' | 'superseded' | 'expired';
+export type LifecycleAction = 'revoke' | 'suspend' | 'unsuspend';
+
+/** A credential as the console lists and shows it (the API's view, plus the course's name in the reader's language). */
+export interface ConsoleCredential {
+  id: string;
+  url: string;
+  recipient: { name: string; email: string | null; did: string | null };
+  courseName: string;
+  language: string;
+  issuedAt: string;
+  validFrom: string;
+  validUntil: string | null;
+  status: CredentialStateName;
+  shortCode: string | null;
+  revocation: { at: string; reason: string | null } | null;
+  suspension: { at: string; until: string | null; reason: string | null } | null;
+  supersedes: { id: string } | null;
+  supersededBy: { id: string } | null;
+}
+
+export interface CourseOption {
+  id: string;
+  label: string;
+}
+
+/** The search form's values as typed (shown back as they were). */
+export interface CredentialSearch {
+  name?: string;
+  email?: string;
+  code?: string;
+  course?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+}
+
+const statusTag = (status: CredentialStateName, language: Language) => html`<span class="tag tag-${status}">${consoleMessages(language).credentials.states[status]}</span>`;
+
+const selectOptions = (options: { value: string; label: string }[], selected: string | undefined) =>
+  options.map((option) => html`<option value="${option.value}"${option.value === (selected ?? '') ? html` selected` : ''}>${option.label}</option>`);
+
+/** The query string of a search (for pagination and the CSV link), without empty fields. */
+export function searchQuery(search: CredentialSearch, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...search, ...extra })) if (value) params.set(key, value);
+  return params.toString();
+}
+
+/** GET /console/credentials: search (name, e-mail, code, course, status, dates), results a page at a time, CSV export. */
+export function renderCredentialListPage({
+  language,
+  platformName,
+  viewer,
+  search,
+  errors,
+  courses,
+  items,
+  nextCursor,
+  firstPage,
+  centre,
+}: {
+  language: Language;
+  platformName: string;
+  viewer: ConsoleViewer;
+  search: CredentialSearch;
+  errors: { field: string; message: string }[];
+  courses: CourseOption[];
+  items: ConsoleCredential[];
+  nextCursor: string | null;
+  firstPage: boolean;
+  /** a platform admin reading a centre's credentials: its slug (kept in every link) */
+  centre?: string;
+}): string {
+  const text = consoleMessages(language);
+  const words = text.credentials;
+  const errorOf = (name: string) => errors.find((error) => error.field === name)?.message;
+  const input = (name: keyof CredentialSearch, label: string, type = 'search') =>
+    field({ id: name, label, error: errorOf(name), control: html`<input type="${type}" id="${name}" name="${name}" value="${search[name] ?? ''}"${described(name, { error: errorOf(name) })}>` });
+  const base = { lang: language, ...(centre ? { centre } : {}) };
+  const rows = items.map(
+    (item) =>
+      html`<tr><td><a href="/console/credentials/${item.id}?${searchQuery({}, base)}"><bdi>${item.recipient.name}</bdi></a>${item.recipient.email ? html`<br><span class="muted">${item.recipient.email}</span>` : ''}</td><td><bdi>${item.courseName}</bdi></td><td>${formatDate(item.issuedAt, language)}</td><td>${statusTag(item.status, language)}</td><td class="code" dir="ltr">${item.shortCode ?? ''}</td></tr>`,
+  );
+  const results = items.length
+    ? html`<div class="table-wrap"><table><caption class="muted">${words.results}</caption><thead><tr><th scope="col">${words.recipient}</th><th scope="col">${words.course}</th><th scope="col">${words.issued}</th><th scope="col">${words.status}</th><th scope="col">${words.shortCode}</th></tr></thead><tbody>${rows}</tbody></table></div>`
+    : html`<p>${words.noResults}</p>`;
+  const pager = html`<nav class="pager" aria-label="${text.common.pagination}">${firstPage ? html`<span></span>` : html`<a href="/console/credentials?${searchQuery(search, base)}">${text.common.newer}</a>`}${nextCursor ? html`<a href="/console/credentials?${searchQuery(search, { ...base, cursor: nextCursor })}">${text.common.older}</a>` : ''}</nav>`;
+  return renderConsolePage({
+    language,
+    platformName,
+    title: words.title,
+    path: `/console/credentials${centre ? `?centre=${centre}` : ''}`,
+    viewer,
+    section: 'credentials',
+    main: html`<h1>${words.title}</h1>${errorSummary(language, errors)}
+<section aria-labelledby="search-heading"><h2 id="search-heading">${words.search}</h2><form method="get" action="/console/credentials"><input type="hidden" name="lang" value="${language}">${centre ? html`<input type="hidden" name="centre" value="${centre}">` : ''}
+<div class="form-grid">${input('name', words.name)}${input('email', words.email, 'email')}${input('code', words.code)}
+${field({ id: 'course', label: words.course, control: html`<select id="course" name="course">${selectOptions([{ value: '', label: words.anyCourse }, ...courses.map((course) => ({ value: course.id, label: course.label }))], search.course)}</select>` })}
+${field({ id: 'status', label: words.status, control: html`<select id="status" name="status">${selectOptions([{ value: '', label: words.anyStatus }, ...(['active', 'suspended', 'revoked', 'superseded', 'expired'] as const).map((state) => ({ value: state, label: words.states[state] }))], search.status)}</select>` })}
+${input('from', words.from, 'date')}${input('to', words.to, 'date')}</div>
+<p class="actions"><button type="submit" class="primary">${words.searchButton}</button> <a class="button" href="/console/credentials?${searchQuery({}, base)}">${words.clear}</a></p></form></section>
+<section aria-labelledby="results-heading"><h2 id="results-heading">${words.results}</h2><p><a href="/console/credentials/export.csv?${searchQuery(search, base)}" download>${words.export}</a></p>${results}${pager}</section>`,
+  });
+}
+
+const definition = (term: string, value: Fragment) => html`<dt>${term}</dt><dd>${value}</dd>`;
+
+/** GET /console/credentials/:id: the credential, its status, its deliveries and its history, and what may be done to it. */
+export function renderCredentialPage({
+  language,
+  platformName,
+  viewer,
+  credential,
+  deliveries,
+  history,
+  message,
+  readOnly,
+}: {
+  language: Language;
+  platformName: string;
+  viewer: ConsoleViewer;
+  credential: ConsoleCredential;
+  deliveries: { to: string; state: string; at: string }[];
+  history: ActivityEntry[];
+  message?: string;
+  /** a platform admin reading another centre's credential */
+  readOnly: boolean;
+}): string {
+  const text = consoleMessages(language);
+  const words = text.credential;
+  const status = credential.status;
+  const may = (permission: string) => !readOnly && viewer.permissions.has(permission);
+  const actionLink = (action: string, label: string, danger = false) => html`<li><a class="button${danger ? ' danger' : ''}" href="/console/credentials/${credential.id}/${action}?lang=${language}">${label}</a></li>`;
+  const actions = [
+    may('credentials:manage') && status !== 'revoked' && status !== 'superseded' ? actionLink('reissue', words.reissue) : '',
+    may('credentials:manage') && (status === 'active' || status === 'expired') ? actionLink('suspend', words.suspend) : '',
+    may('credentials:manage') && status === 'suspended' ? actionLink('unsuspend', words.unsuspend) : '',
+    may('credentials:manage') && status !== 'revoked' && status !== 'superseded' ? actionLink('revoke', words.revoke, true) : '',
+    may('credentials:issue') && status !== 'revoked' && status !== 'superseded' && credential.recipient.email
+      ? html`<li><form method="post" action="/console/credentials/${credential.id}/redeliver?lang=${language}" class="inline-form">${csrfField(viewer.csrfToken)}<button type="submit">${words.redeliver}</button></form></li>`
+      : '',
+  ].filter((action) => action !== '');
+  return renderConsolePage({
+    language,
+    platformName,
+    title: words.title({ name: credential.recipient.name }),
+    path: `/console/credentials/${credential.id}`,
+    viewer,
+    section: 'credentials',
+    main: html`<h1>${words.title({ name: credential.recipient.name })}</h1>${notice(message)}
+<section aria-labelledby="details-heading"><h2 id="details-heading">${words.details}</h2><dl>
+${definition(text.credentials.status, statusTag(status, language))}
+${credential.revocation ? definition('', words.revocation({ date: formatDate(credential.revocation.at, language), reason: credential.revocation.reason ?? '' })) : ''}
+${credential.suspension && status === 'suspended' ? definition('', words.suspension({ date: formatDate(credential.suspension.at, language), reason: credential.suspension.reason ?? '' })) : ''}
+${credential.supersededBy ? definition('', html`<a href="/console/credentials/${credential.supersededBy.id}?lang=${language}">${words.replacedBy}</a>`) : ''}
+${credential.supersedes ? definition('', html`<a href="/console/credentials/${credential.supersedes.id}?lang=${language}">${words.replaces}</a>`) : ''}
+${definition(text.credentials.recipient, html`<bdi>${credential.recipient.name}</bdi>`)}
+${definition(text.credentials.email, credential.recipient.email ?? text.common.none)}
+${definition(text.credentials.course, html`<bdi>${credential.courseName}</bdi>`)}
+${definition(words.language, credential.language)}
+${definition(text.credentials.issued, formatDate(credential.issuedAt, language, true))}
+${definition(words.validFrom, formatDate(credential.validFrom, language))}
+${definition(words.validUntil, credential.validUntil ? formatDate(credential.validUntil, language) : text.common.none)}
+${definition(text.credentials.shortCode, html`<span class="code" dir="ltr">${credential.shortCode ?? ''}</span>`)}
+${definition(words.link, html`<a href="${credential.url}" dir="ltr">${credential.url}</a>`)}
+</dl></section>
+${actions.length ? html`<section aria-labelledby="actions-heading"><h2 id="actions-heading">${words.actions}</h2><ul class="actions">${actions}</ul></section>` : ''}
+<section aria-labelledby="delivery-heading"><h2 id="delivery-heading">${words.delivery}</h2>${deliveries.length ? html`<ul>${deliveries.map((delivery) => html`<li>${delivery.to} — ${delivery.state} (${formatDate(delivery.at, language, true)})</li>`)}</ul>` : html`<p>${words.notDelivered}</p>`}</section>
+<section aria-labelledby="history-heading"><h2 id="history-heading">${words.history}</h2>${activityList(history, language)}</section>`,
+  });
+}
+
+/**
+ * The confirmation step of a revocation, suspension or lifting one: what it means, a required reason, and a button
+ * that says what it does; the error (an empty reason) is shown in place and in the summary.
+ */
+export function renderLifecycleConfirmPage({
+  language,
+  platformName,
+  viewer,
+  credential,
+  action,
+  reason = '',
+  error,
+}: {
+  language: Language;
+  platformName: string;
+  viewer: ConsoleViewer;
+  credential: Pick<ConsoleCredential, 'id' | 'recipient' | 'courseName'>;
+  action: LifecycleAction;
+  reason?: string;
+  error?: string;
+}): string {
+  const text = consoleMessages(language);
+  const words = text.credential;
+  return renderConsolePage({
+    language,
+    platformName,
+    title: words.confirmTitle[action],
+    path: `/console/credentials/${credential.id}/${action}`,
+    viewer,
+    section: 'credentials',
+    main: html`<h1>${words.confirmTitle[action]}</h1>${errorSummary(language, error ? [{ field: 'reason', message: error }] : [])}
+<section><p><strong><bdi>${credential.recipient.name}</bdi></strong> — <bdi>${credential.courseName}</bdi></p><p>${words.confirmText[action]}</p>
+<form method="post" action="/console/credentials/${credential.id}/${action}?lang=${language}" novalidate>${csrfField(viewer.csrfToken)}
+${field({ id: 'reason', label: words.reason, hint: words.reasonHint, error, control: html`<textarea id="reason" name="reason" maxlength="500" required${described('reason', { hint: words.reasonHint, error })}>${reason}</textarea>` })}
+<p class="actions"><button type="submit" class="primary${action === 'revoke' ? ' danger' : ''}">${words.confirmButton[action]}</button> <a class="button" href="/console/credentials/${credential.id}?lang=${language}">${text.common.cancel}</a></p></form></section>`,
+  });
+}
