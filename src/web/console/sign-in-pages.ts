@@ -1,5 +1,5 @@
 import type { Language } from '../../lib/i18n.js';
-import { html } from '../html.js';
+import { type Html, html } from '../html.js';
 import { consoleMessages } from './messages/index.js';
 import { described, errorSummary, field, notice, renderConsolePage } from './layout.js';
 
@@ -7,6 +7,10 @@ interface Shell {
   language: Language;
   platformName: string;
 }
+
+/** A page of the signed-out console (sign-in, links, invitations): no navigation, no session. */
+const signedOutPage = ({ language, platformName, title, main }: Shell & { title: string; main: Html }) =>
+  renderConsolePage({ language, platformName, title, path: '/console/sign-in', viewer: null, main });
 
 /** The form asking for an e-mailed sign-in link (no CSRF token: it runs before any session, and only sends a link). */
 function emailForm(language: Language, { email = '', error }: { email?: string; error?: string }) {
@@ -28,13 +32,7 @@ export function renderSignInPage({ language, platformName, passkeys, message, em
 <div data-needs-script hidden><p>${text.passkeyText}</p><p><button type="button" class="primary" data-passkey="sign-in" data-options="/console/passkeys/sign-in/options" data-verify="/console/passkeys/sign-in" data-next="${next}?lang=${language}" data-failed="${text.passkeyFailed}" aria-describedby="passkey-error">${text.passkeyButton}</button></p><p class="field-error" id="passkey-error" role="alert" hidden></p></div>
 <p data-without-script>${text.passkeyNeedsScript}</p></section>`
     : html`<section><p>${text.passkeysUnavailable}</p></section>`;
-  return renderConsolePage({
-    language,
-    platformName,
-    title: text.title,
-    path: '/console/sign-in',
-    viewer: null,
-    main: html`<h1>${text.title}</h1>${notice(message)}${errorSummary(language, emailError ? [{ field: 'email', message: emailError }] : [])}<p>${text.intro}</p>${passkeySection}
+  return signedOutPage({ language, platformName, title: text.title, main: html`<h1>${text.title}</h1>${notice(message)}${errorSummary(language, emailError ? [{ field: 'email', message: emailError }] : [])}<p>${text.intro}</p>${passkeySection}
 <section aria-labelledby="email-heading"><h2 id="email-heading">${text.emailHeading}</h2><p>${text.emailText}</p>${emailForm(language, { email, error: emailError })}</section>`,
   });
 }
@@ -42,13 +40,7 @@ export function renderSignInPage({ language, platformName, passkeys, message, em
 /** After the e-mail form: the same answer whether or not the address has an account. */
 export function renderLinkSentPage({ language, platformName, email }: Shell & { email: string }): string {
   const text = consoleMessages(language).signIn;
-  return renderConsolePage({
-    language,
-    platformName,
-    title: text.emailSentTitle,
-    path: '/console/sign-in',
-    viewer: null,
-    main: html`<h1>${text.emailSentTitle}</h1><section role="status"><p>${text.emailSent({ email })}</p></section><p><a href="/console/sign-in?lang=${language}">${text.title}</a></p>`,
+  return signedOutPage({ language, platformName, title: text.emailSentTitle, main: html`<h1>${text.emailSentTitle}</h1><section role="status"><p>${text.emailSent({ email })}</p></section><p><a href="/console/sign-in?lang=${language}">${text.title}</a></p>`,
   });
 }
 
@@ -68,13 +60,7 @@ export function renderLinkLandingPage({
   const text = consoleMessages(language);
   const title = kind === 'sign-in' ? text.signIn.linkTitle : text.invitation.title;
   const intro = kind === 'sign-in' ? html`<p>${text.signIn.linkIntro({ name: staffName })}</p>` : html`<p>${text.invitation.intro({ name: staffName, organisation, role })}</p><p>${text.invitation.next}</p>`;
-  return renderConsolePage({
-    language,
-    platformName,
-    title,
-    path: '/console/sign-in',
-    viewer: null,
-    main: html`<h1>${title}</h1><section>${intro}<form method="post" action="${action}?lang=${language}"><button type="submit" class="primary">${kind === 'sign-in' ? text.signIn.linkButton : text.invitation.button}</button></form></section>`,
+  return signedOutPage({ language, platformName, title, main: html`<h1>${title}</h1><section>${intro}<form method="post" action="${action}?lang=${language}"><button type="submit" class="primary">${kind === 'sign-in' ? text.signIn.linkButton : text.invitation.button}</button></form></section>`,
   });
 }
 
@@ -82,12 +68,6 @@ export function renderLinkLandingPage({
 export function renderLinkExpiredPage({ language, platformName, kind }: Shell & { kind: 'sign-in' | 'invitation' }): string {
   const text = consoleMessages(language);
   const [title, message] = kind === 'sign-in' ? [text.signIn.linkExpiredTitle, text.signIn.linkExpired] : [text.invitation.expiredTitle, text.invitation.expired];
-  return renderConsolePage({
-    language,
-    platformName,
-    title,
-    path: '/console/sign-in',
-    viewer: null,
-    main: html`<h1>${title}</h1><section class="error" role="alert"><p>${message}</p></section>${kind === 'sign-in' ? emailForm(language, {}) : ''}`,
+  return signedOutPage({ language, platformName, title, main: html`<h1>${title}</h1><section class="error" role="alert"><p>${message}</p></section>${kind === 'sign-in' ? emailForm(language, {}) : ''}`,
   });
 }
