@@ -187,11 +187,14 @@ t.test('API description', async (t) => {
     t.ok(spec.paths['/oauth/token'].post, 'POST /oauth/token');
     t.notOk(paths.includes('/openapi.json'), 'the description does not describe itself');
 
-    // every route the app serves (but the documentation's own) is described, with each of its methods
+    // every route the app serves (but the documentation's own, and the staff console's forms and pages, which are
+    // no API: docs/console.md describes them) is described, with each of its methods
     const served = servedRoutes(app.printRoutes({ commonPrefix: false }));
     t.ok(served.some(({ path }) => path === '/api/v1/centres/:slug/keys/rotate'), 'the route tree is read to its leaves');
+    t.ok(served.some(({ path }) => path === '/console/sign-in'), 'the console is served');
+    t.notOk(paths.some((path) => path.startsWith('/console')), 'and left out of the API description');
     for (const { path, methods } of served) {
-      if (path === '/openapi.json' || path.startsWith('/docs')) continue;
+      if (path === '/openapi.json' || path.startsWith('/docs') || path.startsWith('/console')) continue;
       const documented = spec.paths[path.replace(/:(\w+)/g, '{$1}')];
       for (const method of methods.filter((m) => m !== 'HEAD')) t.ok(documented?.[method.toLowerCase()], `OpenAPI describes ${method} ${path}`);
     }
