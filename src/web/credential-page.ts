@@ -84,10 +84,28 @@ function verdictSection(report: VerificationReport, language: Language, links?: 
   }<p class="muted">${text.checks.checkedAt({ date: formatDate(report.checkedAt, language, true) })}</p></div></section>`;
 }
 
-function detailsSection(report: VerificationReport, description: CredentialDescription, language: Language, platformName: string, links?: StoredCredentialLinks) {
+/**
+ * What the credential says, as its page shows it: the verified layout (names emphasised, links live, the issuer's
+ * standing) only when its signature was verified (`verified`), else the "claims" layout. The console's preview
+ * before signing shows the same section, so a centre sees exactly what the learner will.
+ */
+export function credentialDetails({
+  description,
+  language,
+  platformName,
+  verified,
+  issuerCode,
+  links,
+}: {
+  description: CredentialDescription;
+  language: Language;
+  platformName: string;
+  verified: boolean;
+  /** the registry check's code (issuer.recognised, issuer.suspended, …) */
+  issuerCode: string | undefined;
+  links?: StoredCredentialLinks;
+}) {
   const text = pageMessages(language).credential;
-  const verified = signatureVerified(report);
-  const issuerCheck = report.checks.find((check) => check.check === 'issuer');
   const { course } = description;
   const level = course.level && text.level({ level: courseLevelIn(course.level, language) });
   const facts = [level, course.hours && text.hours({ hours: formatNumber(course.hours, language) })].filter((fact): fact is string => Boolean(fact));
@@ -103,7 +121,7 @@ function detailsSection(report: VerificationReport, description: CredentialDescr
     row(
       text.issuer,
       description.issuer.name &&
-        (verified ? html`${bdi(description.issuer.name)}<br><span class="muted">${issuerStanding(issuerCheck?.code, language, platformName)}</span>` : bdi(description.issuer.name)),
+        (verified ? html`${bdi(description.issuer.name)}<br><span class="muted">${issuerStanding(issuerCode, language, platformName)}</span>` : bdi(description.issuer.name)),
     ),
     row(text.issuedOn, description.validFrom && formatDate(description.validFrom, language)),
     row(text.expiresOn, description.validUntil ? formatDate(description.validUntil, language) : text.noExpiry),
@@ -172,7 +190,7 @@ export interface ReportView {
 
 /** The verdict, the credential, the checks and (for one stored here) the actions: the body of every report page. */
 export function renderReport({ report, description, language, platformName, links }: ReportView) {
-  return html`${verdictSection(report, language, links)}${detailsSection(report, description, language, platformName, links)}${checksSection(report, language)}${
+  return html`${verdictSection(report, language, links)}${credentialDetails({ description, language, platformName, links, verified: signatureVerified(report), issuerCode: report.checks.find((check) => check.check === 'issuer')?.code })}${checksSection(report, language)}${
     links ? actionsSection(report, description, language, links) : ''
   }`;
 }

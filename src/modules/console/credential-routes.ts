@@ -1,15 +1,18 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { toCsv } from '../../lib/safe-csv.js';
 import type { Language } from '../../lib/i18n.js';
+import { HttpProblem } from '../../lib/problem.js';
 import type { Principal } from '../../plugins/auth.js';
 import { type ConsoleCredential, type CredentialSearch, type LifecycleAction, renderCredentialListPage, renderCredentialPage, renderLifecycleConfirmPage } from '../../web/console/credential-pages.js';
 import { consoleMessages } from '../../web/console/messages/index.js';
 import { credentialDeliveries, redeliverCredential } from '../delivery/service.js';
+import { shortLinkOf } from '../credentials/service.js';
 import { getCredentialDetails, listCentreCredentials, revokeCredential, suspendCredential, unsuspendCredential } from '../credentials/lifecycle.js';
 import { type CredentialListQuery, credentialListQuerySchema, credentialParamsSchema } from '../credentials/schemas.js';
 import { consoleLanguage } from './access.js';
-import { pageContext, sendPage } from './pages.js';
+import { pageContext, problemMessage, sendPage } from './pages.js';
 import { courseNames, courseOptions, credentialReader, namedEvents } from './service.js';
 import { listAuditEvents } from '../audit/repository.js';
 
@@ -55,11 +58,10 @@ function readSearch(search: CredentialSearch, cursor: string | undefined, langua
     ...dateErrors,
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => FIELD_OF[String(issue.path[0])]).filter((key) => key !== undefined).map((key) => ({ field: key, message: invalid[key] }))),
   ];
-  if (email(search.email) === false) errors.push({ field: 'email', message: invalid.email });
+  // The API finds nothing for a mistyped address; a person is better told it is not an address at all.
+  if (search.email && !z.email().safeParse(search.email.trim()).success) errors.push({ field: 'email', message: invalid.email });
   return errors.length || !parsed.success ? { errors } : { query: parsed.data, errors };
 }
-
-const email = (value: string | undefined) => (value ? z.email().safeParse(value.trim()).success : undefined);
 
 type CredentialView = Awaited<ReturnType<typeof listCentreCredentials>>['items'][number];
 const consoleCredential = (view: CredentialView, names: Map<string, string>): ConsoleCredential => ({ ...view, courseName: names.get(view.achievementId) ?? view.achievementId });
@@ -113,30 +115,41 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
     return { details, credential: consoleCredential(details, names) };
   }
 
+  /** The credential's console page, with a notice after an action or the send form's error after a refused one. */
+  async function showCredential(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    { centre, message, delivery, status = 200 }: { centre?: string; message?: string; delivery?: { email?: string; error?: string }; status?: number },
+  ) {
+    const { language, viewer } = await pageContext(request, reply);
+    const reader = await readerOf(request.consoleSession!.principal, centre);
+    const { credential } = await loadCredential(reader.principal, (request.params as { id: string }).id, language);
+    const [events, deliveries] = await Promise.all([listAuditEvents(ctx.db, { filter: { credentialId: credential.id }, limit: 50 }), credentialDeliveries({ ctx, principal: reader.principal, id: credential.id })]);
+    return sendPage(
+      reply,
+      renderCredentialPage({
+        language,
+        platformName,
+        viewer: viewer!,
+        credential,
+        deliveries: deliveries.items.map((item) => ({ to: item.to, state: item.state, at: item.sentAt ?? item.queuedAt })),
+        history: await namedEvents({ ctx, events: events.slice(0, 50) }),
+        message,
+        readOnly: reader.readOnly,
+        shortLink: shortLinkOf(credential, ctx.config.publicBaseUrl).link,
+        delivery,
+      }),
+      status,
+    );
+  }
+
   app.get(
     '/console/credentials/:id',
     { config: { access: 'credentials:read' }, schema: { hide: true, params: credentialParamsSchema, querystring: searchQuerySchema } },
     async (request, reply) => {
-      const { language, viewer } = await pageContext(request, reply);
-      const reader = await readerOf(request.consoleSession!.principal, request.query.centre);
-      const { credential } = await loadCredential(reader.principal, request.params.id, language);
-      const [events, deliveries] = await Promise.all([listAuditEvents(ctx.db, { filter: { credentialId: credential.id }, limit: 50 }), credentialDeliveries({ ctx, principal: reader.principal, id: credential.id })]);
-      const done = request.query.done as LifecycleAction | 'redeliver' | undefined;
-      const words = consoleMessages(language).credential;
-      const message = done === 'redeliver' ? words.redelivered : done && done in words.done ? words.done[done as LifecycleAction] : undefined;
-      return sendPage(
-        reply,
-        renderCredentialPage({
-          language,
-          platformName,
-          viewer: viewer!,
-          credential,
-          deliveries: deliveries.items.map((delivery) => ({ to: delivery.to, state: delivery.state, at: delivery.sentAt ?? delivery.queuedAt })),
-          history: await namedEvents({ ctx, events: events.slice(0, 50) }),
-          message,
-          readOnly: reader.readOnly,
-        }),
-      );
+      const text = consoleMessages(consoleLanguage(request, reply));
+      const messages: Record<string, string> = { redeliver: text.credential.redelivered, issued: text.issue.issued, 'issued-delivered': text.issue.issuedAndQueued, ...text.credential.done };
+      return showCredential(request, reply, { centre: request.query.centre, message: messages[request.query.done ?? ''] });
     },
   );
 
@@ -166,10 +179,23 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
     });
   }
 
-  app.post('/console/credentials/:id/redeliver', { config: { access: 'credentials:issue' }, schema: { hide: true, params: credentialParamsSchema } }, async (request, reply) => {
-    await redeliverCredential({ ctx, principal: request.consoleSession!.principal, id: request.params.id });
-    return reply.redirect(`/console/credentials/${request.params.id}?lang=${consoleLanguage(request, reply)}&done=redeliver`, 303);
-  });
+  app.post(
+    '/console/credentials/:id/redeliver',
+    { config: { access: 'credentials:issue' }, schema: { hide: true, params: credentialParamsSchema, body: z.object({ _csrf: z.string(), email: z.string().max(1000).optional() }) } },
+    async (request, reply) => {
+      const language = consoleLanguage(request, reply);
+      const email = request.body.email?.trim() || undefined;
+      const refused = (error: string) => showCredential(request, reply, { delivery: { email, error }, status: 422 });
+      if (email && !z.email().max(254).safeParse(email).success) return refused(consoleMessages(language).credential.emailInvalid);
+      try {
+        await redeliverCredential({ ctx, principal: request.consoleSession!.principal, id: request.params.id, email });
+      } catch (error) {
+        if (error instanceof HttpProblem && (error.status === 409 || error.status === 422)) return refused(problemMessage(language, error));
+        throw error;
+      }
+      return reply.redirect(`/console/credentials/${request.params.id}?lang=${language}&done=redeliver`, 303);
+    },
+  );
 };
 
 export default credentialRoutes;

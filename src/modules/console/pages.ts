@@ -25,6 +25,11 @@ export function sendPage(reply: FastifyReply, body: string, status = 200) {
 
 const slugOf = (type: string) => type.slice(type.lastIndexOf('/') + 1);
 
+/** A service's problem in the reader's language where the catalogue has its type, else its English detail. */
+export function problemMessage(language: Language, problem: HttpProblem): string {
+  return (consoleMessages(language).problems as Record<string, string | undefined>)[slugOf(problem.type)] ?? problem.message;
+}
+
 /**
  * A console page explaining why a request was refused: a forged or expired form, a role without the permission,
  * something not found (or another centre's: the same answer), or a service's problem in the reader's language
@@ -37,16 +42,17 @@ export async function sendConsoleError(
 ) {
   const { language, viewer } = await pageContext(request, reply);
   const text = consoleMessages(language);
-  const slug = problem ? slugOf(problem.type) : '';
-  const problems = text.problems as Record<string, string | undefined>;
+  const known = problem && (text.problems as Record<string, string | undefined>)[slugOf(problem.type)];
   const message =
     kind === 'csrf'
       ? text.errors.csrf
       : kind === 'forbidden' || status === 403
-        ? (problems[slug] ?? text.errors.forbidden)
+        ? (known ?? text.errors.forbidden)
         : kind === 'not-found' || status === 404
           ? text.errors.notFound
-          : (problems[slug] ?? problem?.message ?? text.errors.forbidden);
+          : problem
+            ? problemMessage(language, problem)
+            : text.errors.forbidden;
   const title = status === 404 ? text.errors.notFoundTitle : status === 403 ? text.errors.forbiddenTitle : text.errors.problemTitle;
   if (problem?.headers) reply.headers(problem.headers);
   return sendPage(

@@ -9,6 +9,7 @@ import { createMailer } from '../delivery/mailer.js';
 import { type ConsoleAccess, clearSessionCookie, consoleLanguage, csrfTokenMatches, readConsoleSession } from './access.js';
 import accountRoutes from './account-routes.js';
 import credentialRoutes from './credential-routes.js';
+import issueRoutes from './issue-routes.js';
 import dashboardRoutes from './dashboard-routes.js';
 import { sendConsoleError } from './pages.js';
 import signInRoutes from './sign-in-routes.js';
@@ -99,6 +100,7 @@ const consoleRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(accountRoutes, { mailer });
   await app.register(dashboardRoutes);
   await app.register(credentialRoutes);
+  await app.register(issueRoutes);
 };
 
 /** The console script's requests ask for JSON; pages and forms get HTML. */

@@ -32,8 +32,8 @@ export function buildOpenBadgeCredential({
   language: Language;
   input: IssueCredentialInput;
   validFrom: Date;
-  /** the one BitstringStatusListEntry (Open Badges 3.0 allows at most one status) */
-  credentialStatus: Record<string, unknown>;
+  /** the one BitstringStatusListEntry (Open Badges 3.0 allows at most one status); absent only in the console's unsigned preview */
+  credentialStatus?: Record<string, unknown>;
 }) {
   const achievementJson = achievementDocument({ achievement, config, language });
   const evidence = input.evidence?.map((item) => ({
@@ -50,7 +50,7 @@ export function buildOpenBadgeCredential({
     issuer: centreIssuerProfile({ centre, publicBaseUrl: config.publicBaseUrl, language }),
     validFrom: xsdDateTime(validFrom),
     ...(input.validUntil ? { validUntil: xsdDateTime(new Date(input.validUntil)) } : {}),
-    credentialStatus,
+    ...(credentialStatus ? { credentialStatus } : {}),
     credentialSubject: {
       ...(input.recipient.did ? { id: input.recipient.did } : {}),
       type: ['AchievementSubject'],

@@ -74,24 +74,7 @@ export async function issueCredential({
     }
   }
 
-  const centre = await issuingCentre({ ctx, principal });
-  const achievement = await ctx.lookups.achievement(input.achievementId);
-  if (!achievement) {
-    throw new HttpProblem({
-      status: 422,
-      type: problemType('unknown-achievement'),
-      title: 'Unprocessable Content',
-      detail: `No course has the id "${input.achievementId}"; GET /achievements lists them.`,
-      errors: [{ path: 'body.achievementId', message: 'no course has this id' }],
-    });
-  }
-  const available = commonLanguages(achievement.name, achievement.description, achievement.criteria);
-  const language = chooseCredentialLanguage({ requested: input.language, centreDefault: centre.defaultLanguage as Language, available });
-
-  if (input.externalId) {
-    const existing = await repository.findByExternalId(ctx.db, { centreId: centre.id, achievementId: achievement.id, externalId: input.externalId });
-    if (existing) throw externalIdConflict(ctx, existing, input.externalId);
-  }
+  const { centre, achievement, language } = await resolveIssuance({ ctx, principal, input });
   const email = input.deliver ? input.recipient.email : undefined;
 
   try {
@@ -126,6 +109,44 @@ export async function issueCredential({
     if (!winner || winner.requestHash !== requestHash) throw idempotencyConflict();
     return replay({ ctx, credentialId: winner.credentialId });
   }
+}
+
+/**
+ * Who issues which course in which language, checked before anything is signed: the centre may issue, the course
+ * exists and has texts in the language asked for, and the learner id (externalId) has no credential yet.
+ */
+async function resolveIssuance({ ctx, principal, input }: { ctx: AppContext; principal: Principal; input: IssueCredentialInput }) {
+  const centre = await issuingCentre({ ctx, principal });
+  const achievement = await ctx.lookups.achievement(input.achievementId);
+  if (!achievement) {
+    throw new HttpProblem({
+      status: 422,
+      type: problemType('unknown-achievement'),
+      title: 'Unprocessable Content',
+      detail: `No course has the id "${input.achievementId}"; GET /achievements lists them.`,
+      errors: [{ path: 'body.achievementId', message: 'no course has this id' }],
+    });
+  }
+  const available = commonLanguages(achievement.name, achievement.description, achievement.criteria);
+  const language = chooseCredentialLanguage({ requested: input.language, centreDefault: centre.defaultLanguage as Language, available });
+
+  if (input.externalId) {
+    const existing = await repository.findByExternalId(ctx.db, { centreId: centre.id, achievementId: achievement.id, externalId: input.externalId });
+    if (existing) throw externalIdConflict(ctx, existing, input.externalId);
+  }
+  return { centre, achievement, language };
+}
+
+/**
+ * The credential as it would be issued now, unsigned and unstored, for the console's preview: the same checks as
+ * issuance (centre, course, language, learner id) plus the course's authorisation, so a preview that succeeds
+ * is one that issuance will accept unless something changes in between.
+ */
+export async function previewCredential({ ctx, principal, input }: { ctx: AppContext; principal: Principal; input: IssueCredentialInput }) {
+  const { centre, achievement, language } = await resolveIssuance({ ctx, principal, input });
+  if (!(await isAuthorisedAt({ db: ctx.db, centreId: centre.id, achievementId: achievement.id, at: ctx.clock.now() }))) throw courseUnauthorised(centre, achievement);
+  const validFrom = input.validFrom ? new Date(input.validFrom) : ctx.clock.now();
+  return { language, centre, document: buildOpenBadgeCredential({ id: randomUUID(), config: ctx.config, centre, achievement, language, input, validFrom }) };
 }
 
 class KeyAlreadyClaimed extends Error {}

@@ -123,6 +123,8 @@ export function renderCredentialPage({
   history,
   message,
   readOnly,
+  shortLink,
+  delivery = {},
 }: {
   language: Language;
   platformName: string;
@@ -133,6 +135,10 @@ export function renderCredentialPage({
   message?: string;
   /** a platform admin reading another centre's credential */
   readOnly: boolean;
+  /** the link printed and in the QR code (`/v/<code>`) */
+  shortLink: string;
+  /** the send form after a refused attempt: the address as typed and why */
+  delivery?: { email?: string; error?: string };
 }): string {
   const text = consoleMessages(language);
   const words = text.credential;
@@ -144,10 +150,14 @@ export function renderCredentialPage({
     may('credentials:manage') && (status === 'active' || status === 'expired') ? actionLink('suspend', words.suspend) : '',
     may('credentials:manage') && status === 'suspended' ? actionLink('unsuspend', words.unsuspend) : '',
     may('credentials:manage') && status !== 'revoked' && status !== 'superseded' ? actionLink('revoke', words.revoke, true) : '',
-    may('credentials:issue') && status !== 'revoked' && status !== 'superseded' && credential.recipient.email
-      ? html`<li><form method="post" action="/console/credentials/${credential.id}/redeliver?lang=${language}" class="inline-form">${csrfField(viewer.csrfToken)}<button type="submit">${words.redeliver}</button></form></li>`
-      : '',
   ].filter((action) => action !== '');
+  const deliveryEmail = delivery.email ?? credential.recipient.email ?? '';
+  const sendForm =
+    may('credentials:issue') && status !== 'revoked' && status !== 'superseded'
+      ? html`<form method="post" action="/console/credentials/${credential.id}/redeliver?lang=${language}" novalidate>${csrfField(viewer.csrfToken)}
+${field({ id: 'email', label: words.sendTo, error: delivery.error, control: html`<input type="email" id="email" name="email" value="${deliveryEmail}" dir="ltr" maxlength="254" required${described('email', { error: delivery.error })}>` })}
+<p class="actions"><button type="submit">${credential.recipient.email || deliveries.length ? words.redeliver : words.deliver}</button></p></form>`
+      : '';
   return renderConsolePage({
     language,
     platformName,
@@ -172,8 +182,10 @@ ${definition(words.validUntil, credential.validUntil ? formatDate(credential.val
 ${definition(text.credentials.shortCode, html`<span class="code" dir="ltr">${credential.shortCode ?? ''}</span>`)}
 ${definition(words.link, html`<a href="${credential.url}" dir="ltr">${credential.url}</a>`)}
 </dl></section>
+<section aria-labelledby="share-heading"><h2 id="share-heading">${words.share}</h2><p>${words.shareText}</p><p><a href="${shortLink}" dir="ltr">${shortLink}</a></p>
+<img src="/credentials/${credential.id}/qr.svg" width="160" height="160" alt="${words.qrAlt({ link: shortLink })}"><p><a href="/credentials/${credential.id}/qr.png?download=1">${words.downloadQr}</a> · <a href="/credentials/${credential.id}/certificate.pdf">${words.downloadPdf}</a></p></section>
 ${actions.length ? html`<section aria-labelledby="actions-heading"><h2 id="actions-heading">${words.actions}</h2><ul class="actions">${actions}</ul></section>` : ''}
-<section aria-labelledby="delivery-heading"><h2 id="delivery-heading">${words.delivery}</h2>${deliveries.length ? html`<ul>${deliveries.map((delivery) => html`<li>${delivery.to} — ${delivery.state} (${formatDate(delivery.at, language, true)})</li>`)}</ul>` : html`<p>${words.notDelivered}</p>`}</section>
+<section aria-labelledby="delivery-heading"><h2 id="delivery-heading">${words.delivery}</h2>${deliveries.length ? html`<ul>${deliveries.map((entry) => html`<li><bdi dir="ltr">${entry.to}</bdi> — ${words.deliveryStates[entry.state as keyof typeof words.deliveryStates] ?? entry.state} (${formatDate(entry.at, language, true)})</li>`)}</ul>` : html`<p>${words.notDelivered}</p>`}${sendForm}</section>
 <section aria-labelledby="history-heading"><h2 id="history-heading">${words.history}</h2>${activityList(history, language)}</section>`,
   });
 }

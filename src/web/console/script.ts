@@ -7,6 +7,8 @@
  *                                                  and data-verify, then goes to data-next (else the answer's redirect);
  *                                                  failures are written into the element named by aria-describedby
  *   [data-progress]                                a <progress>: polls the JSON at data-progress every 2 s until done
+ *   form button[data-once]                         once its form is sent, its buttons are disabled (a double click
+ *                                                  signs one credential, not two)
  *
  * Plain ES2017 in one closure; written as a string so the build copies nothing.
  */
@@ -52,6 +54,14 @@ export const CONSOLE_SCRIPT = `(function () {
         })
         .then(function (answer) { window.location.assign(button.getAttribute('data-next') || answer.redirect || window.location.href); })
         .catch(function (error) { fail(button, error); });
+    });
+  });
+  document.querySelectorAll('button[data-once]').forEach(function (button) {
+    if (!button.form) return;
+    button.form.addEventListener('submit', function (event) {
+      var form = event.target;
+      // after this turn: the submission has already taken the clicked button's name and value
+      setTimeout(function () { form.querySelectorAll('button').forEach(function (other) { other.disabled = true; }); }, 0);
     });
   });
   document.querySelectorAll('progress[data-progress]').forEach(function (bar) {

@@ -1,54 +1,18 @@
-import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import t from 'tap';
 import { adminToken, build, createCentreWithClient, demoToken, firstAchievementId } from '../../helper.js';
 import { eventually } from '../../support/batches.js';
 import { decodeQrPng } from '../../support/qr.js';
+import { startTestSmtp } from '../../support/smtp.js';
 
 // Delivery through the job queue to a real SMTP server started here (smtp-server on 127.0.0.1, a free port): what
 // arrives (read with mailparser: Reply-To, the QR code), a temporary refusal retried, a permanent one failed with
 // its reason, and each centre's sending pace.
-//
-// The server offers no STARTTLS, so nodemailer talks plain SMTP to it as SMTP_URL says (smtp://host:port) without
-// ?ignoreTLS=true; a local server that did offer STARTTLS with a self-signed certificate would need that, or a CA.
 
-interface Arrival {
-  parsed: ParsedMail;
-  envelope: SMTPServerSession['envelope'];
-  at: number;
-}
-
-const arrivals: Arrival[] = [];
-/** What the server answers to RCPT TO for an address, one answer per attempt (then it accepts). */
-const refusals = new Map<string, { code: number; text: string }[]>();
-const attemptsAt = new Map<string, number[]>();
-
-const server = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  logger: false,
-  onRcptTo(address, _session, callback) {
-    const to = address.address.toLowerCase();
-    attemptsAt.set(to, [...(attemptsAt.get(to) ?? []), Date.now()]);
-    const refusal = refusals.get(to)?.shift();
-    if (refusal) return callback(Object.assign(new Error(refusal.text), { responseCode: refusal.code }));
-    callback();
-  },
-  onData(stream, session, callback) {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', async () => {
-      arrivals.push({ parsed: await simpleParser(Buffer.concat(chunks)), envelope: session.envelope, at: Date.now() });
-      callback();
-    });
-  },
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-const { port } = server.server.address() as { port: number };
+const smtp = await startTestSmtp(t);
+const { arrivals, arrivalFor } = smtp;
 
 const RATE = 2;
-const testApp = await build(t, { SMTP_URL: `smtp://127.0.0.1:${port}`, DELIVERY_RETRY_BASE_SECONDS: '1', DELIVERY_RATE_PER_MINUTE: String(RATE) });
+const testApp = await build(t, { SMTP_URL: smtp.url, DELIVERY_RETRY_BASE_SECONDS: '1', DELIVERY_RATE_PER_MINUTE: String(RATE) });
 const { app } = testApp;
 const courseId = await firstAchievementId(app);
 const demo = { authorization: `Bearer ${await demoToken(testApp, 'credentials:issue credentials:read')}` };
@@ -69,7 +33,6 @@ const deliveriesOf = async (headers: Record<string, string>, id: string) =>
   (await app.inject({ method: 'GET', url: `/api/v1/credentials/${id}/deliveries`, headers })).json().items as Delivery[];
 const settled = (headers: Record<string, string>, id: string) =>
   eventually(`the delivery of ${id} to settle`, () => deliveriesOf(headers, id), (items) => items.length > 0 && items.every((item) => item.state !== 'queued'), 40_000);
-const arrivalFor = (address: string) => arrivals.find((arrival) => arrival.envelope.rcptTo.some((rcpt) => rcpt.address === address));
 
 t.test('what arrives: to the learner, Reply-To the centre, the QR code decodes to the short link', async (t) => {
   const id = await issueAndDeliver(demo, 'نور الهدى', 'nour@learners.example', 'ar');
@@ -90,7 +53,7 @@ t.test('what arrives: to the learner, Reply-To the centre, the QR code decodes t
 });
 
 t.test('a temporary refusal (451) is retried after DELIVERY_RETRY_BASE_SECONDS and then sent', async (t) => {
-  refusals.set('busy@learners.example', [{ code: 451, text: '4.3.0 Mailbox busy for busy@learners.example, try later' }]);
+  smtp.refuse('busy@learners.example', { code: 451, text: '4.3.0 Mailbox busy for busy@learners.example, try later' });
   const id = await issueAndDeliver(demo, 'Busy Mailbox', 'busy@learners.example');
   const failedOnce = await eventually('the first attempt', () => deliveriesOf(demo, id), (items) => items[0]!.attempts >= 1);
   // the retry waits a second: long enough for the poll (every 100 ms) to see the delivery between attempts
@@ -99,7 +62,7 @@ t.test('a temporary refusal (451) is retried after DELIVERY_RETRY_BASE_SECONDS a
   t.notMatch(failedOnce[0]!.lastError, /busy@/, 'the address cut to its domain');
   const [delivery] = await settled(demo, id);
   t.match(delivery, { state: 'sent', attempts: 2, lastError: null });
-  const [first, second] = attemptsAt.get('busy@learners.example')!;
+  const [first, second] = smtp.attemptsAt('busy@learners.example');
   t.ok(second! - first! >= 900, `retried after the base delay (${second! - first!} ms)`);
   t.ok(second! - first! < 20_000, 'not after the default minute');
   t.ok(arrivalFor('busy@learners.example'), 'and it arrived');
@@ -108,7 +71,7 @@ t.test('a temporary refusal (451) is retried after DELIVERY_RETRY_BASE_SECONDS a
 t.test('a permanent refusal (550) fails at once, with the reason and the address masked', async (t) => {
   const centre = await createCentreWithClient(testApp, { slug: 'smtp-refused', scopes: ['credentials:issue', 'credentials:read'] });
   const headers = { authorization: `Bearer ${centre.token}` };
-  refusals.set('ghost@learners.example', [{ code: 550, text: '5.1.1 <ghost@learners.example>: no such user' }, { code: 550, text: 'again' }]);
+  smtp.refuse('ghost@learners.example', { code: 550, text: '5.1.1 <ghost@learners.example>: no such user' }, { code: 550, text: 'again' });
   const id = await issueAndDeliver(headers, 'No Such User', 'ghost@learners.example');
   const [delivery] = await settled(headers, id);
   t.match(delivery, { state: 'failed', attempts: 1, sentAt: null, to: 'ghost@learners.example' });
@@ -116,7 +79,7 @@ t.test('a permanent refusal (550) fails at once, with the reason and the address
   t.match(delivery!.lastError, /no such user/);
   t.notMatch(delivery!.lastError, /ghost@/, 'the reason carries no address');
   t.match(delivery!.lastError, /…@learners\.example/);
-  t.equal(attemptsAt.get('ghost@learners.example')!.length, 1, 'not retried');
+  t.equal(smtp.attemptsAt('ghost@learners.example').length, 1, 'not retried');
   t.notOk(arrivalFor('ghost@learners.example'));
   const view = (await app.inject({ method: 'GET', url: `/api/v1/credentials/${id}`, headers })).json();
   t.equal(view.status, 'active', 'a failed delivery leaves the credential issued');
