@@ -58,3 +58,25 @@ export const batchRows = pgTable(
   },
   (table) => [primaryKey({ columns: [table.batchId, table.rowNumber] }), index('batch_rows_batch_state').on(table.batchId, table.state)],
 );
+
+/**
+ * A cohort file uploaded in the console and checked, waiting for its uploader to confirm it (the dry-run page reads
+ * it again; confirming turns it into a batch and deletes it). It holds learners' names and addresses, so it lives
+ * an hour at most: expired uploads are deleted whenever another is stored.
+ */
+export const batchUploads = pgTable(
+  'batch_uploads',
+  {
+    id: uuid('id').primaryKey(),
+    centreId: uuid('centre_id').notNull().references(() => centres.id),
+    staffId: uuid('staff_id').notNull().references(() => staffMembers.id),
+    /** the rows as read from the file (BatchSource): what the batch is made of once confirmed */
+    source: jsonb('source').$type<Record<string, unknown>>().notNull(),
+    /** the course of rows that name none, and whether to e-mail each credential: as chosen on upload */
+    defaultAchievementId: uuid('default_achievement_id').references(() => achievements.id),
+    deliver: boolean('deliver').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (table) => [index('batch_uploads_expires').on(table.expiresAt)],
+);

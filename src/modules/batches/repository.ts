@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { batches, batchRows, type BatchRowState, type BatchState, credentials, deliveries } from '../../db/schema/index.js';
+import { batches, batchRows, batchUploads, type BatchRowState, type BatchState, credentials, deliveries } from '../../db/schema/index.js';
 import type { PageCursor } from '../../lib/pagination.js';
 
 export type BatchRow = typeof batches.$inferSelect;
@@ -62,6 +62,22 @@ export async function countDeliveriesByState(db: DbOrTx, batchId: string): Promi
     .as('latest');
   const rows = await db.select({ state: latest.state, n: count() }).from(latest).groupBy(latest.state);
   return Object.fromEntries(rows.map(({ state, n }) => [state, Number(n)]));
+}
+
+/** The batch's live credentials whose latest e-mail failed, with the address on record now: what a re-send sends. */
+export async function failedDeliveries(db: DbOrTx, batchId: string): Promise<{ credentialId: string; email: string }[]> {
+  const latest = db
+    .selectDistinctOn([deliveries.credentialId], { credentialId: deliveries.credentialId, state: deliveries.state })
+    .from(deliveries)
+    .innerJoin(batchRows, and(eq(batchRows.batchId, batchId), eq(batchRows.credentialId, deliveries.credentialId)))
+    .orderBy(deliveries.credentialId, desc(deliveries.createdAt))
+    .as('latest');
+  const rows = await db
+    .select({ credentialId: credentials.id, email: credentials.recipientEmail })
+    .from(latest)
+    .innerJoin(credentials, eq(credentials.id, latest.credentialId))
+    .where(and(eq(latest.state, 'failed'), sql`${credentials.revokedAt} is null`, sql`${credentials.recipientEmail} is not null`));
+  return rows.map((row) => ({ credentialId: row.credentialId, email: row.email! }));
 }
 
 /** The pending rows of a range, in file order. */
@@ -200,4 +216,23 @@ export const externalIdKey = (achievementId: string, externalId: string) => `${a
 export async function countUnfinishedBatches(db: DbOrTx, centreId: string | null): Promise<number> {
   const [row] = await db.select({ n: count() }).from(batches).where(and(centreId ? eq(batches.centreId, centreId) : undefined, inArray(batches.state, ['queued', 'running'])));
   return row?.n ?? 0;
+}
+
+export type BatchUploadRow = typeof batchUploads.$inferSelect;
+
+/** Stores a checked upload awaiting confirmation, deleting the expired ones (they hold learners' personal data). */
+export async function insertUpload(db: DbOrTx, upload: typeof batchUploads.$inferInsert, now: Date): Promise<void> {
+  await db.delete(batchUploads).where(lt(batchUploads.expiresAt, now));
+  await db.insert(batchUploads).values(upload);
+}
+
+export async function findUpload(db: DbOrTx, { id, centreId, now }: { id: string; centreId: string; now: Date }): Promise<BatchUploadRow | undefined> {
+  const [row] = await db.select().from(batchUploads).where(and(eq(batchUploads.id, id), eq(batchUploads.centreId, centreId), gte(batchUploads.expiresAt, now)));
+  return row;
+}
+
+/** Deletes an upload as it becomes a batch: true for the one confirmation that takes it. */
+export async function takeUpload(db: DbOrTx, { id, centreId }: { id: string; centreId: string }): Promise<boolean> {
+  const taken = await db.delete(batchUploads).where(and(eq(batchUploads.id, id), eq(batchUploads.centreId, centreId))).returning({ id: batchUploads.id });
+  return taken.length === 1;
 }

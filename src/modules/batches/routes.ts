@@ -3,13 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { languageFromAcceptLanguage } from '../../lib/i18n.js';
-import { HttpProblem, problem } from '../../lib/problem.js';
-import { toCsv } from '../../lib/safe-csv.js';
+import { problem } from '../../lib/problem.js';
 import { problemSchema } from '../../lib/schemas.js';
 import { batchTemplate } from './intake/templates.js';
-import { readSheet } from './intake/read-sheet.js';
 import { type BatchColumn } from './intake/columns.js';
-import { FORBIDDEN_IN_NAMES } from '../credentials/schemas.js';
 import {
   batchListQuerySchema,
   batchParamsSchema,
@@ -20,7 +17,8 @@ import {
   submitBatchQuerySchema,
   templateQuerySchema,
 } from './schemas.js';
-import { type BatchSource, batchResults, cancelBatch, getBatch, listBatches, RESULT_COLUMNS, sheetSource, submitBatch } from './service.js';
+import { type BatchSource, batchResults, batchResultsCsv, cancelBatch, getBatch, listBatches, submitBatch } from './service.js';
+import { cohortOf, readMultipart } from './upload.js';
 
 const secured = { security: [{ bearerAuth: [] }] };
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
@@ -133,18 +131,13 @@ const batchRoutes: FastifyPluginAsyncZod = async (app) => {
       const { id } = request.params;
       const csv = request.query.format ? request.query.format === 'csv' : reply.request.accepts().type(['application/json', 'text/csv']) === 'text/csv';
       const language = request.query.lang ?? languageFromAcceptLanguage(request.headers['accept-language']) ?? 'en';
-      const rows = batchResults({ ctx: app.ctx, principal: request.principal!, id, language });
-      // read the first row before answering, so an unknown batch is a 404 and not a broken download
-      const first = await rows.next();
       const untyped: FastifyReply = reply;
       if (!csv) {
-        const items = first.done ? [] : [first.value];
-        for await (const row of rows) items.push(row);
+        const items = [];
+        for await (const row of batchResults({ ctx: app.ctx, principal: request.principal!, id, language })) items.push(row);
         return untyped.type('application/json; charset=utf-8').send({ items });
       }
-      let body = `\uFEFF${toCsv([RESULT_COLUMNS])}`;
-      if (!first.done) body += toCsv([RESULT_COLUMNS.map((column) => first.value[column])]);
-      for await (const row of rows) body += toCsv([RESULT_COLUMNS.map((column) => row[column])]);
+      const body = await batchResultsCsv({ ctx: app.ctx, principal: request.principal!, id, language });
       return untyped
         .type('text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="batch-${id}-results.csv"`)
@@ -165,31 +158,7 @@ async function readSource({ request, body, encoding, maxRows }: { request: Fasti
       rows: rows.map((values, index) => ({ rowNumber: index + 1, values: trimmed(values) })),
     };
   }
-  let file: { data: Buffer; fileName: string; contentType: string } | undefined;
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') file = { data: await part.toBuffer(), fileName: uploadedFileName(part.filename), contentType: part.mimetype };
-    }
-  } catch (error) {
-    if (error instanceof HttpProblem) throw error;
-    const code = (error as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw problem(413, 'file-too-large', `The file is larger than ${request.server.ctx.config.batches.maxFileBytes} bytes; split the cohort into several files.`);
-    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw problem(400, 'too-many-parts', 'Send one file (field "file") and nothing else; options go in the query string.');
-    throw problem(400, 'invalid-request', `The upload could not be read: ${(error as Error).message}`);
-  }
-  if (!file || file.data.length === 0) throw problem(400, 'missing-file', 'The upload holds no file: send the CSV or XLSX file in the field "file".');
-  const reading = await readSheet({ data: file.data, fileName: file.fileName, contentType: file.contentType, encoding, maxRows });
-  return sheetSource(reading, file.fileName);
-}
-
-const UNPRINTABLE = new RegExp(FORBIDDEN_IN_NAMES.source, 'gu');
-
-/**
- * The name the uploader's system gave the file, kept to show the batch: its printable characters, at most 255 (a NUL
- * in it would fail the database insert; text-direction characters would garble the console's list).
- */
-function uploadedFileName(name: string): string {
-  return Array.from(name.replace(UNPRINTABLE, '').trim()).slice(0, 255).join('');
+  return cohortOf({ file: (await readMultipart(request)).file, encoding, maxRows });
 }
 
 function trimmed(values: Partial<Record<BatchColumn, string | undefined>>): Partial<Record<BatchColumn, string>> {

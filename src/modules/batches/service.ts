@@ -3,6 +3,7 @@ import { isLanguage, type Language } from '../../lib/i18n.js';
 import { isUuid } from '../../lib/ids.js';
 import { findInputFlaw } from '../../lib/input-limits.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
+import { toCsv } from '../../lib/safe-csv.js';
 import { HttpProblem, notFound, conflict, problemType } from '../../lib/problem.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { AppContext } from '../../plugins/context.js';
@@ -122,6 +123,7 @@ export async function submitBatch({
   options,
   dryRun,
   language,
+  claim,
 }: {
   ctx: AppContext;
   principal: Principal;
@@ -129,6 +131,8 @@ export async function submitBatch({
   options: BatchOptions;
   dryRun: boolean;
   language: Language;
+  /** a write that must succeed in the batch's transaction or nothing is queued (the console takes its upload) */
+  claim?: (tx: DbOrTx, centre: CentreRow) => Promise<void>;
 }) {
   const centre = await issuingCentre({ ctx, principal });
   const checked = await checkRows({ ctx, centre, source, options });
@@ -165,6 +169,7 @@ export async function submitBatch({
   });
   const pendingRowNumbers = rows.filter((row) => row.state === 'pending').map((row) => row.rowNumber);
   await ctx.db.transaction(async (tx) => {
+    await claim?.(tx, centre);
     await repository.insertBatch(tx, {
       id: batchId,
       centreId: centre.id,
@@ -201,6 +206,21 @@ async function centreBatch(ctx: AppContext, principal: Principal, id: string) {
   const batch = isUuid(id) && principal.centreId ? await repository.findBatch(ctx.db, id.toLowerCase(), principal.centreId) : undefined;
   if (!batch) throw notFound(`No batch "${id}" belongs to this centre.`);
   return batch;
+}
+
+/**
+ * E-mails again every credential of a batch whose latest e-mail failed (to the address on record now, which a
+ * manager may have corrected on the credential); revoked ones are not sent. One audit event; how many were queued.
+ */
+export async function resendFailedDeliveries({ ctx, principal, id }: { ctx: AppContext; principal: Principal; id: string }): Promise<number> {
+  const batch = await centreBatch(ctx, principal, id);
+  return ctx.db.transaction(async (tx) => {
+    const recipients = await repository.failedDeliveries(tx, batch.id);
+    if (recipients.length === 0) return 0;
+    await queueDeliveries(tx, { jobs: ctx.jobs, centreId: batch.centreId, requestedByClientId: principal.clientUuid, recipients });
+    await recordAction({ db: tx, actor: principal, action: 'batch.delivery-requested', centreId: batch.centreId, target: `batch:${batch.id}`, details: { count: recipients.length } });
+    return recipients.length;
+  });
 }
 
 /** GET /api/v1/batches/:id: state, totals and progress. */
@@ -295,6 +315,13 @@ export async function* batchResults({ ctx, principal, id, language }: { ctx: App
     if (page.length < 1000) return;
     afterRow = page.at(-1)!.rowNumber;
   }
+}
+
+/** Every row's outcome as a spreadsheet-safe CSV with a BOM (Excel reads it as UTF-8); a 404 for another centre's. */
+export async function batchResultsCsv({ ctx, principal, id, language }: { ctx: AppContext; principal: Principal; id: string; language: Language }): Promise<string> {
+  let body = `\uFEFF${toCsv([RESULT_COLUMNS])}`;
+  for await (const row of batchResults({ ctx, principal, id, language })) body += toCsv([RESULT_COLUMNS.map((column) => row[column])]);
+  return body;
 }
 
 /**

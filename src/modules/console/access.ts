@@ -15,6 +15,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** console routes: who may reach it (default: signed-in) */
     access?: ConsoleAccess;
+    /** a multipart form (an upload): its CSRF field arrives with the file, so the route checks it (assertCsrf) */
+    multipartForm?: boolean;
   }
   interface FastifyRequest {
     /** the console session of the request's cookie, once the console's hook read it (null: none or ended) */
@@ -43,6 +45,14 @@ export function clearSessionCookie(reply: FastifyReply, publicBaseUrl: string) {
  * forms; another site can neither read the cookie nor the page, so it cannot forge a form that carries it.
  */
 export const csrfTokenFor = (sessionToken: string) => createHmac('sha256', sessionToken).update('iioe-console-csrf').digest('base64url');
+
+/** The CSRF check of a form the route read itself (multipart): a forged one is refused like any other. */
+export function assertCsrf(request: FastifyRequest, presented: unknown): void {
+  if (!request.consoleToken || !csrfTokenMatches(request.consoleToken, presented)) throw new ForgedForm();
+}
+
+/** A form whose CSRF token is missing or wrong (the console's error handler answers it as the preHandler does). */
+export class ForgedForm extends Error {}
 
 export function csrfTokenMatches(sessionToken: string, presented: unknown): boolean {
   if (typeof presented !== 'string') return false;

@@ -61,9 +61,11 @@ type FormErrors = { field: string; message: string }[];
 /** The form's input for the services, or its errors in the reader's words, each at its field. */
 function readIssueForm(form: IssueForm, language: Language, now: Date): { input?: IssueCredentialInput; errors: FormErrors } {
   const invalid = consoleMessages(language).issue.invalid;
-  const parsed = issueCredentialBodySchema.safeParse(issueRequest(form));
+  const request = issueRequest(form);
+  const parsed = issueCredentialBodySchema.safeParse(request);
   const fields = parsed.success ? [] : parsed.error.issues.map((issue) => FIELD_OF[issue.path.join('.')] ?? FIELD_OF[String(issue.path[0])]);
-  if (parsed.success && parsed.data.validUntil && Date.parse(parsed.data.validUntil) <= now.getTime()) fields.push('validUntil');
+  // the API takes a past expiry (a record of an old course); a person issuing today means a date to come
+  if (request.validUntil && Date.parse(request.validUntil) <= now.getTime()) fields.push('validUntil');
   const errors = [...new Set(fields.filter((name): name is IssueField => name !== undefined))].map((name) => ({ field: name, message: invalid[name] }));
   if (!parsed.success && errors.length === 0) errors.push({ field: 'course', message: invalid.course });
   return errors.length || !parsed.success ? { errors } : { input: parsed.data, errors };

@@ -49,7 +49,7 @@ export async function sendConsoleError(
       : kind === 'forbidden' || status === 403
         ? (known ?? text.errors.forbidden)
         : kind === 'not-found' || status === 404
-          ? text.errors.notFound
+          ? (known ?? text.errors.notFound)
           : problem
             ? problemMessage(language, problem)
             : text.errors.forbidden;

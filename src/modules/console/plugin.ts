@@ -6,10 +6,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { HttpProblem } from '../../lib/problem.js';
 import { CONSOLE_SCRIPT } from '../../web/console/script.js';
 import { createMailer } from '../delivery/mailer.js';
-import { type ConsoleAccess, clearSessionCookie, consoleLanguage, csrfTokenMatches, readConsoleSession } from './access.js';
+import { type ConsoleAccess, clearSessionCookie, consoleLanguage, csrfTokenMatches, ForgedForm, readConsoleSession } from './access.js';
 import accountRoutes from './account-routes.js';
 import credentialRoutes from './credential-routes.js';
 import issueRoutes from './issue-routes.js';
+import cohortRoutes from './cohort-routes.js';
 import dashboardRoutes from './dashboard-routes.js';
 import { sendConsoleError } from './pages.js';
 import signInRoutes from './sign-in-routes.js';
@@ -67,7 +68,7 @@ const consoleRoutes: FastifyPluginAsyncZod = async (app) => {
     if (access === 'public') return;
     const session = await readConsoleSession(ctx, request);
     if (!session) return redirectToSignIn(request, reply);
-    if (changes) {
+    if (changes && !(request.routeOptions.config.multipartForm && request.isMultipart())) {
       const presented = (request.body as Record<string, unknown> | undefined)?._csrf ?? request.headers['x-csrf-token'];
       if (!csrfTokenMatches(request.consoleToken!, presented)) return sendConsoleError(request, reply, { status: 403, kind: 'csrf' });
     }
@@ -84,6 +85,7 @@ const consoleRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // Problems a console route raises are console pages; the script's JSON requests and 5xx go to the service's handler.
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ForgedForm) return sendConsoleError(request, reply, { status: 403, kind: 'csrf' });
     if (error instanceof HttpProblem && error.status < 500 && !wantsJson(request)) return sendConsoleError(request, reply, { status: error.status, problem: error });
     throw error;
   });
@@ -101,6 +103,7 @@ const consoleRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(dashboardRoutes);
   await app.register(credentialRoutes);
   await app.register(issueRoutes);
+  await app.register(cohortRoutes);
 };
 
 /** The console script's requests ask for JSON; pages and forms get HTML. */

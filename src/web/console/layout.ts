@@ -50,6 +50,8 @@ select:focus-visible,input:focus-visible{outline:3px solid #f0b400;outline-offse
 .tag-active{color:#17803d}.tag-revoked,.tag-erased{color:#b3261e}.tag-suspended,.tag-expired,.tag-superseded{color:#8a5a00}
 .pager{display:flex;justify-content:space-between;gap:1rem;margin-block:1rem}
 progress{width:100%;height:1.25rem}
+.cell-issue{background:#fdf0ef}
+.cell-issue p{margin:.2rem 0 0;font-size:.9rem}
 `
   .trim()
   .replace(/\n/g, '');
@@ -69,6 +71,7 @@ export function renderConsolePage({
   viewer,
   section,
   main,
+  refreshSeconds,
 }: {
   language: Language;
   title: string;
@@ -78,6 +81,8 @@ export function renderConsolePage({
   viewer: ConsoleViewer | null;
   section?: ConsoleSection;
   main: Fragment;
+  /** a page that follows work in progress reloads itself this often when the script does not run (it polls instead) */
+  refreshSeconds?: number;
 }): string {
   const text = consoleMessages(language);
   const link = (key: ConsoleSection, href: string, permitted = true) =>
@@ -101,7 +106,7 @@ ${link('account', '/console/account')}
     platformName,
     home: viewer ? '/console' : '/',
     // the console script sends it with its JSON requests (passkeys); forms carry it as a field
-    head: viewer ? html`<meta name="csrf-token" content="${viewer.csrfToken}">` : undefined,
+    head: html`${viewer ? html`<meta name="csrf-token" content="${viewer.csrfToken}">` : ''}${refreshSeconds ? html`<noscript><meta http-equiv="refresh" content="${String(refreshSeconds)}"></noscript>` : ''}`,
     navigation,
     styles: CONSOLE_STYLES,
     main,
