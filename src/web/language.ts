@@ -39,6 +39,11 @@ export function formatDate(value: Date | string, language: Language, withTime = 
   ).format(date);
 }
 
+/** A list of names (columns, permissions) joined as the language joins them. */
+export function formatList(values: string[], language: Language): string {
+  return new Intl.ListFormat(localeOf(language), { type: 'unit', style: 'short' }).format(values);
+}
+
 export function formatNumber(value: number, language: Language): string {
   return formatter(`number ${language}`, () => new Intl.NumberFormat(localeOf(language))).format(value);
 }

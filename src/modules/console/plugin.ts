@@ -11,6 +11,8 @@ import accountRoutes from './account-routes.js';
 import credentialRoutes from './credential-routes.js';
 import issueRoutes from './issue-routes.js';
 import cohortRoutes from './cohort-routes.js';
+import confirmRoutes from './confirm-routes.js';
+import settingsRoutes from './settings-routes.js';
 import dashboardRoutes from './dashboard-routes.js';
 import { sendConsoleError } from './pages.js';
 import signInRoutes from './sign-in-routes.js';
@@ -104,6 +106,8 @@ const consoleRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(credentialRoutes);
   await app.register(issueRoutes);
   await app.register(cohortRoutes);
+  await app.register(confirmRoutes, { mailer });
+  await app.register(settingsRoutes, { mailer });
 };
 
 /** The console script's requests ask for JSON; pages and forms get HTML. */

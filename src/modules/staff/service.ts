@@ -101,6 +101,23 @@ export async function inviteStaff({ ctx, actor, input }: { ctx: AppContext; acto
   });
 }
 
+/** Invites a staff member (inviteStaff's rules) and e-mails them the link in the invitation's language. */
+export async function inviteByEmail({ ctx, mailer, actor, input, inviterName }: { ctx: AppContext; mailer: Mailer; actor: Actor; input: InvitationInput; inviterName: string }) {
+  const invited = await inviteStaff({ ctx, actor, input });
+  await sendStaffEmail({
+    mailer,
+    to: invited.staff.email,
+    kind: 'invitation',
+    language: input.language,
+    staffName: invited.staff.displayName,
+    organisation: invited.centreName,
+    inviterName,
+    link: invited.link,
+    validMinutes: LINK_VALIDITY_MINUTES.invitation,
+  });
+  return invited.staff;
+}
+
 /** Sends a staff e-mail; a mail server that refuses it is a 503 the page explains (nothing else changed). */
 export async function sendStaffEmail({ mailer, to, ...content }: { mailer: Mailer; to: string } & Parameters<typeof renderStaffEmail>[0]) {
   const message = renderStaffEmail(content);

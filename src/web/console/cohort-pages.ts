@@ -1,6 +1,6 @@
 import { type Language, LANGUAGES } from '../../lib/i18n.js';
 import { type Fragment, html } from '../html.js';
-import { formatDate, formatNumber } from '../language.js';
+import { formatDate, formatList, formatNumber } from '../language.js';
 import { pageMessages } from '../messages/index.js';
 import type { CourseOption } from './credential-pages.js';
 import { type ConsoleViewer, csrfField, described, errorSummary, field, notice, renderConsolePage } from './layout.js';
@@ -96,7 +96,7 @@ function reportCell(value: string | undefined, issues: ReportRow['issues'], lang
   const words = consoleMessages(language).cohorts;
   const marked = issues.length > 0;
   return html`<td${marked ? html` class="cell-issue"` : ''}>${value ? html`<bdi>${value}</bdi>` : ''}${issues.map(
-    (issue) => html`<p class="${issue.severity === 'error' ? 'field-error' : 'muted'}">${issue.severity === 'warning' ? html`${words.warning}: ` : ''}${issue.message}</p>`,
+    (issue) => html`<p class="${issue.severity === 'error' ? 'field-error' : 'muted'}">${issue.severity === 'warning' ? words.warning({ message: issue.message }) : issue.message}</p>`,
   )}</td>`;
 }
 
@@ -144,7 +144,7 @@ export function renderUploadReportPage({
     section: 'cohorts',
     main: html`<h1>${words.reportTitle}</h1>${errorSummary(language, error ? [{ field: 'skipInvalid', message: error }] : [])}<p>${fileName ? html`<bdi>${fileName}</bdi> — ` : ''}${words.reportIntro}</p>
 <ul class="stats">${figure(report.totalRows, words.figures.totalRows)}${figure(report.toIssue, words.figures.toIssue)}${figure(report.alreadyIssued, words.figures.alreadyIssued)}${figure(report.invalidRows, words.figures.invalidRows)}</ul>
-${report.unknownColumns.length ? html`<p class="card">${words.unknownColumns({ columns: report.unknownColumns.join(', ') })}</p>` : ''}
+${report.unknownColumns.length ? html`<p class="card">${words.unknownColumns({ columns: formatList(report.unknownColumns, language) })}</p>` : ''}
 <section aria-labelledby="rows-heading"><h2 id="rows-heading">${words.rowsHeading}</h2>${table}</section>
 <section>${confirm}</section>`,
   });

@@ -5,7 +5,7 @@ import { type ActivityEntry, activityList } from './activity.js';
 import { type ConsoleViewer, csrfField, described, errorSummary, field, notice, renderConsolePage } from './layout.js';
 import { consoleMessages } from './messages/index.js';
 
-export type CredentialStateName = 'active' | 'suspended' | 'revoked' | 'superseded' | 'expired';
+export type CredentialStateName = 'active' | 'suspended' | 'revoked' | 'superseded' | 'expired' | 'erased';
 export type LifecycleAction = 'revoke' | 'suspend' | 'unsuspend';
 
 /** A credential as the console lists and shows it (the API's view, plus the course's name in the reader's language). */

@@ -51,6 +51,8 @@ select:focus-visible,input:focus-visible{outline:3px solid #f0b400;outline-offse
 .pager{display:flex;justify-content:space-between;gap:1rem;margin-block:1rem}
 progress{width:100%;height:1.25rem}
 .cell-issue{background:#fdf0ef}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+label.inline{display:inline;font-weight:400}
 .cell-issue p{margin:.2rem 0 0;font-size:.9rem}
 `
   .trim()

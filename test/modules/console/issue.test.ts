@@ -59,7 +59,7 @@ t.test('"Sign and issue" issues through the API service: verifiable, audited as 
   const [row] = await db.select().from(credentials).where(eq(credentials.id, id!));
   t.match(row, { recipientName: 'Amina Haddad', recipientEmail: 'amina@learners.example', language: 'fr', achievementId: courseId });
   t.equal(row!.issuedByClientId, null, 'no API client issued it');
-  const verification = await stockVerifier(app).verify(JSON.parse(row!.document));
+  const verification = await stockVerifier(app).verify(JSON.parse(row!.document!));
   t.equal(verification.verified, true, 'the stock verifier accepts it');
   const [event] = await db.select().from(auditEvents).where(eq(auditEvents.credentialId, id!));
   t.match(event, { action: 'credential.issued', actorKind: 'staff', actorStaffId: issuer.staffId });

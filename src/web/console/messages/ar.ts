@@ -344,7 +344,7 @@ export const ar: ConsoleMessages = {
     noIssues: 'يمكن إصدار شهادة لكل سطر.',
     row: 'السطر',
     problems: 'ما يجب تصحيحه',
-    warning: 'ملاحظة',
+    warning: ({ message }: { message: string }) => `ملاحظة: ${message}`,
     skipInvalid: 'إصدار شهادات بقية الأسطر وتسجيل هذه الأسطر على أنها لم تنجح',
     skipInvalidRequired: 'يتعذّر إصدار شهادات لبعض الأسطر: ضع علامة في الخانة لإصدار شهادات بقية الأسطر، أو صحّح الملف ثم ارفعه مرة أخرى.',
     confirm: ({ count }: { count: string }) => `إصدار الشهادات، وعددها ${count}`,

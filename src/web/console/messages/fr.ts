@@ -335,7 +335,7 @@ export const fr: ConsoleMessages = {
     noIssues: 'Toutes les lignes permettent de délivrer un certificat.',
     row: 'Ligne',
     problems: 'À corriger',
-    warning: 'Remarque',
+    warning: ({ message }: { message: string }) => `Remarque : ${message}`,
     skipInvalid: 'Délivrer les certificats des autres lignes et enregistrer celles-ci comme en échec',
     skipInvalidRequired: 'Certaines lignes ne permettent pas de délivrer un certificat : cochez la case pour délivrer ceux des autres lignes, ou corrigez le fichier et importez-le de nouveau.',
     confirm: ({ count }: { count: string }) => (count === '1' ? `Délivrer ${count} certificat` : `Délivrer ${count} certificats`),

@@ -335,7 +335,7 @@ export const zh: ConsoleMessages = {
     noIssues: '所有行均可签发证书。',
     row: '行号',
     problems: '需要修改的内容',
-    warning: '注意',
+    warning: ({ message }: { message: string }) => `注意：${message}`,
     skipInvalid: '为其他行签发证书，并将这些行记录为失败',
     skipInvalidRequired: '部分行无法签发证书：请勾选此框，为其他行签发证书；或修改文件后重新上传。',
     confirm: ({ count }: { count: string }) => `签发 ${count} 份证书`,
