@@ -32,6 +32,7 @@ import { apiClients } from '../src/db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import { findCentreBySlug } from '../src/modules/centres/repository.js';
 import { benchBatch, outboxOf, printBatch } from './batch.js';
+import { consolePaths } from './console.js';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
 // Stored credentials for the growth comparison (BENCH_SEED_LARGE=5000 for a quick run).
@@ -259,6 +260,10 @@ async function main() {
       { name: '(d) GET /credentials/:id page, If-None-Match (304)', run: async () => expectStatus(await app.inject({ method: 'GET', url: pagePath, headers: { ...asBrowser, 'if-none-match': pageEtag } }), 304) },
       { name: '(e) GET /credentials/:id/certificate.pdf', run: async () => expectStatus(await app.inject({ method: 'GET', url: `${pagePath}/certificate.pdf` }), 200) },
     ]);
+    // The staff console: each page rendered per view for a signed-in manager (target: p50 under 20 ms, under 50 KB).
+    const staffConsole = await consolePaths(app, new URL(sample.id as string).pathname.split('/').pop()!);
+    const consoleRows = await compare(staffConsole.paths, 2);
+    const consoleSizes = await staffConsole.sizes();
     const pageBytes = await Promise.all(
       (['en', 'fr', 'ar', 'zh'] as const).map(async (lang) => `${lang} ${Buffer.byteLength((await app.inject({ method: 'GET', url: `${pagePath}?lang=${lang}`, headers: asBrowser })).body)}`),
     );
@@ -283,6 +288,8 @@ async function main() {
       table('Status list serving', listRows, listRows[0]!);
       table('Credential page (server side: verification, HTML rendering, HTTP)', pageRows, pageRows[0]!);
       console.log(`page bytes (HTML + inline CSS, uncompressed; limit 30,000): ${pageBytes.join(', ')}`);
+      table('Staff console pages (server-side rendering per view, signed in; target p50 < 20 ms)', consoleRows, consoleRows[0]!);
+      console.log(`console page bytes (HTML + inline CSS, uncompressed; limit 50,000):\n  ${consoleSizes.join('\n  ')}`);
       printBatch(cohortResult);
     } finally {
       await small.close();
