@@ -138,6 +138,7 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
         readOnly: reader.readOnly,
         shortLink: shortLinkOf(credential, ctx.config.publicBaseUrl).link,
         delivery,
+        centre: reader.centre,
       }),
       status,
     );

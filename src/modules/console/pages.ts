@@ -38,21 +38,18 @@ export function problemMessage(language: Language, problem: HttpProblem): string
 export async function sendConsoleError(
   request: FastifyRequest,
   reply: FastifyReply,
-  { status, kind, problem }: { status: number; kind?: 'csrf' | 'forbidden' | 'not-found'; problem?: HttpProblem },
+  { status, kind, problem }: { status: number; kind?: 'csrf' | 'forbidden' | 'not-found' | 'bad-form'; problem?: HttpProblem },
 ) {
   const { language, viewer } = await pageContext(request, reply);
   const text = consoleMessages(language);
   const known = problem && (text.problems as Record<string, string | undefined>)[slugOf(problem.type)];
-  const message =
-    kind === 'csrf'
-      ? text.errors.csrf
-      : kind === 'forbidden' || status === 403
-        ? (known ?? text.errors.forbidden)
-        : kind === 'not-found' || status === 404
-          ? (known ?? text.errors.notFound)
-          : problem
-            ? problemMessage(language, problem)
-            : text.errors.forbidden;
+  const message = (() => {
+    if (kind === 'csrf') return text.errors.csrf;
+    if (kind === 'bad-form') return text.errors.badForm;
+    if (kind === 'forbidden' || status === 403) return known ?? text.errors.forbidden;
+    if (kind === 'not-found' || status === 404) return known ?? text.errors.notFound;
+    return problem ? problemMessage(language, problem) : text.errors.forbidden;
+  })();
   const title = status === 404 ? text.errors.notFoundTitle : status === 403 ? text.errors.forbiddenTitle : text.errors.problemTitle;
   if (problem?.headers) reply.headers(problem.headers);
   return sendPage(

@@ -88,9 +88,19 @@ const consoleRoutes: FastifyPluginAsyncZod = async (app) => {
   // Problems a console route raises are console pages; the script's JSON requests and 5xx go to the service's handler.
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ForgedForm) return sendConsoleError(request, reply, { status: 403, kind: 'csrf' });
+    // A form the schema refuses never reached the CSRF check: one without its session's token is a forgery, told
+    // as such; any other is a form this console did not make (the API's 400 stays for the script's JSON).
+    if (error.validation && !wantsJson(request)) return refusedForm(request, reply);
     if (error instanceof HttpProblem && error.status < 500 && !wantsJson(request)) return sendConsoleError(request, reply, { status: error.status, problem: error });
     throw error;
   });
+
+  async function refusedForm(request: FastifyRequest, reply: FastifyReply) {
+    const session = await readConsoleSession(ctx, request);
+    const presented = (request.body as Record<string, unknown> | undefined)?._csrf ?? request.headers['x-csrf-token'];
+    const forged = request.method !== 'GET' && (!session || !request.consoleToken || !csrfTokenMatches(request.consoleToken, presented));
+    return sendConsoleError(request, reply, forged ? { status: 403, kind: 'csrf' } : { status: 400, kind: 'bad-form' });
+  }
 
   const webauthnBundle = await readFile(require.resolve('@simplewebauthn/browser').replace(/script[/\\]index\.js$/, 'dist/bundle/index.umd.min.js'), 'utf8');
   app.get('/console/assets/webauthn.js', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>

@@ -27,10 +27,10 @@ export function actionText(action: string, language: Language): string {
   return typeof known === 'string' ? known : actions.other({ action });
 }
 
-/** A list of audit entries: when, who, what, and a link to the credential concerned. */
-export function activityList(entries: ActivityEntry[], language: Language) {
+/** A list of audit entries: when, who, what, and a link to the credential concerned (in `centre`, for an admin reading one). */
+export function activityList(entries: ActivityEntry[], language: Language, { centre }: { centre?: string } = {}) {
   return html`<ul class="activity">${entries.map(
     (entry) =>
-      html`<li><time datetime="${entry.at.toISOString()}">${formatDate(entry.at, language, true)}</time> — <bdi>${actorText(entry.actor, language)}</bdi> ${actionText(entry.action, language)}${entry.credentialId ? html` · <a href="/console/credentials/${entry.credentialId}?lang=${language}">${consoleMessages(language).credentials.recipient}</a>` : ''}</li>`,
+      html`<li><time datetime="${entry.at.toISOString()}">${formatDate(entry.at, language, true)}</time> — <bdi>${actorText(entry.actor, language)}</bdi> ${actionText(entry.action, language)}${entry.credentialId ? html` · <a href="/console/credentials/${entry.credentialId}?lang=${language}${centre ? `&centre=${centre}` : ''}">${consoleMessages(language).credentials.recipient}</a>` : ''}</li>`,
   )}</ul>`;
 }

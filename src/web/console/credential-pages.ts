@@ -103,8 +103,8 @@ export function renderCredentialListPage({
     main: html`<h1>${words.title}</h1>${errorSummary(language, errors)}
 <section aria-labelledby="search-heading"><h2 id="search-heading">${words.search}</h2><form method="get" action="/console/credentials"><input type="hidden" name="lang" value="${language}">${centre ? html`<input type="hidden" name="centre" value="${centre}">` : ''}
 <div class="form-grid">${input('name', words.name)}${input('email', words.email, 'email')}${input('code', words.code)}
-${field({ id: 'course', label: words.course, control: html`<select id="course" name="course">${selectOptions([{ value: '', label: words.anyCourse }, ...courses.map((course) => ({ value: course.id, label: course.label }))], search.course)}</select>` })}
-${field({ id: 'status', label: words.status, control: html`<select id="status" name="status">${selectOptions([{ value: '', label: words.anyStatus }, ...(['active', 'suspended', 'revoked', 'superseded', 'expired'] as const).map((state) => ({ value: state, label: words.states[state] }))], search.status)}</select>` })}
+${field({ id: 'course', label: words.course, error: errorOf('course'), control: html`<select id="course" name="course"${described('course', { error: errorOf('course') })}>${selectOptions([{ value: '', label: words.anyCourse }, ...courses.map((course) => ({ value: course.id, label: course.label }))], search.course)}</select>` })}
+${field({ id: 'status', label: words.status, error: errorOf('status'), control: html`<select id="status" name="status"${described('status', { error: errorOf('status') })}>${selectOptions([{ value: '', label: words.anyStatus }, ...(['active', 'suspended', 'revoked', 'superseded', 'expired'] as const).map((state) => ({ value: state, label: words.states[state] }))], search.status)}</select>` })}
 ${input('from', words.from, 'date')}${input('to', words.to, 'date')}</div>
 <p class="actions"><button type="submit" class="primary">${words.searchButton}</button> <a class="button" href="/console/credentials?${searchQuery({}, base)}">${words.clear}</a></p></form></section>
 <section aria-labelledby="results-heading"><h2 id="results-heading">${words.results}</h2><p><a href="/console/credentials/export.csv?${searchQuery(search, base)}" download>${words.export}</a></p>${results}${pager}</section>`,
@@ -125,6 +125,7 @@ export function renderCredentialPage({
   readOnly,
   shortLink,
   delivery = {},
+  centre,
 }: {
   language: Language;
   platformName: string;
@@ -139,6 +140,8 @@ export function renderCredentialPage({
   shortLink: string;
   /** the send form after a refused attempt: the address as typed and why */
   delivery?: { email?: string; error?: string };
+  /** a platform admin reading a centre's credential: its slug (kept in every link) */
+  centre?: string;
 }): string {
   const text = consoleMessages(language);
   const words = text.credential;
@@ -146,14 +149,15 @@ export function renderCredentialPage({
   const may = (permission: string) => !readOnly && viewer.permissions.has(permission);
   const actionLink = (action: string, label: string, danger = false) => html`<li><a class="button${danger ? ' danger' : ''}" href="/console/credentials/${credential.id}/${action}?lang=${language}">${label}</a></li>`;
   const actions = [
-    may('credentials:manage') && status !== 'revoked' && status !== 'superseded' ? actionLink('reissue', words.reissue) : '',
+    may('credentials:manage') && status !== 'revoked' && status !== 'superseded' && status !== 'erased' ? actionLink('reissue', words.reissue) : '',
     may('credentials:manage') && (status === 'active' || status === 'expired') ? actionLink('suspend', words.suspend) : '',
     may('credentials:manage') && status === 'suspended' ? actionLink('unsuspend', words.unsuspend) : '',
-    may('credentials:manage') && status !== 'revoked' && status !== 'superseded' ? actionLink('revoke', words.revoke, true) : '',
+    may('credentials:manage') && status !== 'revoked' && status !== 'superseded' && status !== 'erased' ? actionLink('revoke', words.revoke, true) : '',
+    may('credentials:manage') && status !== 'erased' ? actionLink('erase', words.erase, true) : '',
   ].filter((action) => action !== '');
   const deliveryEmail = delivery.email ?? credential.recipient.email ?? '';
   const sendForm =
-    may('credentials:issue') && status !== 'revoked' && status !== 'superseded'
+    may('credentials:issue') && status !== 'revoked' && status !== 'superseded' && status !== 'erased'
       ? html`<form method="post" action="/console/credentials/${credential.id}/redeliver?lang=${language}" novalidate>${csrfField(viewer.csrfToken)}
 ${field({ id: 'email', label: words.sendTo, error: delivery.error, control: html`<input type="email" id="email" name="email" value="${deliveryEmail}" dir="ltr" maxlength="254" required${described('email', { error: delivery.error })}>` })}
 <p class="actions"><button type="submit">${credential.recipient.email || deliveries.length ? words.redeliver : words.deliver}</button></p></form>`
@@ -170,8 +174,8 @@ ${field({ id: 'email', label: words.sendTo, error: delivery.error, control: html
 ${definition(text.credentials.status, statusTag(status, language))}
 ${credential.revocation ? definition('', words.revocation({ date: formatDate(credential.revocation.at, language), reason: credential.revocation.reason ?? '' })) : ''}
 ${credential.suspension && status === 'suspended' ? definition('', words.suspension({ date: formatDate(credential.suspension.at, language), reason: credential.suspension.reason ?? '' })) : ''}
-${credential.supersededBy ? definition('', html`<a href="/console/credentials/${credential.supersededBy.id}?lang=${language}">${words.replacedBy}</a>`) : ''}
-${credential.supersedes ? definition('', html`<a href="/console/credentials/${credential.supersedes.id}?lang=${language}">${words.replaces}</a>`) : ''}
+${credential.supersededBy ? definition('', html`<a href="/console/credentials/${credential.supersededBy.id}?${searchQuery({}, { lang: language, ...(centre ? { centre } : {}) })}">${words.replacedBy}</a>`) : ''}
+${credential.supersedes ? definition('', html`<a href="/console/credentials/${credential.supersedes.id}?${searchQuery({}, { lang: language, ...(centre ? { centre } : {}) })}">${words.replaces}</a>`) : ''}
 ${definition(text.credentials.recipient, html`<bdi>${credential.recipient.name}</bdi>`)}
 ${definition(text.credentials.email, credential.recipient.email ?? text.common.none)}
 ${definition(text.credentials.course, html`<bdi>${credential.courseName}</bdi>`)}
@@ -186,7 +190,7 @@ ${definition(words.link, html`<a href="${credential.url}" dir="ltr">${credential
 <img src="/credentials/${credential.id}/qr.svg" width="160" height="160" alt="${words.qrAlt({ link: shortLink })}"><p><a href="/credentials/${credential.id}/qr.png?download=1">${words.downloadQr}</a> · <a href="/credentials/${credential.id}/certificate.pdf">${words.downloadPdf}</a></p></section>
 ${actions.length ? html`<section aria-labelledby="actions-heading"><h2 id="actions-heading">${words.actions}</h2><ul class="actions">${actions}</ul></section>` : ''}
 <section aria-labelledby="delivery-heading"><h2 id="delivery-heading">${words.delivery}</h2>${deliveries.length ? html`<ul>${deliveries.map((entry) => html`<li><bdi dir="ltr">${entry.to}</bdi> — ${words.deliveryStates[entry.state as keyof typeof words.deliveryStates] ?? entry.state} (${formatDate(entry.at, language, true)})</li>`)}</ul>` : html`<p>${words.notDelivered}</p>`}${sendForm}</section>
-<section aria-labelledby="history-heading"><h2 id="history-heading">${words.history}</h2>${activityList(history, language)}</section>`,
+<section aria-labelledby="history-heading"><h2 id="history-heading">${words.history}</h2>${activityList(history, language, { centre })}</section>`,
   });
 }
 

@@ -33,17 +33,11 @@ interface IssuePageBase {
 const options = (choices: { value: string; label: string; lang?: string }[], selected: string | undefined) =>
   choices.map((choice) => html`<option value="${choice.value}"${choice.lang ? html` lang="${choice.lang}"` : ''}${choice.value === (selected ?? '') ? html` selected` : ''}>${choice.label}</option>`);
 
-/** GET /console/issue (and the form again after an error or "Change"): one learner, one course. */
-export function renderIssueForm({
-  language,
-  platformName,
-  viewer,
-  courses,
-  values,
-  errors = [],
-}: IssuePageBase & { courses: CourseOption[]; values: IssueForm; errors?: { field: string; message: string }[] }): string {
-  const text = consoleMessages(language);
-  const words = text.issue;
+/**
+ * The controls of a learner form (issue, correction) over its values as typed and its errors: each with its label,
+ * hint and error tied to it.
+ */
+export function formControls(values: IssueForm, errors: { field: string; message: string }[]) {
   const errorOf = (name: string) => errors.find((error) => error.field === name)?.message;
   const input = (name: IssueField, label: string, { type = 'text', hint, max, dir }: { type?: string; hint?: string; max?: number; dir?: string } = {}) =>
     field({
@@ -57,6 +51,21 @@ export function renderIssueForm({
     field({ id: name, label, hint, error: errorOf(name), control: html`<textarea id="${name}" name="${name}" maxlength="${String(max)}" dir="auto"${described(name, { hint, error: errorOf(name) })}>${values[name] ?? ''}</textarea>` });
   const select = (name: IssueField, label: string, choices: { value: string; label: string; lang?: string }[], hint?: string) =>
     field({ id: name, label, hint, error: errorOf(name), control: html`<select id="${name}" name="${name}"${described(name, { hint, error: errorOf(name) })}>${options(choices, values[name])}</select>` });
+  return { input, textarea, select, errorOf };
+}
+
+/** GET /console/issue (and the form again after an error or "Change"): one learner, one course. */
+export function renderIssueForm({
+  language,
+  platformName,
+  viewer,
+  courses,
+  values,
+  errors = [],
+}: IssuePageBase & { courses: CourseOption[]; values: IssueForm; errors?: { field: string; message: string }[] }): string {
+  const text = consoleMessages(language);
+  const words = text.issue;
+  const { input, textarea, select, errorOf } = formControls(values, errors);
   const form = courses.length
     ? html`<form method="post" action="/console/issue?lang=${language}" novalidate>${csrfField(viewer.csrfToken)}
 ${select('course', words.course, [{ value: '', label: words.chooseCourse }, ...courses.map((course) => ({ value: course.id, label: course.label }))])}

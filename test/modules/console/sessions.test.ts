@@ -146,6 +146,13 @@ t.test('CSRF: a state-changing post without the session\'s token, or from anothe
   t.equal((await postForm(app, cookie, '/console/sign-out', {}, { csrf: foreignToken })).statusCode, 403, 'another session\'s token');
   const crossSite = await app.inject({ method: 'POST', url: '/console/sign-out', headers: { cookie, 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${await csrfTokenOf(app, cookie)}` });
   t.equal(crossSite.statusCode, 403, 'a cross-site post');
+  // refused as a page, in words; also where the route's body schema would have refused the form before the check
+  const schemaless = await app.inject({ method: 'POST', url: '/console/account/passkeys/00000000-0000-4000-8000-000000000000/remove', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'reason=x' });
+  t.equal(schemaless.statusCode, 403);
+  t.match(schemaless.headers['content-type'], /^text\/html/);
+  const noField = await app.inject({ method: 'POST', url: '/console/confirm/email', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'next=%2Fconsole' });
+  t.equal(noField.statusCode, 403, 'a body schema that requires _csrf: refused as a forgery, not as a bad request');
+  t.match(noField.body, /did not come from this console/);
   t.equal((await dashboard(cookie)).statusCode, 200, 'still signed in: nothing happened');
   const out = await postForm(app, cookie, '/console/sign-out');
   t.equal(out.statusCode, 303);
