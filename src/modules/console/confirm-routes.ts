@@ -60,7 +60,9 @@ const confirmRoutes: FastifyPluginAsyncZod<{ mailer: Mailer }> = async (app, { m
       return sendPage(reply, renderConfirmLinkPage({ language, platformName, viewer: viewer!, token: request.params.token, invalid: true }), 410);
     }
     await markConfirmed({ ctx, session });
-    return reply.redirect(`/console/settings?lang=${language}&confirmed=1`, 303);
+    // a platform admin has no centre settings: their sensitive actions live under /console/admin
+    const home = request.consoleSession!.staff.role === 'admin' ? '/console/admin' : '/console/settings';
+    return reply.redirect(`${home}?lang=${language}&confirmed=1`, 303);
   });
 
   app.post('/console/passkeys/confirm/options', { schema: { hide: true } }, async (request) => {

@@ -8,6 +8,7 @@ import { CONSOLE_SCRIPT } from '../../web/console/script.js';
 import { createMailer } from '../delivery/mailer.js';
 import { type ConsoleAccess, clearSessionCookie, consoleLanguage, csrfTokenMatches, ForgedForm, readConsoleSession } from './access.js';
 import accountRoutes from './account-routes.js';
+import adminRoutes from './admin-routes.js';
 import credentialRoutes from './credential-routes.js';
 import issueRoutes from './issue-routes.js';
 import cohortRoutes from './cohort-routes.js';
@@ -118,6 +119,7 @@ const consoleRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(cohortRoutes);
   await app.register(confirmRoutes, { mailer });
   await app.register(settingsRoutes, { mailer });
+  await app.register(adminRoutes, { mailer });
 };
 
 /** The console script's requests ask for JSON; pages and forms get HTML. */

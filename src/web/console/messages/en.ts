@@ -558,6 +558,9 @@ export const en = {
       grant: 'Grant',
       revoke: 'Revoke',
       revokeLabel: ({ centre, course }: { centre: string; course: string }) => `Revoke the authorisation of ${centre} for ${course}`,
+      revokeTitle: 'Revoke this authorisation?',
+      revokeText: 'From now on the centre cannot issue this course under it, and the trust registry stops listing it. Credentials issued before stay valid: they are judged at their time of issuance.',
+      revokeButton: 'Yes, revoke it',
       revoked: ({ date, reason }: { date: string; reason: string }) => `Revoked ${date}: ${reason}`,
     },
     registry: {
