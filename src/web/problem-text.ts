@@ -17,6 +17,12 @@ export function formatSize(bytes: number, language: Language) {
   return bytes >= 1024 * 1024 ? `${formatNumber(Math.round((bytes / 1024 / 1024) * 10) / 10, language)} MB` : `${formatNumber(Math.round(bytes / 1024), language)} KB`;
 }
 
+/** The heading of a problem's page: what happened, where the page can say more than that something needs attention. */
+export function problemTitle(problem: PageProblem, language: Language): string {
+  const text = pageMessages(language).errors;
+  return slugOf(problem.type) === 'credential-withdrawn' ? text.withdrawnTitle : text.title;
+}
+
 /**
  * What a problem means for someone on a page, in their language. The API's `detail` is English for developers;
  * pages say the same from the catalogue, keyed by the problem type and its structured extensions.
@@ -33,6 +39,8 @@ export function problemText(problem: PageProblem, language: Language, { requestI
       return text.notPrintable;
     case 'unknown-credential':
       return text.credentialNotFound;
+    case 'credential-withdrawn':
+      return text.credentialWithdrawn;
     case 'foreign-url':
       return text.foreignUrl;
     case 'nothing-to-verify':

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderErrorPage } from './error-page.js';
 import { pageLanguage } from './language.js';
-import { type PageProblem, problemText } from './problem-text.js';
+import { type PageProblem, problemText, problemTitle } from './problem-text.js';
 import { pageCatalogues } from './messages/index.js';
 import { PAGE_CONTENT_SECURITY_POLICY } from './scripts.js';
 import { STYLESHEET } from './styles.js';
@@ -68,5 +68,5 @@ export function sendErrorPage(
   return preparePageReply(reply)
     .status(problem.status)
     .header('Cache-Control', 'no-store')
-    .send(renderErrorPage({ language, platformName, message, path }));
+    .send(renderErrorPage({ language, platformName, message, path, title: problemTitle(problem, language) }));
 }

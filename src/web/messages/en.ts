@@ -109,6 +109,8 @@ export const en: PageMessages = {
     codeCheck: (p) => `"${p.code}" is not a valid code: a character is probably mistyped. Check the code on the certificate.`,
     codeUnknown: (p) => `No credential has the code ${p.code}. Check the code on the certificate.`,
     credentialNotFound: 'There is no credential at this address. Check the link.',
+    withdrawnTitle: 'Credential withdrawn',
+    credentialWithdrawn: 'This credential was withdrawn at the request of its holder, and their personal data have been erased from this service. It can no longer be shown or verified.',
     notPrintable: 'This credential is no longer valid (revoked, replaced, suspended or altered), so no certificate can be printed for it. Its page shows why.',
     foreignUrl: 'Only links to credentials of this service can be checked by link. For a credential from another issuer, paste its JSON or upload its file.',
     rateLimited: (p) => `Too many checks from your network in a short time. Try again in ${p.seconds} seconds.`,

@@ -110,6 +110,8 @@ export const fr: PageMessages = {
     codeCheck: (p) => `« ${p.code} » n’est pas un code valide : un caractère a probablement été mal saisi. Vérifiez le code figurant sur le certificat.`,
     codeUnknown: (p) => `Aucun certificat ne porte le code ${p.code}. Vérifiez le code figurant sur le certificat.`,
     credentialNotFound: 'Il n’y a aucun certificat à cette adresse. Vérifiez le lien.',
+    withdrawnTitle: 'Certificat retiré',
+    credentialWithdrawn: 'Ce certificat a été retiré à la demande de son titulaire, et ses données personnelles ont été effacées de ce service. Il ne peut plus être affiché ni vérifié.',
     notPrintable: 'Ce certificat n’est plus valide (révoqué, remplacé, suspendu ou modifié) ; il ne peut donc pas être imprimé. Sa page en indique la raison.',
     foreignUrl: 'Seuls les liens vers des certificats de ce service peuvent être vérifiés par lien. Pour un certificat d’un autre émetteur, collez son JSON ou importez son fichier.',
     rateLimited: (p) => `Trop de vérifications depuis votre réseau en peu de temps. Réessayez dans ${p.seconds} secondes.`,

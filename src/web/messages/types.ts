@@ -119,6 +119,9 @@ export interface PageMessages {
     codeCheck: With<{ code: string }>;
     codeUnknown: With<{ code: string }>;
     credentialNotFound: Text;
+    /** the title and text of the page of a credential erased at its holder's request (410) */
+    withdrawnTitle: Text;
+    credentialWithdrawn: Text;
     notPrintable: Text;
     foreignUrl: Text;
     rateLimited: With<{ seconds: string }>;

@@ -110,6 +110,8 @@ export const zh: PageMessages = {
     codeCheck: (p) => `“${p.code}”不是有效的核验码，可能有字符输入错误。请核对证书上的核验码。`,
     codeUnknown: (p) => `找不到核验码为 ${p.code} 的证书。请核对证书上的核验码。`,
     credentialNotFound: '此地址没有对应的证书。请检查链接。',
+    withdrawnTitle: '证书已撤回',
+    credentialWithdrawn: '此证书已应持有人的要求撤回，其个人数据已从本服务中删除。该证书无法再显示或核验。',
     notPrintable: '此证书已失效（已撤销、已被替换、已暂停或已被篡改），因此无法打印。其页面说明了原因。',
     foreignUrl: '只有本服务签发的证书才能通过链接核验。如需核验其他签发机构的证书，请粘贴其 JSON 内容或上传证书文件。',
     rateLimited: (p) => `您所在的网络在短时间内核验次数过多。请在 ${p.seconds} 秒后重试。`,
