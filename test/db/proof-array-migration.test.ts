@@ -31,7 +31,7 @@ const runMigration = () =>
   db.transaction(async (tx) => {
     for (const statement of statements) await tx.execute(sql.raw(statement));
   });
-const storedCredential = async () => (await db.select({ document: credentials.document }).from(credentials).where(eq(credentials.id, id)))[0]!.document;
+const storedCredential = async () => (await db.select({ document: credentials.document }).from(credentials).where(eq(credentials.id, id)))[0]!.document!;
 const storedList = async () => (await db.select({ document: statusLists.document }).from(statusLists).where(eq(statusLists.id, listId)))[0]!.document!;
 const latestRegistry = async () => (await db.select().from(registryVersions).orderBy(desc(registryVersions.version)).limit(1))[0]!;
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { achievements } from './achievements.js';
 import { centres } from './centres.js';
 import { apiClients } from './clients.js';
@@ -10,6 +10,9 @@ import { statusLists } from './status.js';
 /**
  * Issued credentials. `document` is the signed credential exactly as issued (text, not jsonb, so the bytes
  * served later are the bytes signed and returned at issuance). The email is kept only for delivery.
+ * An erased credential (its holder asked for their personal data to go) keeps only what is not personal: its
+ * dates, course, status entry and short code; `document` is null exactly then (the signed document names the
+ * learner), `recipientName` is '' and the other personal columns are null.
  */
 export const credentials = pgTable(
   'credentials',
@@ -19,6 +22,7 @@ export const credentials = pgTable(
     achievementId: uuid('achievement_id').notNull().references(() => achievements.id),
     signingKeyId: uuid('signing_key_id').notNull().references(() => signingKeys.id),
     issuedByClientId: uuid('issued_by_client_id').references(() => apiClients.id),
+    /** '' once erased: kept not null so every credential still in force is sure to have a name */
     recipientName: text('recipient_name').notNull(),
     recipientEmail: text('recipient_email'),
     recipientDid: text('recipient_did'),
@@ -26,7 +30,8 @@ export const credentials = pgTable(
     achievementVersion: integer('achievement_version').notNull().default(1),
     validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
     validUntil: timestamp('valid_until', { withTimezone: true }),
-    document: text('document').notNull(),
+    /** the signed credential; null once erased */
+    document: text('document'),
     issuedAt: timestamp('issued_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     /** the revocation entry the signed credential carries (absent only on credentials issued before status lists) */
     statusListId: uuid('status_list_id').references(() => statusLists.id),
@@ -44,6 +49,8 @@ export const credentials = pgTable(
     supersedes: uuid('supersedes').references((): AnyPgColumn => credentials.id),
     /** the centre's own learner or enrolment id: with the course, names one credential (corrections carry it on) */
     externalId: text('external_id'),
+    /** when the learner's personal data were erased at their request (the credential is then revoked for good) */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
   },
   (table) => [
     index('credentials_centre_issued').on(table.centreId, table.issuedAt),
@@ -51,6 +58,8 @@ export const credentials = pgTable(
     // One original credential per centre, course and externalId: a re-run or a retried upload issues nothing twice.
     // A correction (supersedes set) carries the externalId on without claiming it again.
     uniqueIndex('credentials_external_id').on(table.centreId, table.achievementId, table.externalId).where(sql`external_id is not null and supersedes is null`),
+    // the readers of `document` rely on it: absent exactly when erased, and an erased credential is revoked
+    check('credentials_erased_without_document', sql`(erased_at is null) = (document is not null) and (erased_at is null or revoked_at is not null)`),
   ],
 );
 

@@ -14,13 +14,17 @@ import { credentialUrl, xsdDateTime } from './document.js';
 import * as repository from './repository.js';
 import type { CredentialRow, CredentialState } from './repository.js';
 import type { CredentialListQuery, IssueCredentialInput, ReissueInput } from './schemas.js';
-import { issuingCentre, signAndStore } from './service.js';
+import { issuingCentre, signAndStore, type StoredCredential } from './service.js';
 import { isUuid } from '../../lib/ids.js';
 
 const SUPERSEDED = 'superseded';
 
 /** A credential's state at `now`: the same rule as the list filter's SQL (repository.stateCondition). */
-export function credentialState(row: Pick<CredentialRow, 'revokedAt' | 'supersededBy' | 'suspendedAt' | 'suspendedUntil' | 'validUntil'>, now: Date): CredentialState {
+export function credentialState(
+  row: Pick<CredentialRow, 'erasedAt' | 'revokedAt' | 'supersededBy' | 'suspendedAt' | 'suspendedUntil' | 'validUntil'>,
+  now: Date,
+): CredentialState {
+  if (row.erasedAt) return 'erased';
   if (row.supersededBy) return 'superseded';
   if (row.revokedAt) return 'revoked';
   if (row.suspendedAt && (!row.suspendedUntil || row.suspendedUntil > now)) return 'suspended';
@@ -50,6 +54,7 @@ export function credentialView(row: Omit<CredentialRow, 'document' | 'issuedAt'>
     suspension: row.suspendedAt ? { at: xsdDateTime(row.suspendedAt), until: iso(row.suspendedUntil), reason: row.suspensionReason } : null,
     supersedes: row.supersedes ? { id: row.supersedes, url: credentialUrl(config.publicBaseUrl, row.supersedes) } : null,
     supersededBy: row.supersededBy ? { id: row.supersededBy, url: credentialUrl(config.publicBaseUrl, row.supersededBy) } : null,
+    erasedAt: iso(row.erasedAt),
   };
 }
 
@@ -79,7 +84,8 @@ async function changeCredential({
   principal: Principal;
   id: string;
   action: string;
-  details: Record<string, unknown>;
+  /** the audit event's details, or how to make them from the credential as it was before the change */
+  details: Record<string, unknown> | ((current: CredentialRow) => Record<string, unknown>);
   change: (current: CredentialRow, tx: DbOrTx, now: Date) => Promise<CredentialRow>;
   resignsList?: boolean;
 }) {
@@ -91,9 +97,10 @@ async function changeCredential({
     const current = await repository.lockCredential(tx, id, centre.id);
     if (!current) throw noSuchCredential(id);
     const now = ctx.clock.now();
+    const audited = typeof details === 'function' ? details(current) : details;
     const row = await change(current, tx, now);
     if (signer && row.statusListId) await ctx.statusLists.resign(tx, row.statusListId, signer);
-    await recordAction({ db: tx, actor: principal, action, centreId: centre.id, target: `credential:${row.id}`, credentialId: row.id, details });
+    await recordAction({ db: tx, actor: principal, action, centreId: centre.id, target: `credential:${row.id}`, credentialId: row.id, details: audited });
     return row;
   });
   lifecycleChanged(ctx);
@@ -106,7 +113,19 @@ function lifecycleChanged(ctx: AppContext) {
   ctx.lookups.clear();
 }
 
-function assertNotRevoked(row: CredentialRow) {
+/** Refuses any act on a credential erased at its holder's request (there is no one left to act for). */
+export function assertNotErased(row: CredentialRow) {
+  if (row.erasedAt) {
+    throw conflict(
+      `The credential's personal data were erased on ${xsdDateTime(row.erasedAt)} at its holder's request; it is withdrawn for good and nothing more can be done to it.`,
+      'credential-erased',
+    );
+  }
+}
+
+/** Refuses a credential that no longer holds (erased, replaced or revoked); one that does still has its document. */
+function assertNotRevoked(row: CredentialRow): asserts row is StoredCredential {
+  assertNotErased(row);
   if (row.supersededBy) throw conflict(`The credential was replaced on ${xsdDateTime(row.revokedAt!)} by ${row.supersededBy}; act on the current one.`, 'credential-superseded');
   if (row.revokedAt) throw conflict(`The credential was revoked on ${xsdDateTime(row.revokedAt)}${row.revocationReason ? ` (${row.revocationReason})` : ''}; revocation is permanent.`, 'credential-revoked');
 }
@@ -161,8 +180,29 @@ export function unsuspendCredential({ ctx, principal, id, reason }: { ctx: AppCo
   });
 }
 
+/**
+ * POST /api/v1/credentials/:id/erase: the learner asked for their personal data to go. The credential is revoked
+ * (its bit set, the list re-signed) unless it already was, and its personal data are erased wherever the service
+ * holds them (repository.erasePersonalData); the audit trail records the act, and nothing personal. Erasing is
+ * final: a credential already replaced or revoked can still be erased, an erased one cannot be acted on again.
+ */
+export function eraseCredential({ ctx, principal, id }: { ctx: AppContext; principal: Principal; id: string }) {
+  return changeCredential({
+    ctx,
+    principal,
+    id,
+    action: 'credential.erased',
+    details: (current) => ({ previouslyRevoked: current.revokedAt !== null }),
+    resignsList: true,
+    change: async (current, tx, now) => {
+      assertNotErased(current);
+      return repository.erasePersonalData(tx, current.id, { erasedAt: now, revokedAt: current.revokedAt ?? now });
+    },
+  });
+}
+
 /** What the original credential said, as issuance input (its narrative and evidence live in the signed document). */
-function originalInput(row: CredentialRow): IssueCredentialInput {
+function originalInput(row: StoredCredential): IssueCredentialInput {
   const document = JSON.parse(row.document) as { credentialSubject?: { narrative?: string }; evidence?: { id?: string; name?: string; description?: string }[] };
   return {
     achievementId: row.achievementId,

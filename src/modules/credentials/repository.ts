@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, gt, gte, ilike, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { PageCursor } from '../../lib/pagination.js';
 import type { DbOrTx } from '../../db/client.js';
-import { auditEvents, authorisations, centres, credentials, idempotencyKeys, statusLists } from '../../db/schema/index.js';
+import { auditEvents, authorisations, batchRows, centres, credentials, deliveries, idempotencyKeys, statusLists } from '../../db/schema/index.js';
 import { authorisationInForce } from '../authorisations/repository.js';
 import type { ActorColumns } from '../audit/service.js';
 
@@ -200,17 +200,39 @@ export async function updateLifecycle(
   return row!;
 }
 
-export type CredentialState = 'active' | 'suspended' | 'revoked' | 'superseded' | 'expired';
+/**
+ * Erases the learner's personal data of one credential wherever the service holds it, in the caller's
+ * transaction: the credential's name, e-mail, DID, learner id and signed document (which names the learner), its
+ * deliveries (each holds the address) and the cohort rows that issued it (each holds the row as uploaded). A new
+ * table that keeps a learner's data for a credential belongs here too. The credential is revoked at `revokedAt`
+ * (kept when it already was) and stays, with its dates, course, status entry and short code, as the record that
+ * it existed and was withdrawn.
+ */
+export async function erasePersonalData(tx: DbOrTx, id: string, { erasedAt, revokedAt }: { erasedAt: Date; revokedAt: Date }): Promise<CredentialRow> {
+  await tx.delete(deliveries).where(eq(deliveries.credentialId, id));
+  await tx.update(batchRows).set({ input: {} }).where(eq(batchRows.credentialId, id));
+  const [row] = await tx
+    .update(credentials)
+    .set({ recipientName: '', recipientEmail: null, recipientDid: null, externalId: null, document: null, erasedAt, revokedAt })
+    .where(eq(credentials.id, id))
+    .returning();
+  return row!;
+}
+
+export type CredentialState = 'active' | 'suspended' | 'revoked' | 'superseded' | 'expired' | 'erased';
 
 /** The SQL form of a credential's state at `now` (the service's credentialState is the same rule for one row). */
 function stateCondition(state: CredentialState, now: Date): SQL | undefined {
   const suspended = and(isNotNull(credentials.suspendedAt), or(isNull(credentials.suspendedUntil), gt(credentials.suspendedUntil, now)));
   const notSuspended = or(isNull(credentials.suspendedAt), and(isNotNull(credentials.suspendedUntil), lte(credentials.suspendedUntil, now)));
   switch (state) {
+    // erased before all else: an erased credential is revoked, and may have been superseded first
+    case 'erased':
+      return isNotNull(credentials.erasedAt);
     case 'superseded':
-      return isNotNull(credentials.supersededBy);
+      return and(isNotNull(credentials.supersededBy), isNull(credentials.erasedAt));
     case 'revoked':
-      return and(isNotNull(credentials.revokedAt), isNull(credentials.supersededBy));
+      return and(isNotNull(credentials.revokedAt), isNull(credentials.supersededBy), isNull(credentials.erasedAt));
     case 'suspended':
       return and(isNull(credentials.revokedAt), suspended);
     case 'expired':

@@ -6,11 +6,21 @@ import { pageQuerySchema } from '../../lib/pagination.js';
 import { problemSchema } from '../../lib/schemas.js';
 import { qrPng, qrSvg } from '../../web/qr.js';
 import { credentialShortLink, issueCredential } from './service.js';
-import { getCredentialDetails, listCentreCredentials, listCredentialEvents, reissueCredential, revokeCredential, suspendCredential, unsuspendCredential } from './lifecycle.js';
+import {
+  eraseCredential,
+  getCredentialDetails,
+  listCentreCredentials,
+  listCredentialEvents,
+  reissueCredential,
+  revokeCredential,
+  suspendCredential,
+  unsuspendCredential,
+} from './lifecycle.js';
 import {
   credentialParamsSchema,
   credentialListQuerySchema,
   credentialViewSchema,
+  eraseBodySchema,
   idempotencyKeyHeaderSchema,
   issueCredentialBodySchema,
   issuedCredentialSchema,
@@ -59,9 +69,9 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
   const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
   const lifecycleErrors = { ...errors, 409: problemSchema };
   /** The options of a lifecycle action on one of the centre's credentials: scope, path, body, answers. */
-  const lifecycleAction = <Body extends z.ZodType>(summary: string, body: Body) => ({
+  const lifecycleAction = <Body extends z.ZodType>(summary: string, body: Body, description?: string) => ({
     onRequest: app.requireScope('credentials:manage'),
-    schema: { tags: ['credentials'], summary, ...secured, params: credentialParamsSchema, body, response: { 200: credentialViewSchema, ...lifecycleErrors } },
+    schema: { tags: ['credentials'], summary, ...(description ? { description } : {}), ...secured, params: credentialParamsSchema, body, response: { 200: credentialViewSchema, ...lifecycleErrors } },
   });
 
   app.get(
@@ -130,6 +140,24 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
+    '/api/v1/credentials/:id/erase',
+    lifecycleAction(
+      'Erase the learner\'s personal data at their request: the credential is withdrawn for good',
+      eraseBodySchema,
+      [
+        'For a learner who asks for their data to be erased. Their name, e-mail, DID and learner id (externalId) and the',
+        'signed credential (which names them) are deleted, with the credential\'s e-mails and the cohort rows that issued',
+        'it; the credential is revoked (its bit set in the status list) unless it already was. What stays: the dates,',
+        'course, status entry and short code, and the audit event `credential.erased` (without personal data).',
+        'The credential\'s page, JSON, QR code, certificate and verification by id or code then answer 410',
+        '`/problems/credential-withdrawn`. The body must be `{"confirm": "erase"}`: erasure cannot be undone.',
+        'Erasing twice is a 409 `/problems/credential-erased`.',
+      ].join(' '),
+    ),
+    async (request) => eraseCredential({ ctx: app.ctx, principal: request.principal!, id: request.params.id }),
+  );
+
+  app.post(
     '/api/v1/credentials/:id/reissue',
     {
       onRequest: app.requireScope('credentials:manage'),
@@ -161,7 +189,7 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
           summary: `The credential's QR code (${format.toUpperCase()}): it encodes the short link <base>/v/<code>`,
           params: credentialParamsSchema,
           querystring: z.strictObject({ download: z.enum(['1', 'true']).optional().describe('ask the browser to save the file') }),
-          response: { 404: problemSchema },
+          response: { 404: problemSchema, 410: problemSchema },
         },
       },
       async (request, reply) => {

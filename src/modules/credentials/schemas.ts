@@ -126,7 +126,16 @@ export const reissueBodySchema = z.strictObject({
 });
 export type ReissueInput = z.output<typeof reissueBodySchema>;
 
-export const credentialStates = ['active', 'suspended', 'revoked', 'superseded', 'expired'] as const;
+// Erasing cannot be undone: the body must say so in words, so that a stray or mistaken POST erases nothing.
+const ERASE_CONFIRMATION = 'send {"confirm": "erase"} to erase the learner\'s personal data for good';
+export const eraseBodySchema = z.strictObject(
+  {
+    confirm: z.literal('erase', { error: `must be "erase": ${ERASE_CONFIRMATION}` }).describe('the word "erase": erasure cannot be undone'),
+  },
+  { error: ERASE_CONFIRMATION },
+);
+
+export const credentialStates = ['active', 'suspended', 'revoked', 'superseded', 'expired', 'erased'] as const;
 
 export const credentialListQuerySchema = pageQuerySchema.extend({
   achievementId: z.uuid('must be a course id').optional(),
@@ -169,5 +178,6 @@ export const credentialViewSchema = z.object({
   suspension: z.object({ at: z.string(), until: timestampOrNull, reason: z.string().nullable() }).nullable(),
   supersedes: z.object({ id: z.uuid(), url: z.string() }).nullable(),
   supersededBy: z.object({ id: z.uuid(), url: z.string() }).nullable(),
+  erasedAt: timestampOrNull.describe('when the learner\'s personal data were erased at their request (the name is then "", email and did null)'),
 });
 

@@ -45,6 +45,8 @@ const idempotencyConflict = () =>
 async function replay({ ctx, credentialId }: { ctx: AppContext; credentialId: string }): Promise<IssuedCredential> {
   const existing = await repository.findCredential(ctx.db, credentialId);
   if (!existing) throw new Error(`idempotency record points at missing credential ${credentialId}`);
+  // a retry after the learner had the credential erased gets it no more than anyone else does
+  if (!hasDocument(existing)) throw credentialWithdrawn(existing.id);
   return { id: existing.id, url: credentialUrl(ctx.config.publicBaseUrl, existing.id), verifiableCredential: JSON.parse(existing.document), document: existing.document, created: false };
 }
 
@@ -345,10 +347,30 @@ export function assertOpenBadge(credential: unknown) {
   }
 }
 
-/** A credential stored here, by its uuid: the signed document exactly as issued, its code and its corrections. */
-export async function getStoredCredential({ ctx, id }: { ctx: AppContext; id: string }): Promise<repository.CredentialRow> {
+/** A credential whose signed document the service still holds: every one but an erased credential. */
+export type StoredCredential = repository.CredentialRow & { document: string };
+
+export const hasDocument = (row: repository.CredentialRow): row is StoredCredential => row.document !== null;
+
+/**
+ * The answer wherever an erased credential is asked for: gone for good (410, unlike an id that never existed),
+ * and nothing of it shown, not even its course (what remains of it is the centre's record, not the public's).
+ */
+export const credentialWithdrawn = (id: string) =>
+  problem(
+    410,
+    'credential-withdrawn',
+    `The credential ${id} was withdrawn at its holder's request: their personal data were erased and the credential is revoked for good, so there is nothing left to show or verify. Ask the holder for another proof of the qualification.`,
+  );
+
+/**
+ * A credential stored here, by its uuid: the signed document exactly as issued, its code and its corrections.
+ * An unknown id is a 404; an erased credential a 410.
+ */
+export async function getStoredCredential({ ctx, id }: { ctx: AppContext; id: string }): Promise<StoredCredential> {
   const row = isUuid(id) ? await repository.findCredential(ctx.db, id) : undefined;
   if (!row) throw notFound(`No credential has the id "${id}". Check the link.`);
+  if (!hasDocument(row)) throw credentialWithdrawn(row.id);
   return row;
 }
 

@@ -10,8 +10,8 @@ import { recordAction } from '../audit/service.js';
 import type { CentreRow } from '../centres/repository.js';
 import * as credentials from '../credentials/repository.js';
 import { credentialUrl } from '../credentials/document.js';
-import { shortLinkOf } from '../credentials/service.js';
-import { centreCredential, managingCentre } from '../credentials/lifecycle.js';
+import { hasDocument, shortLinkOf, type StoredCredential } from '../credentials/service.js';
+import { assertNotErased, centreCredential, managingCentre } from '../credentials/lifecycle.js';
 import { isTemporaryMailFailure, mailFailureReason, type Mailer } from './mailer.js';
 import * as repository from './repository.js';
 
@@ -55,6 +55,7 @@ export function deliveryView(row: repository.DeliveryRow) {
 export async function redeliverCredential({ ctx, principal, id, email }: { ctx: AppContext; principal: Principal; id: string; email?: string }) {
   const centre = await managingCentre(ctx, principal);
   const row = await centreCredential(ctx, centre, id);
+  assertNotErased(row);
   if (row.revokedAt) throw conflict('The credential is revoked (or replaced by a correction); it is not sent to anyone. Deliver the current one.', 'credential-revoked');
   const to = email ?? row.recipientEmail;
   if (!to) throw problem(422, 'no-recipient-email', 'The credential has no e-mail address on record; give one in the body: {"email": "learner@example.org"}.');
@@ -103,8 +104,9 @@ export async function sendDelivery({ ctx, mailer, deliveryId }: { ctx: AppContex
   const credential = await credentials.findCredential(ctx.db, delivery.credentialId);
   const centre = await ctx.lookups.centre(delivery.centreId);
   if (!credential || !centre) return { kind: 'skipped' };
-  // revoked (or replaced by a correction) after the e-mail was asked for: the learner would get a dead link
-  if (credential.revokedAt) {
+  // revoked (or replaced by a correction) after the e-mail was asked for: the learner would get a dead link. (An
+  // erased credential is revoked, and its deliveries were deleted with its address: nothing is left to send.)
+  if (credential.revokedAt || !hasDocument(credential)) {
     await repository.recordAttempt(ctx.db, delivery.id, { state: 'failed', lastError: 'Not sent: the credential was revoked before the e-mail went out.' });
     return { kind: 'failed' };
   }
@@ -123,7 +125,7 @@ export async function sendDelivery({ ctx, mailer, deliveryId }: { ctx: AppContex
 }
 
 /** The e-mail's content from what the signed credential says (its language, course and centre names). */
-function credentialEmailInput({ ctx, credential, centre }: { ctx: AppContext; credential: credentials.CredentialRow; centre: CentreRow }) {
+function credentialEmailInput({ ctx, credential, centre }: { ctx: AppContext; credential: StoredCredential; centre: CentreRow }) {
   const document = JSON.parse(credential.document) as { credentialSubject?: { achievement?: { name?: string } }; issuer?: { name?: string } };
   const language = isLanguage(credential.language) ? credential.language : 'en';
   const { link, code } = shortLinkOf(credential, ctx.config.publicBaseUrl);

@@ -61,10 +61,11 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['credentials'],
         summary: 'The credential: the signed JSON exactly as issued (application/vc on request), or its verified page for browsers',
-        description: 'Browsers (Accept ranking text/html first) get the page; `?format=json|html` overrides.',
+        description:
+          'Browsers (Accept ranking text/html first) get the page; `?format=json|html` overrides. A credential withdrawn at its holder\'s request (its personal data erased) is a 410: a page saying so, or `/problems/credential-withdrawn`.',
         params: credentialParamsSchema,
         querystring: languageAndFormat,
-        response: { 404: problemSchema },
+        response: { 404: problemSchema, 410: problemSchema },
       },
     },
     async (request, reply) => {
@@ -99,7 +100,7 @@ const pageRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The printable certificate (A4 landscape PDF) with the short code and the QR code of the short link',
         params: credentialParamsSchema,
         querystring: pageQuery,
-        response: { 404: problemSchema, 409: problemSchema },
+        response: { 404: problemSchema, 409: problemSchema, 410: problemSchema },
       },
     },
     async (request, reply) => {

@@ -13,10 +13,11 @@ const verificationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['verification'],
         summary: 'Verify a credential (JSON, or a link or id of this service) and get a report with a verdict',
-        description: 'Always 200 with a report for anything credential-shaped, valid or not; 400 only when the body is not a credential at all.',
+        description:
+          'Always 200 with a report for anything credential-shaped, valid or not; 400 only when the body is not a credential at all. A link, id or code of a credential withdrawn at its holder\'s request (its personal data erased) is a 410 `/problems/credential-withdrawn`: there is no document left to verify.',
         querystring: languageQuerySchema,
         body: verifyRequestSchema,
-        response: { 200: verificationReportSchema, 400: problemSchema, 404: problemSchema, 422: problemSchema },
+        response: { 200: verificationReportSchema, 400: problemSchema, 404: problemSchema, 410: problemSchema, 422: problemSchema },
       },
     },
     async (request) => {
