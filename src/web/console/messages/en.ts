@@ -495,7 +495,7 @@ export const en = {
       keysHeading: 'Signing keys',
       keysIntro: 'Rotation is the centre manager\'s. If a key may have been stolen, withdraw it here.',
       compromise: 'Report compromised',
-      compromiseLabel: ({ key }: { key: string }) => `Report the key ${key} compromised`,
+      compromiseLabel: ({ key }: { key: string }) => `Report compromised: key ${key}`,
       compromiseTitle: 'Report this key compromised?',
       compromiseText: 'Do this only if the key may have been stolen or misused. The key leaves the centre\'s DID document at once: every credential it signed stops verifying, for everyone, everywhere (the check says the key is revoked), and the centre must reissue what it still needs. This cannot be undone.',
       compromiseActive: 'This is the key in use: a new key replaces it at once, and the centre\'s status lists are signed again with the new key.',

@@ -485,7 +485,7 @@ export const fr: ConsoleMessages = {
       keysHeading: 'Clés de signature',
       keysIntro: 'Le renouvellement revient au gestionnaire du centre. Si une clé a pu être volée, retirez-la ici.',
       compromise: 'Signaler comme compromise',
-      compromiseLabel: ({ key }: { key: string }) => `Signaler la clé ${key} comme compromise`,
+      compromiseLabel: ({ key }: { key: string }) => `Signaler comme compromise : clé ${key}`,
       compromiseTitle: 'Signaler cette clé comme compromise ?',
       compromiseText: 'Ne le faites que si la clé a pu être volée ou détournée. La clé quitte aussitôt le document DID du centre : plus aucun certificat qu’elle a signé ne peut être vérifié, par personne et nulle part (la vérification indique une clé révoquée), et le centre doit délivrer de nouveau ce dont il a encore besoin. Cette action est irréversible.',
       compromiseActive: 'C’est la clé en service : une nouvelle clé la remplace immédiatement, et les listes de statut du centre sont signées de nouveau avec celle-ci.',

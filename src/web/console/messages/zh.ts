@@ -485,7 +485,7 @@ export const zh: ConsoleMessages = {
       keysHeading: '签名密钥',
       keysIntro: '密钥轮换由中心管理员负责。如果密钥可能已被盗，请在此撤回。',
       compromise: '报告泄露',
-      compromiseLabel: ({ key }: { key: string }) => `报告密钥 ${key} 已泄露`,
+      compromiseLabel: ({ key }: { key: string }) => `报告泄露：密钥 ${key}`,
       compromiseTitle: '报告此密钥已泄露？',
       compromiseText: '仅在密钥可能已被盗或被滥用时执行此操作。该密钥将立即从中心的 DID 文档中移除：它签署的所有证书在任何地方、对任何人都将无法再通过核验（核验结果为密钥已撤销），中心需要重新签发仍需使用的证书。此操作无法撤消。',
       compromiseActive: '这是正在使用的密钥：新的密钥将立即取而代之，中心的状态列表也将用新密钥重新签名。',
