@@ -36,7 +36,7 @@ const confirmRoutes: FastifyPluginAsyncZod<{ mailer: Mailer }> = async (app, { m
   app.get('/console/confirm', { schema: { hide: true, querystring: confirmQuery } }, async (request, reply) => {
     const { language, viewer } = await pageContext(request, reply);
     const { staff } = request.consoleSession!;
-    const passkeys = relyingParty(ctx.config.publicBaseUrl) !== null && (await listPasskeys({ ctx, staffId: staff.id })).length > 0;
+    const passkeys = relyingParty(ctx.config.publicBaseUrl) === null ? 'host-without' : (await listPasskeys({ ctx, staffId: staff.id })).length > 0 ? 'usable' : 'none-yet';
     return sendPage(reply, renderConfirmPage({ language, platformName, viewer: viewer!, next: safeNext(request.query.next), passkeys, sent: request.query.sent === '1' }));
   });
 

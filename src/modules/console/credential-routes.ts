@@ -64,7 +64,12 @@ function readSearch(search: CredentialSearch, cursor: string | undefined, langua
 }
 
 type CredentialView = Awaited<ReturnType<typeof listCentreCredentials>>['items'][number];
-const consoleCredential = (view: CredentialView, names: Map<string, string>): ConsoleCredential => ({ ...view, courseName: names.get(view.achievementId) ?? view.achievementId });
+// an erased credential has no name left: the console shows a dash where it was
+const consoleCredential = (view: CredentialView, names: Map<string, string>): ConsoleCredential => ({
+  ...view,
+  recipient: view.status === 'erased' ? { ...view.recipient, name: '—' } : view.recipient,
+  courseName: names.get(view.achievementId) ?? view.achievementId,
+});
 
 /** The console's credentials: search, export, details with history, and the lifecycle actions with a confirmation step. */
 const credentialRoutes: FastifyPluginAsyncZod = async (app) => {

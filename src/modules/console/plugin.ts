@@ -9,6 +9,7 @@ import { createMailer } from '../delivery/mailer.js';
 import { type ConsoleAccess, clearSessionCookie, consoleLanguage, csrfTokenMatches, ForgedForm, readConsoleSession } from './access.js';
 import accountRoutes from './account-routes.js';
 import adminRoutes from './admin-routes.js';
+import correctionRoutes from './correction-routes.js';
 import credentialRoutes from './credential-routes.js';
 import issueRoutes from './issue-routes.js';
 import cohortRoutes from './cohort-routes.js';
@@ -120,6 +121,7 @@ const consoleRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(confirmRoutes, { mailer });
   await app.register(settingsRoutes, { mailer });
   await app.register(adminRoutes, { mailer });
+  await app.register(correctionRoutes);
 };
 
 /** The console script's requests ask for JSON; pages and forms get HTML. */

@@ -315,6 +315,16 @@ export async function centreCredential(ctx: AppContext, centre: CentreRow, id: s
   return row;
 }
 
+/**
+ * A credential of the principal's centre and what it says, for a correction form: an erased, replaced or revoked
+ * one has nothing left to correct (409, as reissuing it would answer).
+ */
+export async function credentialBeforeCorrection({ ctx, principal, id }: { ctx: AppContext; principal: Principal; id: string }) {
+  const row = await centreCredential(ctx, await managingCentre(ctx, principal), id);
+  assertNotRevoked(row);
+  return { view: credentialView(row, ctx.config, ctx.clock.now()), original: originalInput(row) };
+}
+
 const HISTORY_IN_DETAILS = 20;
 
 /** GET /api/v1/credentials/:id: details, current status and the latest history. */

@@ -152,11 +152,20 @@ export function renderSecretPage({ language, platformName, viewer, clientId, sec
  * The confirmation asked before a sensitive action: a passkey (with the script) or an e-mailed link; `next` is where
  * the staff member goes back to.
  */
-export function renderConfirmPage({ language, platformName, viewer, next, passkeys, sent }: PageBase & { next: string; passkeys: boolean; sent: boolean }): string {
-  const words = consoleMessages(language).confirm;
-  const passkey = passkeys
+export function renderConfirmPage({
+  language,
+  platformName,
+  viewer,
+  next,
+  passkeys,
+  sent,
+}: PageBase & { next: string; /** whether this host allows passkeys and the staff member has one */ passkeys: 'usable' | 'none-yet' | 'host-without'; sent: boolean }): string {
+  const text = consoleMessages(language);
+  const words = text.confirm;
+  const passkey =
+    passkeys === 'usable'
     ? html`<div data-needs-script hidden><p><button type="button" class="primary" data-passkey="confirm" data-options="/console/passkeys/confirm/options" data-verify="/console/passkeys/confirm" data-next="${next}" data-failed="${words.passkeyFailed}" aria-describedby="passkey-error">${words.passkeyButton}</button></p><p class="field-error" id="passkey-error" role="alert" hidden></p></div><p data-without-script>${words.needsScript}</p>`
-    : html`<p>${words.noPasskeyHere}</p>`;
+    : html`<p>${passkeys === 'none-yet' ? text.problems['no-passkey'] : words.noPasskeyHere}</p>`;
   return renderConsolePage({
     language,
     platformName,
