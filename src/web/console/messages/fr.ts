@@ -243,6 +243,8 @@ export const fr: ConsoleMessages = {
       unsuspend: 'Oui, la lever',
     },
     done: {
+      reissued: 'Le certificat corrigé est signé ; le précédent est révoqué pour remplacement.',
+      erased: 'Les données personnelles de l’apprenant sont effacées et le certificat est retiré.',
       revoke: 'Le certificat est révoqué.',
       suspend: 'Le certificat est suspendu.',
       unsuspend: 'La suspension est levée.',
@@ -251,6 +253,16 @@ export const fr: ConsoleMessages = {
     reasonRequired: 'Indiquez le motif : il est consigné dans le journal d’audit.',
     reasonTooLong: 'Limitez le motif à 500 caractères.',
     redelivered: 'Le certificat sera renvoyé par e-mail dans un instant.',
+    reissueTitle: 'Corriger et délivrer à nouveau',
+    reissueIntro: 'Un certificat corrigé remplace celui-ci : le nouveau est signé avec les modifications ci-dessous, et celui-ci est révoqué pour remplacement. Chacune des deux pages renvoie à l’autre.',
+    reissueNoChange: 'Modifiez au moins un élément : rien ne diffère du certificat actuel.',
+    reissueButton: 'Signer le certificat corrigé',
+    erase: 'Effacer les données de l’apprenant',
+    eraseTitle: 'Effacer les données personnelles de cet apprenant ?',
+    eraseText: 'Faites-le lorsque l’apprenant demande l’effacement de ses données. Son nom, son adresse e-mail et le certificat signé sont supprimés définitivement de ce service ; le certificat est révoqué, et sa page indique qu’il a été retiré à la demande de son titulaire. Le journal d’audit conserve la trace de l’opération, mais pas de la personne concernée. Cette action est irréversible.',
+    eraseConfirm: 'Je comprends : le certificat est retiré et les données ne pourront pas être récupérées',
+    eraseConfirmRequired: 'Cochez la case pour confirmer.',
+    eraseButton: 'Effacer définitivement',
   },
   issue: {
     title: 'Délivrer un certificat',
@@ -639,6 +651,7 @@ export const fr: ConsoleMessages = {
     notFoundTitle: 'Introuvable',
     notFound: 'Il n’y a rien ici, ou cet élément appartient à un autre centre.',
     problemTitle: 'L’opération n’a pas abouti',
+    badForm: 'Ce formulaire n’a pas pu être lu. Revenez en arrière, rechargez la page et réessayez.',
   },
   problems: {
     'last-manager': 'C’est le dernier gestionnaire du centre : nommez d’abord quelqu’un d’autre gestionnaire.',

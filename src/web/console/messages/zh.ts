@@ -243,6 +243,8 @@ export const zh: ConsoleMessages = {
       unsuspend: '是，解除暂停',
     },
     done: {
+      reissued: '更正后的证书已签名；原证书已因被取代而撤销。',
+      erased: '学员的个人数据已删除，证书已撤回。',
       revoke: '证书已撤销。',
       suspend: '证书已暂停。',
       unsuspend: '暂停已解除。',
@@ -251,6 +253,16 @@ export const zh: ConsoleMessages = {
     reasonRequired: '请填写原因：原因将记录在审计日志中。',
     reasonTooLong: '原因不得超过 500 个字符。',
     redelivered: '证书稍后将重新通过邮件发送。',
+    reissueTitle: '更正并重新签发',
+    reissueIntro: '更正后的证书将取代此证书：新证书按以下修改内容签名，此证书则因被取代而撤销。两个页面相互链接。',
+    reissueNoChange: '请至少修改一项信息：目前内容与原证书没有任何不同。',
+    reissueButton: '签署更正后的证书',
+    erase: '删除学员数据',
+    eraseTitle: '要删除此学员的个人数据吗？',
+    eraseText: '请在学员要求删除其数据时执行此操作。其姓名、电子邮件地址和已签名的证书将从本服务中永久删除；证书将被撤销，其页面会注明该证书已应持有人的要求撤回。审计日志只记录执行过此操作，不记录涉及何人。此操作无法撤消。',
+    eraseConfirm: '我已了解：证书将被撤回，且数据无法恢复',
+    eraseConfirmRequired: '请勾选此框以确认。',
+    eraseButton: '永久删除',
   },
   issue: {
     title: '签发单份证书',
@@ -639,6 +651,7 @@ export const zh: ConsoleMessages = {
     notFoundTitle: '未找到',
     notFound: '此处没有内容，或该内容属于其他中心。',
     problemTitle: '操作未成功',
+    badForm: '无法读取此表单。请返回，刷新页面后重试。',
   },
   problems: {
     'last-manager': '这是本中心最后一位管理员：请先将其他人设为管理员。',
