@@ -17,7 +17,7 @@ import {
   renderAdminPage,
   table,
 } from './admin-pages.js';
-import { described, errorSummary, field, notice } from './layout.js';
+import { described, errorSummary, field, formControls, notice } from './layout.js';
 import { consoleMessages } from './messages/index.js';
 
 /** A centre as the platform's pages show it (the API's view, its name in the reader's language). */
@@ -80,15 +80,7 @@ export function renderCentreListPage({ language, platformName, viewer, centres, 
 export function renderCentreForm({ language, platformName, viewer, values = {}, errors = [] }: AdminPageBase & { values?: CentreForm; errors?: FormErrors }): string {
   const text = consoleMessages(language);
   const words = text.admin.centres;
-  const errorOf = errorIn(errors);
-  const input = (id: keyof CentreForm, label: string, { type = 'text', hint, max, dir, lang }: { type?: string; hint?: string; max?: number; dir?: string; lang?: string } = {}) =>
-    field({
-      id,
-      label,
-      hint,
-      error: errorOf(id),
-      control: html`<input type="${type}" id="${id}" name="${id}" value="${values[id] ?? ''}"${max ? html` maxlength="${String(max)}"` : ''}${dir ? html` dir="${dir}"` : ''}${lang ? html` lang="${lang}"` : ''}${described(id, { hint, error: errorOf(id) })}>`,
-    });
+  const { input, errorOf } = formControls(values, errors);
   return renderAdminPage({
     language,
     platformName,

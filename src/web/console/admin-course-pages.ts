@@ -2,8 +2,8 @@ import { type Language, LANGUAGES } from '../../lib/i18n.js';
 import { ACHIEVEMENT_TYPES } from '../../vc/ob3-schema.js';
 import { html } from '../html.js';
 import { directionOf, formatDate, localeOf } from '../language.js';
-import { type AdminPageBase, errorIn, type FormErrors, languageName, pager, postForm, queryOf, renderAdminPage, selectOptions, table } from './admin-pages.js';
-import { described, errorSummary, field, notice } from './layout.js';
+import { type AdminPageBase, type FormErrors, languageName, pager, postForm, queryOf, renderAdminPage, selectOptions, table } from './admin-pages.js';
+import { described, errorSummary, field, formControls, notice } from './layout.js';
 import { consoleMessages } from './messages/index.js';
 
 /** A course as the platform's pages list it. */
@@ -59,15 +59,7 @@ export function renderCourseListPage({ language, platformName, viewer, courses, 
 /** The course form's controls: the code, each language's texts in a fieldset of its own, and the details. */
 function courseFields(language: Language, values: CourseForm, errors: FormErrors) {
   const words = consoleMessages(language).admin.courses;
-  const errorOf = errorIn(errors);
-  const input = (id: keyof CourseForm, label: string, { type = 'text', hint, max, dir, lang }: { type?: string; hint?: string; max?: number; dir?: string; lang?: string } = {}) =>
-    field({
-      id,
-      label,
-      hint,
-      error: errorOf(id),
-      control: html`<input type="${type}" id="${id}" name="${id}" value="${values[id] ?? ''}"${max ? html` maxlength="${String(max)}"` : ''}${dir ? html` dir="${dir}"` : ''}${lang ? html` lang="${lang}"` : ''}${described(id, { hint, error: errorOf(id) })}>`,
-    });
+  const { input, errorOf } = formControls(values, errors);
   const textarea = (id: LanguageField, label: string, max: number, code: Language) =>
     field({ id, label, error: errorOf(id), control: html`<textarea id="${id}" name="${id}" maxlength="${String(max)}" rows="3" dir="${directionOf(code)}" lang="${code}"${described(id, { error: errorOf(id) })}>${values[id] ?? ''}</textarea>` });
   const types = [...new Set([...ACHIEVEMENT_TYPES, values.achievementType ?? 'MicroCredential'])].map((type) => ({ value: type, label: type }));

@@ -1,8 +1,8 @@
 import type { Language } from '../../lib/i18n.js';
 import { html } from '../html.js';
 import type { ConsoleCredential } from './credential-pages.js';
-import { formControls, type IssueForm } from './issue-pages.js';
-import { type ConsoleViewer, csrfField, described, errorSummary, field, renderConsolePage } from './layout.js';
+import type { IssueForm } from './issue-pages.js';
+import { type ConsoleViewer, csrfField, described, errorSummary, field, formControls, renderConsolePage } from './layout.js';
 import { consoleMessages } from './messages/index.js';
 
 interface PageBase {
@@ -45,7 +45,7 @@ export function renderReissuePage({
     main: html`<h1>${words.reissueTitle}</h1>${errorSummary(language, errors)}<p><strong><bdi>${credential.recipient.name}</bdi></strong> — <bdi>${credential.courseName}</bdi></p><p>${words.reissueIntro}</p>
 <form method="post" action="/console/credentials/${credential.id}/reissue?lang=${language}" novalidate>${csrfField(viewer.csrfToken)}
 <fieldset><legend>${issue.learner}</legend>${input('name', issue.name, { max: 200 })}${input('email', issue.email, { type: 'email', hint: issue.emailHint, max: 254, dir: 'ltr' })}</fieldset>
-<fieldset><legend>${issue.details}</legend>${textarea('narrative', issue.narrative, 2000, issue.narrativeHint)}
+<fieldset><legend>${issue.details}</legend>${textarea('narrative', issue.narrative, 2000, { hint: issue.narrativeHint })}
 ${evidenceEditable ? html`${input('evidenceUrl', issue.evidenceUrl, { type: 'url', max: 2000, dir: 'ltr' })}${input('evidenceName', issue.evidenceName, { max: 200 })}${textarea('evidenceDescription', issue.evidenceDescription, 2000)}` : ''}
 ${input('validUntil', issue.validUntil, { type: 'date', hint: issue.validUntilHint })}</fieldset>
 ${field({ id: 'reason', label: words.reason, hint: words.reasonHint, error: reasonError, control: html`<textarea id="reason" name="reason" maxlength="500" required${described('reason', { hint: words.reasonHint, error: reasonError })}>${values.reason ?? ''}</textarea>` })}

@@ -2,7 +2,7 @@ import { type Language, LANGUAGES } from '../../lib/i18n.js';
 import { type Fragment, html } from '../html.js';
 import { pageMessages } from '../messages/index.js';
 import type { CourseOption } from './credential-pages.js';
-import { type ConsoleViewer, csrfField, described, errorSummary, field, renderConsolePage } from './layout.js';
+import { type ConsoleViewer, csrfField, described, errorSummary, formControls, renderConsolePage } from './layout.js';
 import { consoleMessages } from './messages/index.js';
 
 /** The issue form's fields as typed (shown back as they were, carried through the preview as hidden fields). */
@@ -30,30 +30,6 @@ interface IssuePageBase {
   viewer: ConsoleViewer;
 }
 
-const options = (choices: { value: string; label: string; lang?: string }[], selected: string | undefined) =>
-  choices.map((choice) => html`<option value="${choice.value}"${choice.lang ? html` lang="${choice.lang}"` : ''}${choice.value === (selected ?? '') ? html` selected` : ''}>${choice.label}</option>`);
-
-/**
- * The controls of a learner form (issue, correction) over its values as typed and its errors: each with its label,
- * hint and error tied to it.
- */
-export function formControls(values: IssueForm, errors: { field: string; message: string }[]) {
-  const errorOf = (name: string) => errors.find((error) => error.field === name)?.message;
-  const input = (name: IssueField, label: string, { type = 'text', hint, max, dir }: { type?: string; hint?: string; max?: number; dir?: string } = {}) =>
-    field({
-      id: name,
-      label,
-      hint,
-      error: errorOf(name),
-      control: html`<input type="${type}" id="${name}" name="${name}" value="${values[name] ?? ''}"${max ? html` maxlength="${String(max)}"` : ''}${dir ? html` dir="${dir}"` : ''}${described(name, { hint, error: errorOf(name) })}>`,
-    });
-  const textarea = (name: IssueField, label: string, max: number, hint?: string) =>
-    field({ id: name, label, hint, error: errorOf(name), control: html`<textarea id="${name}" name="${name}" maxlength="${String(max)}" dir="auto"${described(name, { hint, error: errorOf(name) })}>${values[name] ?? ''}</textarea>` });
-  const select = (name: IssueField, label: string, choices: { value: string; label: string; lang?: string }[], hint?: string) =>
-    field({ id: name, label, hint, error: errorOf(name), control: html`<select id="${name}" name="${name}"${described(name, { hint, error: errorOf(name) })}>${options(choices, values[name])}</select>` });
-  return { input, textarea, select, errorOf };
-}
-
 /** GET /console/issue (and the form again after an error or "Change"): one learner, one course. */
 export function renderIssueForm({
   language,
@@ -74,7 +50,7 @@ ${select('course', words.course, [{ value: '', label: words.chooseCourse }, ...c
 ${input('externalId', words.externalId, { hint: words.externalIdHint, max: 200 })}</fieldset>
 <fieldset><legend>${words.details}</legend>
 ${select('language', words.language, [{ value: '', label: words.centreLanguage }, ...LANGUAGES.map((code) => ({ value: code, label: pageMessages(code).languageName, lang: code }))], words.languageHint)}
-${textarea('narrative', words.narrative, 2000, words.narrativeHint)}
+${textarea('narrative', words.narrative, 2000, { hint: words.narrativeHint })}
 ${input('evidenceUrl', words.evidenceUrl, { type: 'url', max: 2000, dir: 'ltr' })}${input('evidenceName', words.evidenceName, { max: 200 })}${textarea('evidenceDescription', words.evidenceDescription, 2000)}
 ${input('validUntil', words.validUntil, { type: 'date', hint: words.validUntilHint })}</fieldset>
 <p class="actions"><button type="submit" name="step" value="preview" class="primary">${words.previewButton}</button></p></form>`

@@ -135,3 +135,34 @@ export function errorSummary(language: Language, errors: { field: string; messag
 
 /** A short message at the top of a page after an action ("Passkey added."). */
 export const notice = (message: string | undefined) => (message ? html`<p class="card notice" role="status">${message}</p>` : '');
+
+const choiceOptions = (choices: { value: string; label: string; lang?: string }[], selected: string | undefined) =>
+  choices.map((choice) => html`<option value="${choice.value}"${choice.lang ? html` lang="${choice.lang}"` : ''}${choice.value === (selected ?? '') ? html` selected` : ''}>${choice.label}</option>`);
+
+/**
+ * The controls of a form over its values as typed and its errors: each input, textarea or select with its label,
+ * hint and error tied to it (the field id is the control's name).
+ */
+export function formControls<Values extends { [Key in keyof Values]?: string }>(values: Values, errors: { field: string; message: string }[]) {
+  type Name = keyof Values & string;
+  const errorOf = (name: string) => errors.find((error) => error.field === name)?.message;
+  const input = (name: Name, label: string, { type = 'text', hint, max, dir, lang }: { type?: string; hint?: string; max?: number; dir?: string; lang?: string } = {}) =>
+    field({
+      id: name,
+      label,
+      hint,
+      error: errorOf(name),
+      control: html`<input type="${type}" id="${name}" name="${name}" value="${values[name] ?? ''}"${max ? html` maxlength="${String(max)}"` : ''}${dir ? html` dir="${dir}"` : ''}${lang ? html` lang="${lang}"` : ''}${described(name, { hint, error: errorOf(name) })}>`,
+    });
+  const textarea = (name: Name, label: string, max: number, { hint, dir = 'auto', lang, rows }: { hint?: string; dir?: string; lang?: string; rows?: number } = {}) =>
+    field({
+      id: name,
+      label,
+      hint,
+      error: errorOf(name),
+      control: html`<textarea id="${name}" name="${name}" maxlength="${String(max)}"${rows ? html` rows="${String(rows)}"` : ''} dir="${dir}"${lang ? html` lang="${lang}"` : ''}${described(name, { hint, error: errorOf(name) })}>${values[name] ?? ''}</textarea>`,
+    });
+  const select = (name: Name, label: string, choices: { value: string; label: string; lang?: string }[], hint?: string) =>
+    field({ id: name, label, hint, error: errorOf(name), control: html`<select id="${name}" name="${name}"${described(name, { hint, error: errorOf(name) })}>${choiceOptions(choices, values[name])}</select>` });
+  return { input, textarea, select, errorOf };
+}
