@@ -44,6 +44,11 @@ export function formatList(values: string[], language: Language): string {
   return new Intl.ListFormat(localeOf(language), { type: 'unit', style: 'short' }).format(values);
 }
 
+/** A language's name in the reader's language ("French", « anglais », «الفرنسية», “法语”). */
+export function languageName(code: string, language: Language): string {
+  return new Intl.DisplayNames([localeOf(language)], { type: 'language' }).of(code) ?? code;
+}
+
 export function formatNumber(value: number, language: Language): string {
   return formatter(`number ${language}`, () => new Intl.NumberFormat(localeOf(language))).format(value);
 }

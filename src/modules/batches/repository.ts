@@ -52,26 +52,25 @@ export async function countRowsByState(db: DbOrTx, batchId: string): Promise<Par
   return Object.fromEntries(rows.map(({ state, n }) => [state, Number(n)]));
 }
 
-/** How many of the batch's new credentials went out by e-mail, are waiting, or failed (their latest delivery). */
-export async function countDeliveriesByState(db: DbOrTx, batchId: string): Promise<Record<string, number>> {
-  const latest = db
+/** The latest delivery of each of the batch's credentials (a re-send adds a newer one), as a subquery. */
+const latestDeliveries = (db: DbOrTx, batchId: string) =>
+  db
     .selectDistinctOn([deliveries.credentialId], { credentialId: deliveries.credentialId, state: deliveries.state })
     .from(deliveries)
     .innerJoin(batchRows, and(eq(batchRows.batchId, batchId), eq(batchRows.credentialId, deliveries.credentialId)))
     .orderBy(deliveries.credentialId, desc(deliveries.createdAt))
     .as('latest');
+
+/** How many of the batch's new credentials went out by e-mail, are waiting, or failed (their latest delivery). */
+export async function countDeliveriesByState(db: DbOrTx, batchId: string): Promise<Record<string, number>> {
+  const latest = latestDeliveries(db, batchId);
   const rows = await db.select({ state: latest.state, n: count() }).from(latest).groupBy(latest.state);
   return Object.fromEntries(rows.map(({ state, n }) => [state, Number(n)]));
 }
 
 /** The batch's live credentials whose latest e-mail failed, with the address on record now: what a re-send sends. */
 export async function failedDeliveries(db: DbOrTx, batchId: string): Promise<{ credentialId: string; email: string }[]> {
-  const latest = db
-    .selectDistinctOn([deliveries.credentialId], { credentialId: deliveries.credentialId, state: deliveries.state })
-    .from(deliveries)
-    .innerJoin(batchRows, and(eq(batchRows.batchId, batchId), eq(batchRows.credentialId, deliveries.credentialId)))
-    .orderBy(deliveries.credentialId, desc(deliveries.createdAt))
-    .as('latest');
+  const latest = latestDeliveries(db, batchId);
   const rows = await db
     .select({ credentialId: credentials.id, email: credentials.recipientEmail })
     .from(latest)

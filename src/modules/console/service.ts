@@ -6,7 +6,7 @@ import { actorNames, listAuditEvents } from '../audit/repository.js';
 import { courseChoices } from '../achievements/repository.js';
 import { countUnfinishedBatches } from '../batches/repository.js';
 import { centreForPrincipal, isPlatformAdmin } from '../centres/access.js';
-import { credentialCounts } from '../credentials/repository.js';
+import { credentialCounts, recipientNames } from '../credentials/repository.js';
 
 const RECENT_EVENTS = 10;
 
@@ -16,15 +16,17 @@ export interface ActorLabel {
   name: string | null;
 }
 
-/** The audit events of a page with the names of who acted. */
+/** The audit events of a page with the names of who acted and of the learner each concerns. */
 export async function namedEvents({ ctx, events }: { ctx: AppContext; events: Awaited<ReturnType<typeof listAuditEvents>> }) {
-  const names = await actorNames(ctx.db, events);
+  const credentialIds = [...new Set(events.map((event) => event.credentialId).filter((id): id is string => id !== null))];
+  const [names, learners] = await Promise.all([actorNames(ctx.db, events), recipientNames(ctx.db, credentialIds)]);
   return events.map((event) => ({
     id: event.id,
     at: event.createdAt,
     action: event.action,
     target: event.target,
     credentialId: event.credentialId,
+    recipientName: event.credentialId ? learners.get(event.credentialId) || null : null,
     details: event.details,
     actor: {
       kind: event.actorKind,

@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, gt, gte, ilike, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gt, gte, ilike, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { PageCursor } from '../../lib/pagination.js';
 import type { DbOrTx } from '../../db/client.js';
 import { auditEvents, authorisations, batchRows, centres, credentials, deliveries, idempotencyKeys, statusLists } from '../../db/schema/index.js';
@@ -297,6 +297,13 @@ export async function credentialsUnderOtherBase(db: DbOrTx, publicBaseUrl: strin
   const base = sql<string>`substring((${sample.document}::jsonb)->>'id' from '^(.*)/credentials/[^/]*$')`;
   const rows = await db.selectDistinct({ base }).from(sample).orderBy(base).limit(5);
   return { count, bases: rows.map((row) => row.base).filter((value): value is string => typeof value === 'string') };
+}
+
+/** The learners' names of some credentials, by id ('' for a credential whose learner's data was erased). */
+export async function recipientNames(db: DbOrTx, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: credentials.id, name: credentials.recipientName }).from(credentials).where(inArray(credentials.id, ids));
+  return new Map(rows.map((row) => [row.id, row.name]));
 }
 
 /** A corrected delivery address (kept for delivery only; never in the signed credential). */

@@ -9,6 +9,8 @@ export interface ActivityEntry {
   at: Date;
   action: string;
   credentialId: string | null;
+  /** The learner of that credential, null once their data is erased. */
+  recipientName: string | null;
   actor: { kind: 'client' | 'staff' | 'cli' | 'system'; name: string | null };
 }
 
@@ -27,10 +29,13 @@ export function actionText(action: string, language: Language): string {
   return typeof known === 'string' ? known : actions.other({ action });
 }
 
-/** A list of audit entries: when, who, what, and a link to the credential concerned (in `centre`, for an admin reading one). */
+/**
+ * A list of audit entries: when, who, what, and a link named by its learner to the credential concerned (in
+ * `centre`, for an admin reading one).
+ */
 export function activityList(entries: ActivityEntry[], language: Language, { centre }: { centre?: string } = {}) {
   return html`<ul class="activity">${entries.map(
     (entry) =>
-      html`<li><time datetime="${entry.at.toISOString()}">${formatDate(entry.at, language, true)}</time> — <bdi>${actorText(entry.actor, language)}</bdi> ${actionText(entry.action, language)}${entry.credentialId ? html` · <a href="/console/credentials/${entry.credentialId}?lang=${language}${centre ? `&centre=${centre}` : ''}">${consoleMessages(language).credentials.recipient}</a>` : ''}</li>`,
+      html`<li><time datetime="${entry.at.toISOString()}">${formatDate(entry.at, language, true)}</time> — <bdi>${actorText(entry.actor, language)}</bdi> ${actionText(entry.action, language)}${entry.credentialId ? html` · <a href="/console/credentials/${entry.credentialId}?lang=${language}${centre ? `&centre=${centre}` : ''}"><bdi>${entry.recipientName ?? consoleMessages(language).credentials.recipient}</bdi></a>` : ''}</li>`,
   )}</ul>`;
 }

@@ -1,6 +1,6 @@
 import { type Language, LANGUAGES } from '../../lib/i18n.js';
 import { html } from '../html.js';
-import { directionOf, formatDate } from '../language.js';
+import { directionOf, formatDate, languageName } from '../language.js';
 import {
   type AdminPageBase,
   countryName,
@@ -8,7 +8,6 @@ import {
   type FormErrors,
   type InviteForm,
   inviteFields,
-  languageName,
   languageOptions,
   pager,
   postForm,
@@ -17,7 +16,7 @@ import {
   renderAdminPage,
   table,
 } from './admin-pages.js';
-import { described, errorSummary, field, formControls, notice } from './layout.js';
+import { checkboxField, described, errorSummary, field, formControls, notice } from './layout.js';
 import { consoleMessages } from './messages/index.js';
 
 /** A centre as the platform's pages show it (the API's view, its name in the reader's language). */
@@ -216,7 +215,7 @@ ${postForm(
   viewer,
   `/console/admin/centres/${centre.slug}/keys/${fragment}/compromise?lang=${language}`,
   html`${reasonField(language, { id: 'reason', value: reason, error: errorOf('reason') })}
-<div class="field">${confirmError ? html`<p class="field-error" id="confirm-error">${confirmError}</p>` : ''}<input type="checkbox" id="confirm" name="confirm" value="compromised" required${described('confirm', { error: confirmError })}> <label class="inline" for="confirm">${words.compromiseConfirm}</label></div>
+${checkboxField({ id: 'confirm', value: 'compromised', label: words.compromiseConfirm, required: true, error: confirmError })}
 <p class="actions"><button type="submit" class="primary danger">${words.compromiseButton}</button> <a class="button" href="/console/admin/centres/${centre.slug}?lang=${language}">${text.common.cancel}</a></p>`,
   html` novalidate`,
 )}</section>`,

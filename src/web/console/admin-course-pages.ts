@@ -1,8 +1,8 @@
 import { type Language, LANGUAGES } from '../../lib/i18n.js';
 import { ACHIEVEMENT_TYPES } from '../../vc/ob3-schema.js';
 import { html } from '../html.js';
-import { directionOf, formatDate, localeOf } from '../language.js';
-import { type AdminPageBase, type FormErrors, languageName, pager, postForm, queryOf, renderAdminPage, selectOptions, table } from './admin-pages.js';
+import { directionOf, formatDate, languageName, localeOf } from '../language.js';
+import { type AdminPageBase, type FormErrors, pager, postForm, queryOf, renderAdminPage, selectOptions, table } from './admin-pages.js';
 import { described, errorSummary, field, formControls, notice } from './layout.js';
 import { consoleMessages } from './messages/index.js';
 

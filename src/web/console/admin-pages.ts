@@ -29,11 +29,6 @@ export function renderAdminPage({ language, platformName, viewer, area, title, p
 /** The error of a field, from a refused form's errors. */
 export const errorIn = (errors: FormErrors) => (id: string) => errors.find((error) => error.field === id)?.message;
 
-/** A language's name in the reader's language ("French", « anglais », «الفرنسية», “法语”). */
-export function languageName(code: string, language: Language): string {
-  return new Intl.DisplayNames([localeOf(language)], { type: 'language' }).of(code) ?? code;
-}
-
 /** A country's name in the reader's language, from its ISO 3166-1 code. */
 export function countryName(code: string, language: Language): string {
   try {

@@ -3,7 +3,7 @@ import { type Fragment, html } from '../html.js';
 import { formatDate, formatList, formatNumber } from '../language.js';
 import { pageMessages } from '../messages/index.js';
 import type { CourseOption } from './credential-pages.js';
-import { type ConsoleViewer, csrfField, described, errorSummary, field, notice, renderConsolePage } from './layout.js';
+import { type ConsoleViewer, csrfField, checkboxField, described, errorSummary, field, notice, renderConsolePage } from './layout.js';
 import { consoleMessages } from './messages/index.js';
 
 type BatchStateName = 'queued' | 'running' | 'completed' | 'completed-with-errors' | 'cancelled';
@@ -80,7 +80,7 @@ export function renderCohortsPage({
 <form method="post" action="/console/cohorts?lang=${language}" enctype="multipart/form-data">${csrfField(viewer.csrfToken)}
 ${field({ id: 'file', label: words.file, hint: fileHint, error: fileError, control: html`<input type="file" id="file" name="file" required accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"${described('file', { hint: fileHint, error: fileError })}>` })}
 ${field({ id: 'course', label: words.course, control: html`<select id="course" name="course"><option value="">${words.courseFromFile}</option>${courses.map((course) => html`<option value="${course.id}"${course.id === values.course ? html` selected` : ''}>${course.label}</option>`)}</select>` })}
-<div class="field"><input type="checkbox" id="deliver" name="deliver" value="on"${values.deliver === 'off' ? '' : html` checked`}> <label for="deliver">${words.deliver}</label></div>
+${checkboxField({ id: 'deliver', value: 'on', label: words.deliver, checked: values.deliver !== 'off' })}
 <p class="actions"><button type="submit" class="primary">${words.check}</button></p></form>
 <p>${words.templates}</p><ul class="actions">${templates}</ul></section>
 <section aria-labelledby="list-heading"><h2 id="list-heading">${words.listHeading}</h2>${
@@ -131,7 +131,7 @@ export function renderUploadReportPage({
     report.toIssue > 0
       ? html`<form method="post" action="/console/cohorts/uploads/${uploadId}/confirm?lang=${language}" novalidate>${csrfField(viewer.csrfToken)}${
           report.invalidRows > 0
-            ? html`<div class="field">${error ? html`<p class="field-error" id="skipInvalid-error">${error}</p>` : ''}<input type="checkbox" id="skipInvalid" name="skipInvalid" value="on"${described('skipInvalid', { error })}> <label for="skipInvalid">${words.skipInvalid}</label></div>`
+            ? checkboxField({ id: 'skipInvalid', value: 'on', label: words.skipInvalid, error })
             : ''
         }<p class="actions"><button type="submit" class="primary" data-once>${words.confirm({ count: count(report.toIssue, language) })}</button> <a class="button" href="/console/cohorts?lang=${language}">${words.uploadAgain}</a></p></form>`
       : html`<p>${words.nothingToIssue}</p><p><a class="button" href="/console/cohorts?lang=${language}">${words.uploadAgain}</a></p>`;

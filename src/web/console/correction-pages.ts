@@ -2,7 +2,7 @@ import type { Language } from '../../lib/i18n.js';
 import { html } from '../html.js';
 import type { ConsoleCredential } from './credential-pages.js';
 import type { IssueForm } from './issue-pages.js';
-import { type ConsoleViewer, csrfField, described, errorSummary, field, formControls, renderConsolePage } from './layout.js';
+import { type ConsoleViewer, csrfField, checkboxField, described, errorSummary, field, formControls, renderConsolePage } from './layout.js';
 import { consoleMessages } from './messages/index.js';
 
 interface PageBase {
@@ -67,7 +67,7 @@ export function renderErasePage({ language, platformName, viewer, credential, er
     main: html`<h1>${words.eraseTitle}</h1>${errorSummary(language, error ? [{ field: 'confirm', message: error }] : [])}
 <section><p><strong><bdi>${credential.recipient.name}</bdi></strong> — <bdi>${credential.courseName}</bdi></p><p>${words.eraseText}</p>
 <form method="post" action="/console/credentials/${credential.id}/erase?lang=${language}" novalidate>${csrfField(viewer.csrfToken)}
-<div class="field">${error ? html`<p class="field-error" id="confirm-error">${error}</p>` : ''}<input type="checkbox" id="confirm" name="confirm" value="erase" required${described('confirm', { error })}> <label class="inline" for="confirm">${words.eraseConfirm}</label></div>
+${checkboxField({ id: 'confirm', value: 'erase', label: words.eraseConfirm, required: true, error })}
 <p class="actions"><button type="submit" class="primary danger">${words.eraseButton}</button> <a class="button" href="/console/credentials/${credential.id}?lang=${language}">${text.common.cancel}</a></p></form></section>`,
   });
 }

@@ -1,6 +1,6 @@
 import type { Language } from '../../lib/i18n.js';
 import { type Fragment, html } from '../html.js';
-import { formatDate } from '../language.js';
+import { formatDate, languageName } from '../language.js';
 import { type ActivityEntry, activityList } from './activity.js';
 import { type ConsoleViewer, csrfField, described, errorSummary, field, notice, renderConsolePage } from './layout.js';
 import { consoleMessages } from './messages/index.js';
@@ -179,7 +179,7 @@ ${credential.supersedes ? definition('', html`<a href="/console/credentials/${cr
 ${definition(text.credentials.recipient, html`<bdi>${credential.recipient.name}</bdi>`)}
 ${definition(text.credentials.email, credential.recipient.email ?? text.common.none)}
 ${definition(text.credentials.course, html`<bdi>${credential.courseName}</bdi>`)}
-${definition(words.language, credential.language)}
+${definition(words.language, languageName(credential.language, language))}
 ${definition(text.credentials.issued, formatDate(credential.issuedAt, language, true))}
 ${definition(words.validFrom, formatDate(credential.validFrom, language))}
 ${definition(words.validUntil, credential.validUntil ? formatDate(credential.validUntil, language) : text.common.none)}

@@ -2,7 +2,7 @@ import { type Language, LANGUAGES } from '../../lib/i18n.js';
 import { type Fragment, html } from '../html.js';
 import { pageMessages } from '../messages/index.js';
 import type { CourseOption } from './credential-pages.js';
-import { type ConsoleViewer, csrfField, described, errorSummary, formControls, renderConsolePage } from './layout.js';
+import { type ConsoleViewer, csrfField, checkboxField, errorSummary, formControls, renderConsolePage } from './layout.js';
 import { consoleMessages } from './messages/index.js';
 
 /** The issue form's fields as typed (shown back as they were, carried through the preview as hidden fields). */
@@ -46,7 +46,7 @@ export function renderIssueForm({
     ? html`<form method="post" action="/console/issue?lang=${language}" novalidate>${csrfField(viewer.csrfToken)}
 ${select('course', words.course, [{ value: '', label: words.chooseCourse }, ...courses.map((course) => ({ value: course.id, label: course.label }))])}
 <fieldset><legend>${words.learner}</legend>${input('name', words.name, { max: 200 })}${input('email', words.email, { type: 'email', hint: words.emailHint, max: 254, dir: 'ltr' })}
-<div class="field"><input type="checkbox" id="deliver" name="deliver" value="on"${values.deliver === 'on' ? html` checked` : ''}${described('deliver', { error: errorOf('deliver') })}> <label for="deliver">${words.deliver}</label>${errorOf('deliver') ? html`<p class="field-error" id="deliver-error">${errorOf('deliver')}</p>` : ''}</div>
+${checkboxField({ id: 'deliver', value: 'on', label: words.deliver, checked: values.deliver === 'on', error: errorOf('deliver') })}
 ${input('externalId', words.externalId, { hint: words.externalIdHint, max: 200 })}</fieldset>
 <fieldset><legend>${words.details}</legend>
 ${select('language', words.language, [{ value: '', label: words.centreLanguage }, ...LANGUAGES.map((code) => ({ value: code, label: pageMessages(code).languageName, lang: code }))], words.languageHint)}

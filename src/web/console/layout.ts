@@ -121,6 +121,11 @@ export function field({ id, label, hint, error, control }: { id: string; label: 
   return html`<div class="field"><label for="${id}">${label}</label>${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : ''}${control}</div>`;
 }
 
+/** A checkbox beside its label (not above it, as text fields have theirs), with its error above both. */
+export function checkboxField({ id, name = id, value, label, checked = false, required = false, error }: { id: string; name?: string; value: string; label: string; checked?: boolean; required?: boolean; error?: string }) {
+  return html`<div class="field">${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : ''}<input type="checkbox" id="${id}" name="${name}" value="${value}"${checked ? html` checked` : ''}${required ? html` required` : ''}${described(id, { error })}> <label class="inline" for="${id}">${label}</label></div>`;
+}
+
 /** The describedby and invalid attributes of a control, from its field's hint and error. */
 export function described(id: string, { hint, error }: { hint?: string; error?: string }) {
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');

@@ -361,6 +361,7 @@ t.test('the dashboard\'s figures: issued this month, active, revoked, cohorts be
   const figures = Object.fromEntries([...home.body.matchAll(/<li><strong>([^<]+)<\/strong>([^<]+)<\/li>/g)].map((match) => [match[2], match[1]]));
   const words = en.dashboard;
   t.same(figures, { [words.issuedThisMonth]: '4', [words.active]: '2', [words.revoked]: '1', [words.batchesRunning]: '2' });
+  for (const [n, id] of ids.entries()) t.match(home.body, `<a href="/console/credentials/${id}?lang=en"><bdi>Counted Learner ${n + 1}</bdi></a>`, 'recent activity names the learner of each credential');
 
   const now = new Date();
   t.same(await credentialCounts(db, { centreId: counting.centre.id, since: new Date(now.getTime() + 60_000), now }), { issuedSince: 0, active: 2, revoked: 1 }, 'issued since: only after `since`');

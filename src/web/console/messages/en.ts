@@ -348,7 +348,7 @@ export const en = {
     warning: ({ message }: { message: string }) => `Note: ${message}`,
     skipInvalid: 'Issue the other rows and record these as failed',
     skipInvalidRequired: 'Some rows cannot be issued: tick the box to issue the others, or correct the file and upload it again.',
-    confirm: ({ count }: { count: string }) => `Issue ${count} credentials`,
+    confirm: ({ count }: { count: string }) => (count === '1' ? 'Issue 1 credential' : `Issue ${count} credentials`),
     nothingToIssue: 'There is nothing to issue in this file.',
     uploadAgain: 'Upload another file',
     batchTitle: ({ name }: { name: string }) => `Cohort: ${name}`,
