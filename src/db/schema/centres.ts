@@ -13,6 +13,11 @@ export const centres = pgTable('centres', {
   contactEmail: text('contact_email'),
   status: text('status', { enum: ['active', 'suspended'] }).notNull().default('active'),
   isDemo: boolean('is_demo').notNull().default(false),
+  /**
+   * How VCALM issue secures a credential when the request does not say: an embedded Data Integrity proof
+   * (eddsa-rdfc-2022), or a VC-JOSE-COSE `application/vc+jwt` envelope signed with the same key.
+   */
+  vcalmSecuring: text('vcalm_securing', { enum: ['data-integrity', 'vc-jwt'] }).notNull().default('data-integrity'),
   createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
 

@@ -8,3 +8,4 @@ export * from './status.js';
 export * from './batches.js';
 export * from './deliveries.js';
 export * from './staff.js';
+export * from './wallet.js';

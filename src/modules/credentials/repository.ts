@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, gt, gte, ilike, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { PageCursor } from '../../lib/pagination.js';
 import type { DbOrTx } from '../../db/client.js';
-import { auditEvents, authorisations, batchRows, centres, credentials, deliveries, idempotencyKeys, statusLists } from '../../db/schema/index.js';
+import { auditEvents, authorisations, batchRows, centres, credentials, deliveries, holderCopies, idempotencyKeys, statusLists, walletOffers } from '../../db/schema/index.js';
 import { authorisationInForce } from '../authorisations/repository.js';
 import type { ActorColumns } from '../audit/service.js';
 
@@ -211,6 +211,9 @@ export async function updateLifecycle(
 export async function erasePersonalData(tx: DbOrTx, id: string, { erasedAt, revokedAt }: { erasedAt: Date; revokedAt: Date }): Promise<CredentialRow> {
   await tx.delete(deliveries).where(eq(deliveries.credentialId, id));
   await tx.update(batchRows).set({ input: {} }).where(eq(batchRows.credentialId, id));
+  // copies bound to the holder's DID name the learner as the original does; offers not yet used die with it
+  await tx.update(holderCopies).set({ document: null, holderDid: null }).where(eq(holderCopies.credentialId, id));
+  await tx.update(walletOffers).set({ expiresAt: erasedAt }).where(and(eq(walletOffers.credentialId, id), isNull(walletOffers.completedAt)));
   const [row] = await tx
     .update(credentials)
     .set({ recipientName: '', recipientEmail: null, recipientDid: null, externalId: null, document: null, erasedAt, revokedAt })
