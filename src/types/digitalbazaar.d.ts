@@ -54,6 +54,13 @@ declare module '@digitalbazaar/vc' {
     now?: string | Date;
     checkStatus?: (options: object) => Promise<{ verified: boolean }>;
   }): Promise<VerifyResult>;
+  export function signPresentation(options: {
+    presentation: object;
+    suite: object;
+    documentLoader: DocumentLoader;
+    challenge?: string;
+    domain?: string;
+  }): Promise<Record<string, unknown>>;
   export function verify(options: {
     presentation?: object;
     suite: object | object[];
@@ -83,4 +90,27 @@ declare module '@digitalbazaar/vc-bitstring-status-list' {
     verifyBitstringStatusListCredential?: boolean;
     verifyMatchingIssuers?: boolean;
   }): Promise<{ verified: boolean; error?: Error; results?: { verified: boolean; status: boolean; credentialStatus: object }[] }>;
+}
+
+declare module '@digitalbazaar/eddsa-jcs-2022-cryptosuite' {
+  /** a fresh cryptosuite object for DataIntegrityProof: one that verifies, one that signs */
+  export function createVerifyCryptosuite(): object;
+  export function createSignCryptosuite(): object;
+}
+
+declare module '@digitalbazaar/ed25519-signature-2020' {
+  export class Ed25519Signature2020 {
+    constructor(options?: { key?: object; signer?: object; date?: string | Date });
+  }
+}
+
+declare module '@digitalbazaar/ed25519-verification-key-2020' {
+  // only the tests sign with this key type (as deployed wallets do); the service verifies through ed25519-multikey
+  export class Ed25519VerificationKey2020 {
+    id: string;
+    controller: string;
+    static generate(): Promise<Ed25519VerificationKey2020>;
+    fingerprint(): string;
+    export(options: { publicKey?: boolean; privateKey?: boolean; includeContext?: boolean }): Record<string, unknown>;
+  }
 }
