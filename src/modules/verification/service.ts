@@ -180,10 +180,12 @@ async function checkProof({
   if (unknownCentre) return { status: 'failed', code: 'proof.invalid', params: { reason: `the issuer ${unknownCentre} does not exist on this service` } };
   if (revokedKey) return { status: 'failed', code: 'key.revoked', params: { date: formatDate(revokedKey, 'day') }, details: { compromisedAt: revokedKey.toISOString() } };
   const proof = await verifyCredentialProof({ credential, resolveDid: ctx.resolveDid });
-  if (proof.outcome === 'valid') return { status: 'passed', code: 'proof.valid' };
   if (proof.outcome === 'missing') return { status: 'failed', code: 'proof.missing' };
-  if (proof.outcome === 'unresolvable') return { status: 'unknown', code: 'proof.unresolvable', params: { reason: proof.reason } };
-  return { status: 'failed', code: 'proof.invalid', params: { reason: proof.reason }, details: { reason: proof.reason } };
+  // which proof format was checked (eddsa-rdfc-2022, eddsa-jcs-2022, Ed25519Signature2020, vc+jwt), when one was recognised
+  const format = proof.format ? { proofFormat: proof.format } : {};
+  if (proof.outcome === 'valid') return { status: 'passed', code: 'proof.valid', details: format };
+  if (proof.outcome === 'unresolvable') return { status: 'unknown', code: 'proof.unresolvable', params: { reason: proof.reason }, details: { ...format, reason: proof.reason } };
+  return { status: 'failed', code: 'proof.invalid', params: { reason: proof.reason }, details: { ...format, reason: proof.reason } };
 }
 
 /** The centre and course names for the messages: the catalogue's in the reader's language where it has them. */
