@@ -26,6 +26,11 @@ const OTHER_KEY_TYPES: [prefix: string, name: string][] = [
  * The DID document of an Ed25519 did:key (`did:key:z6Mk…`), built offline as the did:key spec's
  * "Create" operation does: one Multikey verification method `did:key:<mb>#<mb>` used for authentication,
  * assertion and capabilities. Throws a DidKeyError for other key types and malformed keys.
+ *
+ * That one Multikey method serves every suite this service verifies: the Data Integrity suites read Multikey, and
+ * Ed25519Signature2020 imports any Ed25519 method through ed25519-multikey and re-exports it as an
+ * Ed25519VerificationKey2020 itself. A second, 2020-typed entry could not share the id `did:key:<mb>#<mb>` that
+ * wallets (the DCC Learner Credential Wallet among them) put in their proofs, so there is none.
  */
 export async function resolveDidKey(did: string): Promise<Record<string, unknown>> {
   const multibase = /^did:key:(z[1-9A-HJ-NP-Za-km-z]+)$/.exec(did)?.[1];
