@@ -11,6 +11,11 @@ const did = require('did-context') as { contexts: Map<string, object> };
 const ed25519Signature2020 = require('ed25519-signature-2020-context') as { contexts: Map<string, object> };
 
 export const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
+/** The VC Data Model 1.1 base context: verified, and signed by VCALM issue as given, never built by the service. */
+export const VC_V1_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
+/** What a VC 1.1 credential needs in its @context for a DataIntegrityProof (the v2 base context defines it itself). */
+export const DATA_INTEGRITY_V2_CONTEXT = 'https://w3id.org/security/data-integrity/v2';
+export const EXAMPLES_V2_CONTEXT = 'https://www.w3.org/ns/credentials/examples/v2';
 export const OB_V3_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
 export const DID_V1_CONTEXT = 'https://www.w3.org/ns/did/v1';
 export const MULTIKEY_V1_CONTEXT = 'https://w3id.org/security/multikey/v1';
@@ -26,8 +31,17 @@ const OPEN_BADGES_URLS = [
   'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json',
 ];
 
+/**
+ * The W3C examples context, which the VC specifications' own examples use: written here from the document the VC
+ * Working Group publishes at EXAMPLES_V2_CONTEXT (w3c/vc-data-model, contexts/credentials/examples/v2), because
+ * no npm package ships it (@digitalbazaar/credentials-examples-context has only the 1.1 examples context). One
+ * @vocab maps every otherwise undefined term into https://www.w3.org/ns/credentials/examples#. Accepted wherever
+ * a credential is read or signed by VCALM; the product's own credentials never use it.
+ */
+const examplesV2Context = { '@context': { '@vocab': 'https://www.w3.org/ns/credentials/examples#' } };
+
 function bundle(): ReadonlyMap<string, object> {
-  const all = new Map<string, object>();
+  const all = new Map<string, object>([[EXAMPLES_V2_CONTEXT, examplesV2Context]]);
   for (const [url, context] of credentialsContexts as Map<string, object>) all.set(url, context);
   for (const url of OPEN_BADGES_URLS) {
     const context = openBadges.contexts.get(url);

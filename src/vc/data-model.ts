@@ -1,17 +1,21 @@
 /**
  * Structural checks for the W3C Verifiable Credentials Data Model 2.0 (Recommendation, 2025-05-15,
- * https://www.w3.org/TR/vc-data-model-2.0/) on an unsigned credential before it is signed.
+ * https://www.w3.org/TR/vc-data-model-2.0/) and, for credentials whose first @context is the 1.1 base context,
+ * the Verifiable Credentials Data Model 1.1 (Recommendation, 2022-03-03), on issue and on verify.
  *
  * @digitalbazaar/vc `_checkCredential` covers only part of the spec (no validFrom <= validUntil, an
  * unanchored date regex with an optional timezone, no name/description, credentialSchema,
  * refreshService or relatedResource checks), so every MUST that can be checked from the JSON shape
- * alone is checked here and reported with a stable rule id. "All terms are defined" needs JSON-LD
- * expansion and is left to the library's safe mode.
+ * alone is checked here and reported with a stable rule id ("vcdm2:…" or "vcdm1:…"); docs/vc-conformance.md
+ * lists them against the specification's sections. "All terms are defined" needs JSON-LD expansion and is left
+ * to the library's safe mode; the digests of related resources are compared where the service holds the bytes
+ * (vc/related-resources.ts).
  */
 
 import { isUri } from '../lib/urls.js';
-import { VC_V2_CONTEXT } from './contexts.js';
+import { VC_V1_CONTEXT, VC_V2_CONTEXT } from './contexts.js';
 import { compareInstants, type Instant, parseDateTimeStamp } from './date-time.js';
+import { parseDigestMultibase, parseDigestSri } from './related-resources.js';
 
 export type DataModelViolation = {
   /** Stable id of the requirement, named after the spec section, e.g. "vcdm2:contexts". */
@@ -27,15 +31,35 @@ export type CheckOptions = {
   allowProof?: boolean;
 };
 
-const VC_V1_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
 const VC_VOCAB = 'https://www.w3.org/2018/credentials#';
 
 type JsonObject = Record<string, unknown>;
 type Out = DataModelViolation[];
 
+/** Which data model a credential claims, by its first @context item (anything but the 1.1 base context is judged as 2.0). */
+export type DataModelVersion = '1.1' | '2.0';
+
+export function dataModelVersion(credential: unknown): DataModelVersion {
+  const context = isObject(credential) ? credential['@context'] : undefined;
+  const first = Array.isArray(context) ? context[0] : context;
+  return first === VC_V1_CONTEXT ? '1.1' : '2.0';
+}
+
+/** The rules of one version: its base context, the one it cannot be mixed with, and its rule-id prefix. */
+interface Model {
+  version: DataModelVersion;
+  prefix: 'vcdm2' | 'vcdm1';
+  base: string;
+  other: string;
+}
+const MODELS: Record<DataModelVersion, Model> = {
+  '2.0': { version: '2.0', prefix: 'vcdm2', base: VC_V2_CONTEXT, other: VC_V1_CONTEXT },
+  '1.1': { version: '1.1', prefix: 'vcdm1', base: VC_V1_CONTEXT, other: VC_V2_CONTEXT },
+};
+
 /**
- * Returns every VC DM 2.0 violation found in `credential`; [] when it meets every structurally
- * checkable MUST. Never throws.
+ * Returns every violation of its data model (2.0, or 1.1 when its first @context is the 1.1 base context) found in
+ * `credential`; [] when it meets every structurally checkable MUST. Never throws.
  */
 export function checkCredentialDataModel(credential: unknown, options: CheckOptions = {}): DataModelViolation[] {
   const out: Out = [];
@@ -44,27 +68,36 @@ export function checkCredentialDataModel(credential: unknown, options: CheckOpti
       add(out, 'vcdm2:json-object', '', `A credential must be a JSON object; got ${kind(credential)}.`);
       return out;
     }
-    checkContexts(credential, out);
-    checkCompactedForm(credential, out);
-    checkCredentialType(credential, out);
-    if (credential.id !== undefined) checkId(credential.id, 'id', 'vcdm2:identifiers', 'The credential id', out);
-    checkNamesAndDescriptions(credential, '', out);
-    checkIssuer(credential, out);
-    checkCredentialSubject(credential, out);
-    checkValidityPeriod(credential, out);
-    checkV1Properties(credential, out);
-    checkTypedObjects(credential, 'credentialStatus', 'vcdm2:status', out);
-    checkTypedObjects(credential, 'credentialSchema', 'vcdm2:data-schemas', out, { requiredId: true });
-    checkRelatedResources(credential, out);
-    checkTypedObjects(credential, 'refreshService', 'vcdm2:refresh', out);
-    checkTypedObjects(credential, 'termsOfUse', 'vcdm2:terms-of-use', out);
-    checkTypedObjects(credential, 'evidence', 'vcdm2:evidence', out);
-    // §5.10: a reserved property's value MUST carry a type to avoid collisions between uses.
-    checkTypedObjects(credential, 'confidenceMethod', 'vcdm2:reserved-extension-points', out);
-    checkTypedObjects(credential, 'renderMethod', 'vcdm2:reserved-extension-points', out);
+    const model = MODELS[dataModelVersion(credential)];
+    const rule = (name: string) => `${model.prefix}:${name}`;
+    checkContexts(credential, model, out);
+    checkCredentialType(credential, rule('types'), out);
+    if (credential.id !== undefined) checkId(credential.id, 'id', rule('identifiers'), 'The credential id', out);
+    checkIssuer(credential, rule('issuer'), out);
+    checkCredentialSubject(credential, model, out);
+    // The typed objects (2.0 §4.5 table, §4.10, §4.11, §5.4–5.6; 1.1 §4.9, §5.4, §5.6–5.8). VC 1.1 also requires an
+    // id on credentialStatus (§4.9) and refreshService (§5.6); both versions on credentialSchema.
+    const v1 = model.version === '1.1';
+    checkTypedObjects(credential, 'credentialStatus', model, rule('status'), out, { requiredId: v1 });
+    checkTypedObjects(credential, 'credentialSchema', model, rule('data-schemas'), out, { requiredId: true });
+    checkTypedObjects(credential, 'refreshService', model, rule('refresh'), out, { requiredId: v1 });
+    checkTypedObjects(credential, 'termsOfUse', model, rule('terms-of-use'), out);
+    checkTypedObjects(credential, 'evidence', model, rule('evidence'), out);
+    if (v1) {
+      checkIssuanceAndExpiration(credential, out);
+    } else {
+      checkCompactedForm(credential, out);
+      checkNamesAndDescriptions(credential, '', out);
+      checkValidityPeriod(credential, out);
+      checkV1Properties(credential, out);
+      checkRelatedResources(credential, out);
+      // §5.10: a reserved property's value MUST carry a type to avoid collisions between uses.
+      checkTypedObjects(credential, 'confidenceMethod', model, 'vcdm2:reserved-extension-points', out);
+      checkTypedObjects(credential, 'renderMethod', model, 'vcdm2:reserved-extension-points', out);
+    }
     if (options?.allowProof !== true && credential.proof !== undefined) {
-      add(out, 'vcdm2:proof-on-unsigned', 'proof',
-        'Remove the proof property: this endpoint takes an unsigned credential and adds the proof itself (§4.12 Securing Mechanisms).');
+      add(out, rule('proof-on-unsigned'), 'proof',
+        'Remove the proof property: this endpoint takes an unsigned credential and adds the proof itself (VC 2.0 §4.12 Securing Mechanisms).');
     }
   } catch {
     // Only reachable for values JSON cannot produce (throwing getters, proxies): report, never throw.
@@ -110,9 +143,10 @@ export function knownContextCheck(context: unknown, isKnown: (url: string) => bo
   return unknown;
 }
 
-// §4.3 Contexts: an ordered set whose first item is the v2 URL, then URLs and/or context objects.
-function checkContexts(c: JsonObject, out: Out): void {
-  const rule = 'vcdm2:contexts';
+// 2.0 §4.3 / 1.1 §4.1 Contexts: an ordered set whose first item is the base context URL, then URLs and/or
+// context objects; the two base contexts protect the same terms with different definitions, so never both.
+function checkContexts(c: JsonObject, model: Model, out: Out): void {
+  const rule = `${model.prefix}:contexts`;
   const context = c['@context'];
   if (context === undefined) {
     add(out, rule, '@context', `Add an @context property whose first item is "${VC_V2_CONTEXT}".`);
@@ -121,7 +155,7 @@ function checkContexts(c: JsonObject, out: Out): void {
   // §4.3: "MUST be an ordered set", i.e. a JSON array, even of one item: plain JSON-LD would let a single string
   // stand for it, but the VC 2.0 JSON serialisation (and the OB 3.0 JSON Schema) does not.
   if (typeof context === 'string') {
-    add(out, rule, '@context', `@context must be an ordered set (a JSON array), not a string: write ["${context}"]${context === VC_V2_CONTEXT ? '' : ` with "${VC_V2_CONTEXT}" first`}.`);
+    add(out, rule, '@context', `@context must be an ordered set (a JSON array), not a string: write ["${context}"]${context === model.base ? '' : ` with "${VC_V2_CONTEXT}" first`}.`);
     return;
   }
   if (!Array.isArray(context)) {
@@ -134,20 +168,17 @@ function checkContexts(c: JsonObject, out: Out): void {
     add(out, rule, '@context', `@context is empty; its first item must be "${VC_V2_CONTEXT}".`);
     return;
   }
-  const first = items[0];
-  if (first === VC_V1_CONTEXT) {
-    add(out, rule, at(0),
-      `"${VC_V1_CONTEXT}" is the VC Data Model 1.1 context; this service issues VC Data Model 2.0 credentials, so the first @context item must be "${VC_V2_CONTEXT}" (and issuanceDate/expirationDate become validFrom/validUntil).`);
-  } else if (first !== VC_V2_CONTEXT) {
+  if (items[0] !== model.base) {
     const hint = items.includes(VC_V2_CONTEXT) ? `move "${VC_V2_CONTEXT}" to the front of @context` : `add "${VC_V2_CONTEXT}" as the first @context item`;
-    add(out, rule, at(0), `The first @context item must be "${VC_V2_CONTEXT}"; ${hint}.`);
+    add(out, rule, at(0), `The first @context item must be "${VC_V2_CONTEXT}" (or "${VC_V1_CONTEXT}" for a VC Data Model 1.1 credential); ${hint}.`);
   }
   items.forEach((item, i) => {
     if (i === 0) return;
     if (typeof item === 'string') {
-      if (item === VC_V1_CONTEXT) {
-        // Both base contexts protect the same terms with different definitions, so JSON-LD processing fails.
-        add(out, rule, at(i), `Remove "${VC_V1_CONTEXT}": the VC 1.1 and 2.0 base contexts cannot be combined.`);
+      if (item === model.other) {
+        add(out, rule, at(i), `Remove "${item}": the VC 1.1 and 2.0 base contexts cannot be combined.`);
+      } else if (item === model.base && items[0] === model.base) {
+        add(out, rule, at(i), `Remove the second "${item}": the base context is listed once, first.`);
       } else if (!isUriValue(item)) {
         add(out, rule, at(i), `@context items must be absolute URLs or context objects; ${show(item)} is not a URL.`);
       }
@@ -174,9 +205,8 @@ function checkCompactedForm(c: JsonObject, out: Out): void {
   }
 }
 
-// §4.5 Types: type is required and, for a credential, includes VerifiableCredential.
-function checkCredentialType(c: JsonObject, out: Out): void {
-  const rule = 'vcdm2:types';
+// 2.0 §4.5 / 1.1 §4.3 Types: type is required and, for a credential, includes VerifiableCredential.
+function checkCredentialType(c: JsonObject, rule: string, out: Out): void {
   if (c.type === undefined) {
     add(out, rule, 'type', 'Add a type property, for example ["VerifiableCredential", "OpenBadgeCredential"].');
     return;
@@ -235,9 +265,8 @@ function checkLanguageValue(value: unknown, path: string, out: Out): void {
   }
 }
 
-// §4.7 Issuer: required, a single URL or an object whose id is a URL.
-function checkIssuer(c: JsonObject, out: Out): void {
-  const rule = 'vcdm2:issuer';
+// 2.0 §4.7 / 1.1 §4.5 Issuer: required, a single URL or an object whose id is a URL.
+function checkIssuer(c: JsonObject, rule: string, out: Out): void {
   const issuer = c.issuer;
   if (issuer === undefined) {
     add(out, rule, 'issuer', 'Add an issuer: a URL such as "did:web:example.org", or an object with an "id" URL.');
@@ -249,7 +278,7 @@ function checkIssuer(c: JsonObject, out: Out): void {
     } else {
       checkId(issuer.id, 'issuer.id', rule, 'issuer.id', out);
     }
-    checkNamesAndDescriptions(issuer, 'issuer', out);
+    if (rule.startsWith('vcdm2')) checkNamesAndDescriptions(issuer, 'issuer', out);
   } else if (Array.isArray(issuer)) {
     add(out, rule, 'issuer', 'issuer must be a single value (a URL or one object), not an array.');
   } else {
@@ -257,9 +286,11 @@ function checkIssuer(c: JsonObject, out: Out): void {
   }
 }
 
-// §4.8 Credential Subject: required; each subject object serializes one or more claims.
-function checkCredentialSubject(c: JsonObject, out: Out): void {
-  const rule = 'vcdm2:credential-subject';
+// 2.0 §4.8 / 1.1 §4.4 Credential Subject: required; each subject object is the subject of one or more claims. An
+// object holding only an id identifies its subject, and the credential's claim is then about that subject (the
+// credentialSubject relation itself); an object with neither an id nor a property claims nothing.
+function checkCredentialSubject(c: JsonObject, model: Model, out: Out): void {
+  const rule = `${model.prefix}:credential-subject`;
   const subject = c.credentialSubject;
   if (subject === undefined) {
     add(out, rule, 'credentialSubject', 'Add a credentialSubject object holding the claims about the subject.');
@@ -276,12 +307,11 @@ function checkCredentialSubject(c: JsonObject, out: Out): void {
       add(out, rule, path, `${path} must be an object holding claims about the subject; got ${kind(item)}.`);
       return;
     }
-    // An id alone names the subject but says nothing about it.
-    const claims = Object.keys(item).filter((k) => k !== 'id' && k !== '@id' && k !== '@context' && hasValue(item[k]));
+    const claims = Object.keys(item).filter((k) => k !== '@context' && hasValue(item[k]));
     if (claims.length === 0) {
-      add(out, rule, path, `${path} makes no claim: add at least one property about the subject besides "id".`);
+      add(out, rule, path, `${path} makes no claim: give the subject's "id" (a URL such as a DID) and/or properties about it.`);
     }
-    if (item.id !== undefined) checkId(item.id, `${path}.id`, 'vcdm2:identifiers', `${path}.id`, out);
+    if (item.id !== undefined) checkId(item.id, `${path}.id`, `${model.prefix}:identifiers`, `${path}.id`, out);
   });
 }
 
@@ -309,6 +339,25 @@ function checkValidityPeriod(c: JsonObject, out: Out): void {
   if (from && until && compareInstants(from, until) > 0) {
     add(out, rule, 'validUntil',
       `validUntil (${show(c.validUntil)}) is earlier than validFrom (${show(c.validFrom)}); validUntil must be the same as or later than validFrom.`);
+  }
+}
+
+// 1.1 §4.6 Issuance Date (required) and §4.8 Expiration (optional): RFC 3339 combined date and time strings, which
+// require a time zone offset, as XML Schema dateTimeStamp does.
+function checkIssuanceAndExpiration(c: JsonObject, out: Out): void {
+  if (c.issuanceDate === undefined) {
+    add(out, 'vcdm1:issuance-date', 'issuanceDate', 'A VC Data Model 1.1 credential needs an issuanceDate, for example "2025-01-01T00:00:00Z".');
+  }
+  for (const [prop, rule] of [['issuanceDate', 'vcdm1:issuance-date'], ['expirationDate', 'vcdm1:expiration']] as const) {
+    const value = c[prop];
+    if (value === undefined) continue;
+    const parsed = typeof value === 'string' ? parseDateTimeStamp(value) : 'must be one date-time string';
+    if (typeof parsed === 'string') add(out, rule, prop, `${prop} ${show(value)} ${parsed}`);
+  }
+  for (const prop of ['validFrom', 'validUntil']) {
+    if (c[prop] !== undefined) {
+      add(out, 'vcdm1:v2-properties', prop, `${prop} is a VC Data Model 2.0 property that the 1.1 context does not define; a 1.1 credential uses issuanceDate and expirationDate.`);
+    }
   }
 }
 
@@ -352,9 +401,8 @@ function checkRelatedResources(c: JsonObject, out: Out): void {
     if (item.digestSRI === undefined && item.digestMultibase === undefined) {
       add(out, rule, path, `${path} needs a "digestSRI" or "digestMultibase" value with the resource's cryptographic digest.`);
     }
-    // SRI hash-expression: <hash-algo>-<base64> (SRI §3.5).
-    checkStrings(item.digestSRI, `${path}.digestSRI`, /^sha(256|384|512)-[A-Za-z0-9+/]+={0,2}$/, 'an SRI digest like "sha384-…"', rule, out);
-    checkStrings(item.digestMultibase, `${path}.digestMultibase`, /^\S+$/, 'a multibase-encoded digest', rule, out);
+    checkDigests(item.digestSRI, `${path}.digestSRI`, parseDigestSri, rule, out);
+    checkDigests(item.digestMultibase, `${path}.digestMultibase`, parseDigestMultibase, rule, out);
     if (item.mediaType !== undefined &&
         (typeof item.mediaType !== 'string' || !/^[A-Za-z0-9][\w!#$&^.+-]*\/[A-Za-z0-9][\w!#$&^.+-]*(\s*;.*)?$/.test(item.mediaType))) {
       add(out, rule, `${path}.mediaType`, `mediaType must be a media type such as "application/ld+json"; got ${show(item.mediaType)}.`);
@@ -366,7 +414,7 @@ function checkRelatedResources(c: JsonObject, out: Out): void {
  * Objects that MUST have a type (§4.5 table, §4.10, §4.11, §5.4–5.6, §5.10): a single object or a
  * non-empty array of objects. An optional id follows §4.4; credentialSchema's id is required (§4.11).
  */
-function checkTypedObjects(c: JsonObject, prop: string, rule: string, out: Out, opts: { requiredId?: boolean } = {}): void {
+function checkTypedObjects(c: JsonObject, prop: string, model: Model, rule: string, out: Out, opts: { requiredId?: boolean } = {}): void {
   const value = c[prop];
   if (value === undefined) return;
   if (Array.isArray(value) && value.length === 0) {
@@ -388,8 +436,8 @@ function checkTypedObjects(c: JsonObject, prop: string, rule: string, out: Out, 
     if (item.id === undefined) {
       if (opts.requiredId) add(out, rule, `${path}.id`, `${path} needs an "id" URL identifying it.`);
     } else {
-      // credentialSchema states its own URL requirement; the others defer to §4.4 Identifiers.
-      checkId(item.id, `${path}.id`, opts.requiredId ? rule : 'vcdm2:identifiers', `${path}.id`, out);
+      // an object that requires its id states its own URL requirement; the others defer to §4.4 Identifiers
+      checkId(item.id, `${path}.id`, opts.requiredId ? rule : `${model.prefix}:identifiers`, `${path}.id`, out);
     }
   });
 }
@@ -419,12 +467,16 @@ function checkId(value: unknown, path: string, rule: string, what: string, out: 
   }
 }
 
-function checkStrings(value: unknown, path: string, pattern: RegExp, what: string, rule: string, out: Out): void {
+/** One or more digests (§5.3: "one or more cryptographic digests"), each readable by `parse`. */
+function checkDigests(value: unknown, path: string, parse: (text: string) => unknown, rule: string, out: Out): void {
   if (value === undefined) return;
   const values = Array.isArray(value) ? value : [value];
-  if (values.length === 0 || values.some((v) => typeof v !== 'string' || !pattern.test(v))) {
-    add(out, rule, path, `${path} must be ${what} (or an array of them); got ${show(value)}.`);
-  }
+  if (values.length === 0) add(out, rule, path, `${path} is an empty array; give at least one digest or remove it.`);
+  values.forEach((item, i) => {
+    const at = Array.isArray(value) ? `${path}[${i}]` : path;
+    const problem = typeof item === 'string' ? parse(item) : 'must be a string';
+    if (typeof problem === 'string') add(out, rule, at, `${at} ${show(item)} ${problem}.`);
+  });
 }
 
 /** The data model's URLs (https, did:, urn:uuid:…) are absolute URIs, by the project's one rule (lib/urls). */

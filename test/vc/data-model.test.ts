@@ -53,7 +53,7 @@ function full(): Json {
     refreshService: { type: 'VerifiableCredentialRefreshService2021', url: 'https://issuer.example/refresh' },
     relatedResource: [
       { id: V2, digestSRI: 'sha384-vxRgTREj3/ZmDabpiTX+Au4UXY8GDhyCSFNw+UQtdtISDyO/znDUY+FTg8rNsGXJ' },
-      { id: 'https://issuer.example/image.png', mediaType: 'image/png', digestMultibase: 'uEkrjQf4CMji1ROmEixJsv3qeeDP8Zd0SkClxtCU_GiB0' },
+      { id: 'https://issuer.example/image.png', mediaType: 'image/png', digestMultibase: 'uEiCl3z_eeyAMP6J5EUTH4FxcK87Uxq2GPTpM92yXLBcS-Q' },
     ],
     renderMethod: { type: 'SvgRenderingTemplate', id: 'https://issuer.example/render.svg' },
   };
@@ -118,14 +118,60 @@ t.test('vcdm2:contexts', async (t) => {
   expectOnly(t, withProps(minimal(), { '@context': [V2, V1] }), 'vcdm2:contexts', '@context[1]');
 });
 
-t.test('v1 context first', async (t) => {
-  const v = expectOnly(t, withProps(minimal(), { '@context': [V1] }), 'vcdm2:contexts', '@context[0]');
-  t.match(v?.message, /1\.1/);
-  // A typical VC 1.1 credential trips both the context and the v1-property rule.
-  const violations = checkCredentialDataModel(withProps(minimal(), { '@context': [V1], issuanceDate: '2020-01-01T00:00:00Z' }));
-  expectHas(t, violations, 'vcdm2:contexts', '@context[0]');
-  expectHas(t, violations, 'vcdm2:v1-properties', 'issuanceDate');
-  t.equal(violations.length, 2);
+// VC Data Model 1.1 (Recommendation 2022-03-03): a credential whose first @context is the 1.1 base context is judged
+// by the 1.1 rules, as written in its sections 4.1-4.9 and 5.4-5.8.
+function minimalV1(): Json {
+  return {
+    '@context': [V1],
+    type: ['VerifiableCredential'],
+    issuer: 'did:web:issuer.example',
+    issuanceDate: '2010-01-01T19:23:24Z',
+    credentialSubject: { id: 'did:example:ebfeb1f712ebc6f1c276e12ec21' },
+  };
+}
+
+t.test('VC Data Model 1.1', async (t) => {
+  t.same(checkCredentialDataModel(minimalV1()), [], 'the 1.1 shape with an issuanceDate');
+  t.same(checkCredentialDataModel(withProps(minimalV1(), {
+    '@context': [V1, 'https://w3id.org/security/data-integrity/v2', { degree: 'https://example.org/degree' }],
+    id: 'http://example.edu/credentials/1872',
+    expirationDate: '2030-01-01T00:00:00Z',
+    credentialStatus: { id: 'https://example.edu/status/24', type: 'CredentialStatusList2017' },
+    credentialSchema: { id: 'https://example.org/examples/degree.json', type: 'JsonSchemaValidator2018' },
+    refreshService: { id: 'https://example.edu/refresh/3732', type: 'ManualRefreshService2018' },
+    termsOfUse: [{ type: 'IssuerPolicy', id: 'http://example.com/policies/credential/4' }],
+    evidence: [{ id: 'https://example.edu/evidence/f2aeec97', type: ['DocumentVerification'] }],
+  })), [], 'every optional 1.1 property in its 1.1 form');
+  t.same(checkCredentialDataModel(withProps(minimalV1(), { proof: { type: 'Ed25519Signature2020' } }), { allowProof: true }), []);
+
+  // §4.6: issuanceDate is required and an RFC 3339 date-time
+  expectOnly(t, without(minimalV1(), 'issuanceDate'), 'vcdm1:issuance-date', 'issuanceDate');
+  expectOnly(t, withProps(minimalV1(), { issuanceDate: '2010-01-01' }), 'vcdm1:issuance-date', 'issuanceDate');
+  expectOnly(t, withProps(minimalV1(), { issuanceDate: '2010-01-01T19:23:24' }), 'vcdm1:issuance-date', 'issuanceDate');
+  expectOnly(t, withProps(minimalV1(), { issuanceDate: ['2010-01-01T19:23:24Z'] }), 'vcdm1:issuance-date', 'issuanceDate');
+  // §4.8: expirationDate, when present, too
+  expectOnly(t, withProps(minimalV1(), { expirationDate: 'next year' }), 'vcdm1:expiration', 'expirationDate');
+  // 2.0 properties the 1.1 context does not define
+  expectOnly(t, withProps(minimalV1(), { validFrom: '2010-01-01T19:23:24Z' }), 'vcdm1:v2-properties', 'validFrom');
+  // §4.1 contexts: 1.1 first, never with the 2.0 base context
+  expectOnly(t, withProps(minimalV1(), { '@context': [V1, V2] }), 'vcdm1:contexts', '@context[1]');
+  expectOnly(t, withProps(minimalV1(), { '@context': V1 }), 'vcdm1:contexts', '@context');
+  t.notMatch(checkCredentialDataModel(withProps(minimalV1(), { '@context': V1 }))[0]?.message, /with "https:\/\/www.w3.org\/ns\/credentials\/v2" first/,
+    'a one-string 1.1 context is told to become ["…/2018/credentials/v1"], not to put the 2.0 context first');
+  // §4.3 types, §4.4 subject, §4.5 issuer, §4.2 identifiers
+  expectOnly(t, withProps(minimalV1(), { type: ['UniversityDegreeCredential'] }), 'vcdm1:types', 'type');
+  expectOnly(t, withProps(minimalV1(), { credentialSubject: {} }), 'vcdm1:credential-subject', 'credentialSubject');
+  expectOnly(t, withProps(minimalV1(), { issuer: 'Example University' }), 'vcdm1:issuer', 'issuer');
+  expectOnly(t, withProps(minimalV1(), { id: 'credential 1' }), 'vcdm1:identifiers', 'id');
+  // §4.9 status and §5.6 refresh need an id in 1.1 (not in 2.0); §5.4 schema an id and a type
+  expectOnly(t, withProps(minimalV1(), { credentialStatus: { type: 'CredentialStatusList2017' } }), 'vcdm1:status', 'credentialStatus.id');
+  expectOnly(t, withProps(minimalV1(), { refreshService: { type: 'ManualRefreshService2018' } }), 'vcdm1:refresh', 'refreshService.id');
+  expectOnly(t, withProps(minimalV1(), { credentialSchema: { id: 'https://example.org/s.json' } }), 'vcdm1:data-schemas', 'credentialSchema.type');
+  expectOnly(t, withProps(minimalV1(), { termsOfUse: { id: 'https://example.org/t' } }), 'vcdm1:terms-of-use', 'termsOfUse.type');
+  expectOnly(t, withProps(minimalV1(), { evidence: { id: 'https://example.org/e' } }), 'vcdm1:evidence', 'evidence.type');
+  expectOnly(t, withProps(minimalV1(), { proof: { type: 'Ed25519Signature2020' } }), 'vcdm1:proof-on-unsigned', 'proof');
+  // the same credential under the 2.0 context is told to use validFrom
+  expectHas(t, checkCredentialDataModel(withProps(minimalV1(), { '@context': [V2] })), 'vcdm2:v1-properties', 'issuanceDate');
 });
 
 t.test('vcdm2:compacted-form', async (t) => {
@@ -177,7 +223,11 @@ t.test('vcdm2:credential-subject', async (t) => {
   expectOnly(t, without(minimal(), 'credentialSubject'), 'vcdm2:credential-subject', 'credentialSubject');
   expectOnly(t, withProps(minimal(), { credentialSubject: {} }), 'vcdm2:credential-subject', 'credentialSubject');
   expectOnly(t, withProps(minimal(), { credentialSubject: [] }), 'vcdm2:credential-subject', 'credentialSubject');
-  expectOnly(t, withProps(minimal(), { credentialSubject: { id: 'did:example:1' } }), 'vcdm2:credential-subject', 'credentialSubject');
+  // §4.8: an object that only identifies its subject is the subject of the credential's claim
+  t.same(checkCredentialDataModel(withProps(minimal(), { credentialSubject: { id: 'did:example:ebfeb1f712ebc6f1c276e12ec21' } })), []);
+  t.same(checkCredentialDataModel(withProps(minimal(), { credentialSubject: [{ id: 'did:example:1' }, { id: 'https://subject.example/2' }] })), []);
+  expectOnly(t, withProps(minimal(), { credentialSubject: { id: 'subject one' } }), 'vcdm2:identifiers', 'credentialSubject.id');
+  expectOnly(t, withProps(minimal(), { credentialSubject: { '@context': { x: 'https://x.example/' } } }), 'vcdm2:credential-subject', 'credentialSubject');
   expectOnly(t, withProps(minimal(), { credentialSubject: { name: null, achievements: [] } }), 'vcdm2:credential-subject', 'credentialSubject');
   expectOnly(t, withProps(minimal(), { credentialSubject: [{ name: 'A' }, {}] }), 'vcdm2:credential-subject', 'credentialSubject[1]');
   expectOnly(t, withProps(minimal(), { credentialSubject: 'did:example:1' }), 'vcdm2:credential-subject', 'credentialSubject');
@@ -253,6 +303,26 @@ t.test('vcdm2:related-resources', async (t) => {
   expectOnly(t, withProps(minimal(), { relatedResource: [V2] }), 'vcdm2:related-resources', 'relatedResource[0]');
   expectOnly(t, withProps(minimal(), { relatedResource: { id: V2, digestSRI: 'md5:abc' } }), 'vcdm2:related-resources', 'relatedResource.digestSRI');
   expectOnly(t, withProps(minimal(), { relatedResource: { id: V2, digestSRI: digest, mediaType: 'json' } }), 'vcdm2:related-resources', 'relatedResource.mediaType');
+  // SRI: the digest must have its algorithm's length, in canonical base64
+  expectOnly(t, withProps(minimal(), { relatedResource: { id: V2, digestSRI: 'sha256-vxRgTREj3/ZmDabpiTX+Au4UXY8GDhyCSFNw+UQtdtISDyO/znDUY+FTg8rNsGXJ' } }),
+    'vcdm2:related-resources', 'relatedResource.digestSRI');
+  t.same(checkCredentialDataModel(withProps(minimal(), { relatedResource: { id: V2, digestSRI: [digest, 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='] } })), [],
+    'one or more SRI digests');
+  // digestMultibase: multibase ("u" base64url, "z" base58btc) of a multihash (sha2-256 = 0x12, 32 bytes)
+  const sha256OfEmpty = Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex');
+  const multihash = Buffer.concat([Buffer.from([0x12, 32]), sha256OfEmpty]);
+  t.same(checkCredentialDataModel(withProps(minimal(), { relatedResource: { id: V2, digestMultibase: `u${multihash.toString('base64url')}` } })), []);
+  for (const [what, value] of [
+    ['no multibase prefix', multihash.toString('base64url')],
+    ['base64 with padding', `u${multihash.toString('base64')}`],
+    ['an unknown hash function', `u${Buffer.concat([Buffer.from([0x99, 32]), sha256OfEmpty]).toString('base64url')}`],
+    ['a truncated digest', `u${multihash.subarray(0, 20).toString('base64url')}`],
+    ['not base58btc', 'z0OIl'],
+  ] as const) {
+    expectOnly(t, withProps(minimal(), { relatedResource: { id: V2, digestMultibase: value } }), 'vcdm2:related-resources', 'relatedResource.digestMultibase');
+    t.pass(what);
+  }
+  expectOnly(t, withProps(minimal(), { relatedResource: { id: V2, digestMultibase: [] } }), 'vcdm2:related-resources', 'relatedResource.digestMultibase');
 });
 
 t.test('vcdm2:reserved-extension-points', async (t) => {
@@ -280,7 +350,7 @@ t.test('vcdm2:proof-on-unsigned', async (t) => {
 
 t.test('reports every violation at once', async (t) => {
   const violations = checkCredentialDataModel({
-    '@context': [V1],
+    '@context': [OB, V2],
     type: 'OpenBadgeCredential',
     issuer: { name: 'x' },
     credentialSubject: {},
