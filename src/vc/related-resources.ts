@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decodeBase58btc } from './multibase.js';
 
 /**
  * VC Data Model 2.0 §5.3 Integrity of Related Resources: each `relatedResource` entry names a resource by `id` and
@@ -62,21 +63,6 @@ export function parseDigestMultibase(value: string): Digest | string {
   return { algorithm: hash.algorithm, bytes: decoded.subarray(2), written: value, property: 'digestMultibase' };
 }
 
-const BASE58BTC = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-
-function decodeBase58btc(text: string): Buffer | undefined {
-  if (text.length === 0) return undefined;
-  let value = 0n;
-  for (const character of text) {
-    const digit = BASE58BTC.indexOf(character);
-    if (digit < 0) return undefined;
-    value = value * 58n + BigInt(digit);
-  }
-  const hex = value === 0n ? '' : value.toString(16);
-  const leadingZeros = /^1*/.exec(text)![0].length;
-  return Buffer.concat([Buffer.alloc(leadingZeros), Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex')]);
-}
-
 /** Every digest an entry carries (each property may hold one value or an array); malformed ones are left out. */
 export function digestsOf(entry: Record<string, unknown>): Digest[] {
   const values = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((item): item is string => typeof item === 'string');
@@ -85,8 +71,14 @@ export function digestsOf(entry: Record<string, unknown>): Digest[] {
   );
 }
 
-/** The bytes a resource has; `undefined` when the reader cannot produce the resource at that URL. */
-export type ResourceReader = (url: string) => Promise<{ readable: true; bytes: string | Buffer } | { readable: false; reason?: string } | undefined>;
+/**
+ * What a reader knows of the resource at a URL: its bytes, or only some of its digests (a specification may fix a
+ * file's digest without the file being at hand); `readable: false` for a URL it answers for where nothing is
+ * published; `undefined` for a URL it does not answer for.
+ */
+export type ResourceReader = (
+  url: string,
+) => Promise<{ readable: true; bytes: string | Buffer } | { readable: true; digests: Partial<Record<Digest['algorithm'], Buffer>> } | { readable: false; reason?: string } | undefined>;
 
 export interface RelatedResourceProblem {
   path: string;
@@ -113,8 +105,8 @@ export async function checkRelatedResourceDigests({ credential, read }: { creden
       continue;
     }
     for (const digest of digestsOf(entry as Record<string, unknown>)) {
-      const actual = createHash(digest.algorithm).update(resource.bytes).digest();
-      if (!actual.equals(digest.bytes)) {
+      const actual = 'bytes' in resource ? createHash(digest.algorithm).update(resource.bytes).digest() : resource.digests[digest.algorithm];
+      if (actual && !actual.equals(digest.bytes)) {
         problems.push({
           path: `${path}.${digest.property}`,
           message: `${id} does not match its ${digest.property} ${digest.written}: the resource's ${digest.algorithm} digest is ${actual.toString('base64')} (base64).`,

@@ -6,6 +6,7 @@ import { ED25519_SIGNATURE_2020_CONTEXT } from './contexts.js';
 import { eddsaRdfc2022 } from './cryptosuite.js';
 import { checkCredentialDataModel } from './data-model.js';
 import { createDocumentLoader, type DidResolver, type DocumentLoader, DocumentNotFoundError } from './document-loader.js';
+import { decodeBase58btc } from './multibase.js';
 import { describeLibraryError } from './sign.js';
 import { asRecord } from '../lib/json.js';
 
@@ -72,20 +73,7 @@ function instantInsideValidity(credential: Record<string, unknown>, proof: Recor
   return instant;
 }
 
-const BASE58BTC_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 const ED25519_SIGNATURE_BYTES = 64;
-
-/** How many bytes a base58btc string encodes (each leading '1' is a zero byte); undefined if it is not base58btc. */
-function base58btcByteLength(text: string): number | undefined {
-  let value = 0n;
-  for (const character of text) {
-    const digit = BASE58BTC_ALPHABET.indexOf(character);
-    if (digit < 0) return undefined;
-    value = value * 58n + BigInt(digit);
-  }
-  const leadingZeros = /^1*/.exec(text)?.[0].length ?? 0;
-  return leadingZeros + (value === 0n ? 0 : Math.ceil(value.toString(16).length / 2));
-}
 
 /**
  * VC-DI-EDDSA (eddsa-rdfc-2022, eddsa-jcs-2022) and Ed25519Signature2020 alike: the proofValue is exactly "z" plus
@@ -96,7 +84,7 @@ function base58btcByteLength(text: string): number | undefined {
 function proofValueProblem(proofValue: unknown): string | undefined {
   if (typeof proofValue !== 'string') return 'the proof has no proofValue string';
   if (!proofValue.startsWith('z')) return 'the proofValue is not multibase base58btc (it must start with "z")';
-  const length = base58btcByteLength(proofValue.slice(1));
+  const length = decodeBase58btc(proofValue.slice(1))?.length;
   if (length === undefined) return 'the proofValue is not an exact base58btc encoding (it contains other characters, such as whitespace)';
   if (length !== ED25519_SIGNATURE_BYTES) return `the proofValue encodes ${length} bytes, not the ${ED25519_SIGNATURE_BYTES} of an Ed25519 signature`;
   return undefined;
