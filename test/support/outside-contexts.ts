@@ -11,7 +11,11 @@ const sources = [
   ),
 ];
 
-export const outsideContexts = new Map<string, object>(sources.flatMap((source) => [...source]));
+// The W3C examples context, which no npm package ships, as the VC Working Group publishes it (written here, not
+// taken from src/, so the outside verifier stays independent of the service's copy).
+const examplesV2: [string, object] = ['https://www.w3.org/ns/credentials/examples/v2', { '@context': { '@vocab': 'https://www.w3.org/ns/credentials/examples#' } }];
+
+export const outsideContexts = new Map<string, object>([...sources.flatMap((source) => [...source]), examplesV2]);
 
 /** A document loader that serves those contexts and refuses everything else. */
 export async function outsideContextLoader(url: string) {
