@@ -27,6 +27,7 @@ const PARAMS: Params = {
   centre: 'Centre-X',
   level: 'Level-V',
   count: 'Count-N',
+  wallet: 'Wallet-W',
 };
 
 const translations = { fr, ar, zh } satisfies Record<Exclude<Language, 'en'>, PageMessages>;

@@ -83,6 +83,22 @@ export const en: PageMessages = {
     qrAlt: (p) => `QR code linking to ${p.link}`,
     verifyAnother: 'Verify another credential',
   },
+  wallet: {
+    heading: 'Add it to your wallet',
+    intro: (p) => `Keep this credential in a wallet app on your phone, with your other credentials. Each wallet below can take it once, until ${p.date}.`,
+    learnerCredentialWallet: {
+      heading: 'Learner Credential Wallet app',
+      text: 'On the phone where the Learner Credential Wallet app is installed, press the button. From a computer screen, scan the code with the app.',
+      button: 'Add to Learner Credential Wallet',
+    },
+    otherWallets: {
+      heading: 'Other wallet apps (OpenID4VCI)',
+      text: 'For wallet apps that accept OpenID for Verifiable Credential Issuance offers: scan the code with the app, or press the button on the phone where it is installed.',
+      button: 'Open in my wallet app',
+    },
+    qrAlt: (p) => `QR code that adds the credential to ${p.wallet}`,
+    private: 'This page is for you alone: whoever opens its link can put your credential in their wallet. To show your credential to others, share its public link instead.',
+  },
   verify: {
     title: 'Verify a credential',
     intro: 'Enter the code printed on a certificate, paste the credential, or upload its file. You will see whether it is genuine and still valid.',
@@ -111,6 +127,10 @@ export const en: PageMessages = {
     credentialNotFound: 'There is no credential at this address. Check the link.',
     withdrawnTitle: 'Credential withdrawn',
     credentialWithdrawn: 'This credential was withdrawn at the request of its holder, and their personal data have been erased from this service. It can no longer be shown or verified.',
+    offerUnknown: 'This wallet link does not work. Check that the whole link from the e-mail was opened, or ask the centre that issued the credential for a new one.',
+    offerExpired: 'This wallet link has expired. Ask the centre that issued the credential for a new one.',
+    offerUsed: 'This wallet link was already used: each link adds the credential to a wallet once. Ask the centre that issued the credential for a new one.',
+    notOfferable: 'This credential is no longer valid (revoked, replaced or suspended), so it cannot be added to a wallet. Its page shows why.',
     notPrintable: 'This credential is no longer valid (revoked, replaced, suspended or altered), so no certificate can be printed for it. Its page shows why.',
     foreignUrl: 'Only links to credentials of this service can be checked by link. For a credential from another issuer, paste its JSON or upload its file.',
     rateLimited: (p) => `Too many checks from your network in a short time. Try again in ${p.seconds} seconds.`,

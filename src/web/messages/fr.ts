@@ -84,6 +84,22 @@ export const fr: PageMessages = {
     qrAlt: (p) => `Code QR renvoyant vers ${p.link}`,
     verifyAnother: 'Vérifier un autre certificat',
   },
+  wallet: {
+    heading: 'Ajoutez-le à votre portefeuille',
+    intro: (p) => `Conservez ce certificat dans une application de portefeuille sur votre téléphone, avec vos autres certificats. Chaque portefeuille ci-dessous peut le recevoir une fois, jusqu’au ${p.date}.`,
+    learnerCredentialWallet: {
+      heading: 'Application Learner Credential Wallet',
+      text: 'Sur le téléphone où l’application Learner Credential Wallet est installée, appuyez sur le bouton. Depuis l’écran d’un ordinateur, scannez le code avec l’application.',
+      button: 'Ajouter au Learner Credential Wallet',
+    },
+    otherWallets: {
+      heading: 'Autres portefeuilles (OpenID4VCI)',
+      text: 'Pour les applications de portefeuille qui acceptent les offres OpenID for Verifiable Credential Issuance : scannez le code avec l’application, ou appuyez sur le bouton depuis le téléphone où elle est installée.',
+      button: 'Ouvrir dans mon portefeuille',
+    },
+    qrAlt: (p) => `Code QR qui ajoute le certificat à ${p.wallet}`,
+    private: 'Cette page n’est destinée qu’à vous : quiconque ouvre son lien peut mettre votre certificat dans son portefeuille. Pour montrer votre certificat, partagez plutôt son lien public.',
+  },
   verify: {
     title: 'Vérifier un certificat',
     intro: 'Saisissez le code imprimé sur un certificat, collez le certificat ou importez son fichier. Vous saurez s’il est authentique et toujours valide.',
@@ -112,6 +128,10 @@ export const fr: PageMessages = {
     credentialNotFound: 'Il n’y a aucun certificat à cette adresse. Vérifiez le lien.',
     withdrawnTitle: 'Certificat retiré',
     credentialWithdrawn: 'Ce certificat a été retiré à la demande de son titulaire, et ses données personnelles ont été effacées de ce service. Il ne peut plus être affiché ni vérifié.',
+    offerUnknown: 'Ce lien de portefeuille ne fonctionne pas. Vérifiez que le lien de l’e-mail a été ouvert en entier, ou demandez-en un nouveau au centre qui a délivré le certificat.',
+    offerExpired: 'Ce lien de portefeuille a expiré. Demandez-en un nouveau au centre qui a délivré le certificat.',
+    offerUsed: 'Ce lien de portefeuille a déjà servi : chaque lien ajoute le certificat à un portefeuille une seule fois. Demandez-en un nouveau au centre qui a délivré le certificat.',
+    notOfferable: 'Ce certificat n’est plus valide (révoqué, remplacé ou suspendu) : il ne peut pas être ajouté à un portefeuille. Sa page indique pourquoi.',
     notPrintable: 'Ce certificat n’est plus valide (révoqué, remplacé, suspendu ou modifié) ; il ne peut donc pas être imprimé. Sa page en indique la raison.',
     foreignUrl: 'Seuls les liens vers des certificats de ce service peuvent être vérifiés par lien. Pour un certificat d’un autre émetteur, collez son JSON ou importez son fichier.',
     rateLimited: (p) => `Trop de vérifications depuis votre réseau en peu de temps. Réessayez dans ${p.seconds} secondes.`,

@@ -92,6 +92,15 @@ export interface PageMessages {
     qrAlt: With<{ link: string }>;
     verifyAnother: Text;
   };
+  /** the offer a learner reaches from their e-mail (GET /wallet/offers/:secret), also shown in the console */
+  wallet: {
+    heading: Text;
+    intro: With<{ date: string }>;
+    learnerCredentialWallet: { heading: Text; text: Text; button: Text };
+    otherWallets: { heading: Text; text: Text; button: Text };
+    qrAlt: With<{ wallet: string }>;
+    private: Text;
+  };
   verify: {
     title: Text;
     intro: Text;
@@ -122,6 +131,11 @@ export interface PageMessages {
     /** the title and text of the page of a credential erased at its holder's request (410) */
     withdrawnTitle: Text;
     credentialWithdrawn: Text;
+    /** a wallet offer's link that names no offer, has expired, was used, or whose credential no longer holds */
+    offerUnknown: Text;
+    offerExpired: Text;
+    offerUsed: Text;
+    notOfferable: Text;
     notPrintable: Text;
     foreignUrl: Text;
     rateLimited: With<{ seconds: string }>;

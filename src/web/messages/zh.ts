@@ -84,6 +84,22 @@ export const zh: PageMessages = {
     qrAlt: (p) => `指向 ${p.link} 的 QR 二维码`,
     verifyAnother: '核验其他证书',
   },
+  wallet: {
+    heading: '添加到您的钱包',
+    intro: (p) => `将此证书与您的其他证书一起保存在手机上的钱包应用中。下列每个钱包均可领取一次，有效期至 ${p.date}。`,
+    learnerCredentialWallet: {
+      heading: 'Learner Credential Wallet 应用',
+      text: '在安装了 Learner Credential Wallet 应用的手机上，点按下方按钮；若在电脑屏幕上查看，请用该应用扫描二维码。',
+      button: '添加到 Learner Credential Wallet',
+    },
+    otherWallets: {
+      heading: '其他钱包应用（OpenID4VCI）',
+      text: '适用于支持 OpenID for Verifiable Credential Issuance 凭证邀约的钱包应用：用应用扫描二维码，或在安装了该应用的手机上点按按钮。',
+      button: '在我的钱包应用中打开',
+    },
+    qrAlt: (p) => `将证书添加到 ${p.wallet} 的 QR 二维码`,
+    private: '此页面仅供您本人使用：任何打开此链接的人都能把您的证书放入自己的钱包。如需向他人出示证书，请分享证书的公开链接。',
+  },
   verify: {
     title: '核验证书',
     intro: '输入证书上印制的核验码、粘贴证书内容或上传证书文件，即可查看证书是否真实、是否仍然有效。',
@@ -112,6 +128,10 @@ export const zh: PageMessages = {
     credentialNotFound: '此地址没有对应的证书。请检查链接。',
     withdrawnTitle: '证书已撤回',
     credentialWithdrawn: '此证书已应持有人的要求撤回，其个人数据已从本服务中删除。该证书无法再显示或核验。',
+    offerUnknown: '此钱包链接无效。请确认打开的是邮件中的完整链接，或向颁发证书的中心索取新链接。',
+    offerExpired: '此钱包链接已过期。请向颁发证书的中心索取新链接。',
+    offerUsed: '此钱包链接已被使用：每个链接只能将证书添加到钱包一次。请向颁发证书的中心索取新链接。',
+    notOfferable: '此证书已失效（已撤销、已被替换或已暂停），因此无法添加到钱包。证书页面说明了原因。',
     notPrintable: '此证书已失效（已撤销、已被替换、已暂停或已被篡改），因此无法打印。其页面说明了原因。',
     foreignUrl: '只有本服务签发的证书才能通过链接核验。如需核验其他签发机构的证书，请粘贴其 JSON 内容或上传证书文件。',
     rateLimited: (p) => `您所在的网络在短时间内核验次数过多。请在 ${p.seconds} 秒后重试。`,
