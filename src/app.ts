@@ -29,6 +29,7 @@ import { createRegistryPublisher } from './modules/registry/service.js';
 import statusRoutes from './modules/status/routes.js';
 import { createStatusLists } from './modules/status/service.js';
 import vcalmRoutes from './modules/vcalm/routes.js';
+import walletRoutes from './modules/wallet/routes.js';
 import verificationRoutes from './modules/verification/routes.js';
 import pageRoutes from './modules/pages/routes.js';
 import consoleRoutes from './modules/console/plugin.js';
@@ -144,6 +145,7 @@ export async function buildApp({ config: settings, database, logger, fetcher, cl
     await app.register(registryRoutes);
     await app.register(statusRoutes);
     await app.register(pageRoutes);
+    await app.register(walletRoutes);
     await app.register(consoleRoutes);
 
     app.addHook('onReady', async () => {

@@ -7,6 +7,7 @@ import { renderPage } from './layout.js';
 import { linkedInAddToProfileUrl } from './linkedin.js';
 import { courseLevelIn, pageMessages } from './messages/index.js';
 import { COPY_LINK_SCRIPT } from './scripts.js';
+import { type WalletOfferView, walletOfferSection } from './wallet-offer.js';
 
 /** Links that only a credential stored here has: its page, short code, QR code, PDF and corrections. */
 export interface StoredCredentialLinks {
@@ -186,11 +187,13 @@ export interface ReportView {
   language: Language;
   platformName: string;
   links?: StoredCredentialLinks;
+  /** the owner's wallet offer (the page reached from their e-mail), shown under the verdict */
+  wallet?: WalletOfferView;
 }
 
 /** The verdict, the credential, the checks and (for one stored here) the actions: the body of every report page. */
-export function renderReport({ report, description, language, platformName, links }: ReportView) {
-  return html`${verdictSection(report, language, links)}${credentialDetails({ description, language, platformName, links, verified: signatureVerified(report), issuerCode: report.checks.find((check) => check.check === 'issuer')?.code })}${checksSection(report, language)}${
+export function renderReport({ report, description, language, platformName, links, wallet }: ReportView) {
+  return html`${verdictSection(report, language, links)}${wallet ? walletOfferSection(wallet, language) : ''}${credentialDetails({ description, language, platformName, links, verified: signatureVerified(report), issuerCode: report.checks.find((check) => check.check === 'issuer')?.code })}${checksSection(report, language)}${
     links ? actionsSection(report, description, language, links) : ''
   }`;
 }
@@ -208,15 +211,18 @@ function previewMeta(description: CredentialDescription, links: StoredCredential
   return html`<meta property="og:type" content="website"><meta property="og:site_name" content="${siteName}"><meta property="og:title" content="${title}"><meta property="og:description" content="${summary}"><meta property="og:url" content="${links.url}"><meta property="og:locale" content="${OG_LOCALES[language]}"><meta name="twitter:card" content="summary"><meta name="twitter:title" content="${title}"><meta name="twitter:description" content="${summary}"><meta name="description" content="${summary}"><link rel="alternate" type="application/vc" href="${links.url}">`;
 }
 
-/** GET /credentials/:id for a browser: the whole page, verified on the server, complete without JavaScript. */
-export function renderCredentialPage(view: ReportView & { links: StoredCredentialLinks }): string {
+/**
+ * GET /credentials/:id for a browser: the whole page, verified on the server, complete without JavaScript. The owner's
+ * wallet offer page is the same page at its own path, with the offer under the verdict.
+ */
+export function renderCredentialPage(view: ReportView & { links: StoredCredentialLinks; path?: string }): string {
   const text = pageMessages(view.language);
   // a document whose signature failed names no one in the tab or in a shared link's preview
   const verified = signatureVerified(view.report);
   return renderPage({
     language: view.language,
     title: verified ? credentialTitle(view.description) || text.credential.heading : text.verdicts[view.report.verdict].title,
-    path: `/credentials/${view.links.id}`,
+    path: view.path ?? `/credentials/${view.links.id}`,
     platformName: view.platformName,
     head: verified ? previewMeta(view.description, view.links, view.language, text.site.name) : html`<link rel="alternate" type="application/vc" href="${view.links.url}">`,
     main: renderReport(view),

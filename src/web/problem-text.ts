@@ -41,6 +41,14 @@ export function problemText(problem: PageProblem, language: Language, { requestI
       return text.credentialNotFound;
     case 'credential-withdrawn':
       return text.credentialWithdrawn;
+    case 'unknown-offer':
+      return text.offerUnknown;
+    case 'offer-expired':
+      return text.offerExpired;
+    case 'offer-used':
+      return text.offerUsed;
+    case 'credential-not-offerable':
+      return text.notOfferable;
     case 'foreign-url':
       return text.foreignUrl;
     case 'nothing-to-verify':

@@ -60,6 +60,9 @@ textarea{min-height:8rem;font-family:ui-monospace,Menlo,Consolas,monospace;font-
 .evidence{margin:0;padding-inline-start:1.1rem}
 .evidence li+li{margin-block-start:.4rem}
 .home-links{margin:0;padding-inline-start:1.1rem}
+.wallet-options{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:1rem}
+.wallet-options h3{font-size:1.05rem;margin:0 0 .25rem}
+.qr{display:block;max-width:100%;height:auto;background:#fff}
 `
   .trim()
   .replace(/\n/g, '');

@@ -13,6 +13,7 @@ import { credentialUrl } from '../credentials/document.js';
 import { hasDocument, shortLinkOf, type StoredCredential } from '../credentials/service.js';
 import { assertNotErased, centreCredential, managingCentre } from '../credentials/lifecycle.js';
 import { isTemporaryMailFailure, mailFailureReason, type Mailer } from './mailer.js';
+import { offerForEmail } from '../wallet/service.js';
 import * as repository from './repository.js';
 
 /**
@@ -110,7 +111,9 @@ export async function sendDelivery({ ctx, mailer, deliveryId }: { ctx: AppContex
     await repository.recordAttempt(ctx.db, delivery.id, { state: 'failed', lastError: 'Not sent: the credential was revoked before the e-mail went out.' });
     return { kind: 'failed' };
   }
-  const message = await renderCredentialEmail(credentialEmailInput({ ctx, credential, centre }));
+  // each e-mail carries its own offer link: the learner's way to add the credential to a wallet app
+  const offer = await offerForEmail({ ctx, credentialId: credential.id });
+  const message = await renderCredentialEmail({ ...credentialEmailInput({ ctx, credential, centre }), walletOffer: { url: offer.page, expiresAt: offer.expiresAt } });
   try {
     const sent = await mailer.send({ to: delivery.recipientEmail, replyTo: centre.contactEmail ?? undefined, ...message });
     await repository.recordAttempt(ctx.db, delivery.id, { state: 'sent', messageId: sent.messageId });

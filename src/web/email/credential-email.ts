@@ -24,6 +24,8 @@ export interface CredentialEmailInput {
   issuedOn: Date;
   /** the credential's end of validity, for LinkedIn's "expiration date" */
   expiresOn?: Date | null;
+  /** the learner's own wallet offer (`<base>/wallet/offers/<secret>`) and when it ends */
+  walletOffer?: { url: string; expiresAt: Date };
 }
 
 /** A file sent with the message; an inline image is shown where the HTML says `cid:<cid>`. */
@@ -51,8 +53,8 @@ const qrName = (shortCode: string) => `qr-${shortCode.replace(/[^A-Za-z0-9-]/g, 
 /**
  * The e-mail that brings a learner their credential, in the credential's language (Arabic right to left): who issued
  * it for which course, the link (a button and the address), the verification code, the QR code of the short link
- * (an inline image, nothing fetched), how to add it to LinkedIn and that anyone can check it. HTML and plain text say
- * the same.
+ * (an inline image, nothing fetched), how to add it to LinkedIn and to a wallet app (the learner's own offer page) and
+ * that anyone can check it. HTML and plain text say the same.
  */
 export async function renderCredentialEmail(input: CredentialEmailInput): Promise<RenderedEmail> {
   const { language } = input;
@@ -78,12 +80,15 @@ export async function renderCredentialEmail(input: CredentialEmailInput): Promis
   const text = (value: string) => isolatedText(value, language);
   const subject = words.subject({ course: text(input.courseName) });
   const issuedText = words.issued({ centre: text(input.centreName), course: text(input.courseName), date });
+  const { walletOffer } = input;
+  const walletText = walletOffer && words.walletText({ date: formatDate(walletOffer.expiresAt, language) });
   const plain = [
     words.greeting({ name: text(input.recipientName) }),
     issuedText,
     `${words.viewButton}\n${input.credentialUrl}`,
     words.code({ code: input.shortCode }),
     `${words.linkedInHeading}\n${words.linkedInText}\n${linkedInUrl}`,
+    walletOffer ? `${words.walletHeading}\n${walletText}\n${walletOffer.url}` : null,
     words.verify({ platformName: text(input.platformName) }),
     input.centreContactEmail ? words.contact({ centre: text(input.centreName), email: input.centreContactEmail }) : null,
     `-- \n${words.why({ centre: text(input.centreName) })}`,
@@ -109,6 +114,9 @@ export async function renderCredentialEmail(input: CredentialEmailInput): Promis
 <h2 style="${STYLE.heading}">${words.linkedInHeading}</h2>
 <p style="${STYLE.paragraph}">${words.linkedInText}</p>
 <p style="${STYLE.paragraph}"><a href="${linkedInUrl}" style="${STYLE.secondaryButton}">${page.actions.addToLinkedIn}</a></p>
+${walletOffer ? html`<h2 style="${STYLE.heading}">${words.walletHeading}</h2>
+<p style="${STYLE.paragraph}">${walletText}</p>
+<p style="${STYLE.paragraph}"><a href="${walletOffer.url}" style="${STYLE.secondaryButton}">${words.walletButton}</a></p>` : ''}
 <p style="${STYLE.paragraph}">${fill(words.verify, { platformName: value(input.platformName) })}</p>
 ${input.centreContactEmail ? html`<p style="${STYLE.paragraph}">${fill(words.contact, { centre, email: html`<a href="mailto:${input.centreContactEmail}" dir="ltr" style="${STYLE.link}">${input.centreContactEmail}</a>` })}</p>` : ''}
 </div>
