@@ -45,6 +45,16 @@ export function dataModelVersion(credential: unknown): DataModelVersion {
   return first === VC_V1_CONTEXT ? '1.1' : '2.0';
 }
 
+/**
+ * When a credential is valid, as its data model writes it: validFrom/validUntil (2.0), issuanceDate/expirationDate
+ * (1.1). The raw values, for the validity check and the report to read.
+ */
+export function validityPeriod(credential: Record<string, unknown>): { validFrom?: unknown; validUntil?: unknown } {
+  return dataModelVersion(credential) === '1.1'
+    ? { validFrom: credential.issuanceDate, validUntil: credential.expirationDate }
+    : { validFrom: credential.validFrom, validUntil: credential.validUntil };
+}
+
 /** The rules of one version: its base context, the one it cannot be mixed with, and its rule-id prefix. */
 interface Model {
   version: DataModelVersion;

@@ -12,6 +12,8 @@ const vcalmRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['vcalm'],
         summary: 'VCALM issue: sign a credential as the caller\'s centre (eddsa-rdfc-2022)',
+        description:
+          'Signs a VC Data Model 2.0 or 1.1 credential as the caller\'s centre. A VC 2.0 Open Badges credential of an IIOE course the centre is authorised for is stored like the product API\'s (revocation entry, page, short code). Any other credential is signed and audited, not stored. A VC 1.1 credential is signed as given with only the Data Integrity context (https://w3id.org/security/data-integrity/v2) added: it gets no status entry, so it cannot be revoked. The W3C examples context (https://www.w3.org/ns/credentials/examples/v2) is accepted. relatedResource digests of resources this service holds are checked (docs/vc-conformance.md).',
         security: [{ bearerAuth: [] }],
         body: issueRequestSchema,
         response: { 201: issueResponseSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema },

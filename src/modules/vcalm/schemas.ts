@@ -4,12 +4,41 @@ const jsonObject = z.record(z.string(), z.unknown(), { message: 'must be a JSON 
 
 // VCALM: option objects are closed ("MUST throw an error if an endpoint receives … options … it does
 // not understand"); unknown options are reported with the spec's UNKNOWN_OPTION_PROVIDED problem type.
+// The known options are typed here (and so documented); the object stays open so that an unknown one reaches the
+// service, which answers it with UNKNOWN_OPTION_PROVIDED rather than a generic validation error.
+const issueOptionsSchema = z
+  .looseObject({
+    credentialId: z.string().optional().describe('VCALM: an identifier for the credential in this API, for when credential.id is not set; recorded with the issuance'),
+    credentialStatus: z
+      .strictObject({
+        type: z.literal('BitstringStatusListEntry', { message: 'must be "BitstringStatusListEntry"' }),
+        statusPurpose: z.literal('revocation', { message: 'must be "revocation" (suspension is a hold this service keeps itself)' }).optional(),
+      })
+      .optional()
+      .describe(
+        'Ask for a BitstringStatusListEntry (revocation) from the centre\'s lists. A VC 2.0 credential of an IIOE course the centre is authorised for always gets one (and is stored, revocable through POST /api/v1/credentials/{id}/revoke); any other credential cannot have one yet (400 status-entry-unavailable), and a VC 1.1 credential never does',
+      ),
+    created: z.string().optional().describe('the proof\'s created time, an XML Schema dateTimeStamp such as "2025-01-01T00:00:00Z", not in the future; default: the time of signing'),
+    securing: z
+      .enum(['data-integrity', 'vc-jwt'], { message: 'must be "data-integrity" or "vc-jwt"' })
+      .optional()
+      .describe('data-integrity (default): an embedded DataIntegrityProof, eddsa-rdfc-2022. vc-jwt (VC-JOSE-COSE) is not available yet (400)'),
+    mandatoryPointers: z.array(z.string()).optional().describe('VCALM: for selective-disclosure cryptosuites only; refused, this issuer signs with eddsa-rdfc-2022'),
+  })
+  .describe('VCALM IssueCredentialOptions and this issuer\'s extensions; challenge and domain are presentation options and are refused like any other unknown option (400 UNKNOWN_OPTION_PROVIDED)');
+
+export type IssueOptions = z.infer<typeof issueOptionsSchema>;
+
 export const issueRequestSchema = z.strictObject({
-  credential: jsonObject.describe('the unsigned credential; issuer may be omitted and is then the caller\'s centre'),
-  options: jsonObject.optional().describe('credentialId (string); mandatoryPointers is not applicable to eddsa-rdfc-2022'),
+  credential: jsonObject.describe(
+    'the unsigned credential: VC Data Model 2.0, or 1.1 (first @context "https://www.w3.org/2018/credentials/v1", issuanceDate required), which is signed as given with the Data Integrity context added and no status entry, so it cannot be revoked; issuer may be omitted and is then the caller\'s centre',
+  ),
+  options: issueOptionsSchema.optional(),
 });
 
-export const issueResponseSchema = z.object({ verifiableCredential: jsonObject });
+export const issueResponseSchema = z.object({
+  verifiableCredential: jsonObject.describe('the credential with its DataIntegrityProof (a one-element proof array); a VC 1.1 credential has no credentialStatus and cannot be revoked'),
+});
 
 export const verifyRequestSchema = z.strictObject({
   verifiableCredential: jsonObject.describe('the secured credential to verify'),

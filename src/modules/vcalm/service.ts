@@ -2,22 +2,24 @@ import type { Principal } from '../../plugins/auth.js';
 import type { AppContext } from '../../plugins/context.js';
 import { isLanguage, type Language } from '../../lib/i18n.js';
 import { HttpProblem, problemType } from '../../lib/problem.js';
-import { isBundledContext, OB_V3_CONTEXT } from '../../vc/contexts.js';
-import { checkCredentialDataModel, knownContextCheck } from '../../vc/data-model.js';
+import { DATA_INTEGRITY_V2_CONTEXT, isBundledContext, OB_V3_CONTEXT } from '../../vc/contexts.js';
+import { checkCredentialDataModel, dataModelVersion, knownContextCheck, validityPeriod } from '../../vc/data-model.js';
+import { compareInstants, parseDateTimeStamp } from '../../vc/date-time.js';
 import { centreDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { SigningError, signCredential } from '../../vc/sign.js';
 import { recordAuditEvent } from '../audit/repository.js';
 import { actorColumns } from '../audit/service.js';
 import { centreIssuerProfile } from '../centres/service.js';
-import { issuingCentre, signAndStore } from '../credentials/service.js';
+import { type IssuanceRequest, issuingCentre, signAndStore } from '../credentials/service.js';
 import { credentialUrl, xsdDateTime } from '../credentials/document.js';
 import type { AchievementRow } from '../achievements/repository.js';
 import type { CentreRow } from '../centres/repository.js';
 import { assertMayCertifyNamedCourses } from '../authorisations/service.js';
 import { verifyCredential } from '../verification/service.js';
+import { relatedResourceMismatches } from '../verification/related-resources.js';
 import type { Check } from '../verification/report.js';
-import type { VcalmProblem } from './schemas.js';
+import type { IssueOptions, VcalmProblem } from './schemas.js';
 
 // Problem types: VCALM's own, and the VC Data Model 2.0 error types (§7.1 "Problem Details").
 const VCALM_UNKNOWN_OPTION = 'https://www.w3.org/TR/vcalm#UNKNOWN_OPTION_PROVIDED';
@@ -26,18 +28,39 @@ const VCDM = 'https://www.w3.org/TR/vc-data-model-2.0#';
 const invalidInput = (type: string, detail: string, errors?: { path: string; message: string }[]) =>
   new HttpProblem({ status: 400, type, title: 'Bad Request', detail, errors });
 
-function rejectUnknownOptions(options: Record<string, unknown> | undefined, known: Record<string, 'boolean' | 'string'>) {
+function rejectUnknownOptions(options: Record<string, unknown> | undefined, known: Record<string, 'boolean' | 'string' | 'checked by the schema'>) {
   for (const [name, value] of Object.entries(options ?? {})) {
     const expected = known[name];
     if (!expected) {
-      throw invalidInput(VCALM_UNKNOWN_OPTION, `Unknown option "${name}"; this endpoint understands: ${Object.keys(known).join(', ') || 'none'}.`, [
+      // challenge and domain bind a presentation's proof to a verifier's request; an issued credential has neither
+      const hint = name === 'challenge' || name === 'domain' ? ` ("${name}" belongs to presentations: VCALM issue defines no such option)` : '';
+      throw invalidInput(VCALM_UNKNOWN_OPTION, `Unknown option "${name}"${hint}; this endpoint understands: ${Object.keys(known).join(', ') || 'none'}.`, [
         { path: `body.options.${name}`, message: 'unknown option' },
       ]);
     }
-    if (typeof value !== expected) {
+    if (expected !== 'checked by the schema' && typeof value !== expected) {
       throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, `Option "${name}" must be a ${expected}.`, [{ path: `body.options.${name}`, message: `must be a ${expected}` }]);
     }
   }
+}
+
+// Tolerated clock difference for a `created` option slightly ahead of this machine's clock.
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * The `created` option: the proof's creation time, an XML Schema dateTimeStamp (VC Data Integrity §2.1), not in the
+ * future (a proof cannot have been made later than now). Whole seconds are kept as given, fractions too.
+ */
+function proofCreated(created: string, now: Date): Date {
+  const parsed = parseDateTimeStamp(created);
+  const problem = (detail: string) => invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, `Option "created" ${JSON.stringify(created)} ${detail}`, [{ path: 'body.options.created', message: detail }]);
+  if (typeof parsed === 'string') throw problem(parsed);
+  const at = new Date(created);
+  const latest = parseDateTimeStamp(new Date(now.getTime() + CLOCK_SKEW_MS).toISOString());
+  if (Number.isNaN(at.getTime()) || (typeof latest !== 'string' && compareInstants(parsed, latest) > 0)) {
+    throw problem('is in the future (or outside the dates this service can sign); a proof is created at or before the time of signing.');
+  }
+  return at;
 }
 
 /** Contexts must all be bundled (contexts are never fetched). */
@@ -65,34 +88,45 @@ function rejectDataModelViolations(credential: unknown, allowProof: boolean, roo
 
 /**
  * VCALM POST /credentials/issue: signs a caller-built credential as the caller's centre. The issuer, when
- * present, must be that centre's DID; when absent it is filled in. The service signs but does not
- * store such credentials (they have no course or recipient record); each issuance is audited.
+ * present, must be that centre's DID; when absent it is filled in. A VC 2.0 credential of one of our courses is an
+ * IIOE micro-credential (stored, revocable, with a page); any other credential is signed, audited and not stored.
+ * A VC 1.1 credential is signed as given, with the Data Integrity context its proof needs: it gets no status entry,
+ * so it cannot be revoked.
  */
 export async function issueVcalmCredential({
   ctx,
   principal,
   credential: input,
-  options,
+  options = {},
 }: {
   ctx: AppContext;
   principal: Principal;
   credential: Record<string, unknown>;
-  options?: Record<string, unknown>;
+  options?: IssueOptions;
 }) {
-  rejectUnknownOptions(options, { credentialId: 'string', mandatoryPointers: 'string' });
-  if (options && 'mandatoryPointers' in options) {
+  rejectUnknownOptions(options, { credentialId: 'string', mandatoryPointers: 'checked by the schema', credentialStatus: 'checked by the schema', created: 'string', securing: 'string' });
+  if (options.mandatoryPointers !== undefined) {
     throw invalidInput(VCALM_UNKNOWN_OPTION, 'mandatoryPointers applies to selective-disclosure cryptosuites; this issuer signs with eddsa-rdfc-2022.');
   }
+  if (options.securing === 'vc-jwt') {
+    throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, 'The securing "vc-jwt" (VC-JOSE-COSE) is not available yet; use "data-integrity" or leave the option out.', [
+      { path: 'body.options.securing', message: 'not available yet' },
+    ]);
+  }
+  const created = options.created === undefined ? undefined : proofCreated(options.created, ctx.clock.now());
   const centre = await issuingCentre({ ctx, principal });
   const did = centreDid(ctx.config.publicBaseUrl, centre.slug);
   const credential = structuredClone(input);
-  // A caller's one-item string @context is written out as the ordered set (array) VC Data Model 2.0 requires:
+  // A caller's one-item string @context is written out as the ordered set (array) the data model requires:
   // the service signs what it would accept to verify.
   if (typeof credential['@context'] === 'string') credential['@context'] = [credential['@context']];
   checkContexts(credential);
+  const v1 = dataModelVersion(credential) === '1.1';
+  const contexts = credential['@context'] as unknown[];
+  // VC 1.1's base context does not define DataIntegrityProof; its own context, added last, is all that is added.
+  if (v1 && Array.isArray(contexts) && !contexts.includes(DATA_INTEGRITY_V2_CONTEXT)) contexts.push(DATA_INTEGRITY_V2_CONTEXT);
 
-  const contexts = Array.isArray(credential['@context']) ? credential['@context'] : [];
-  const isOpenBadge = contexts.some((context) => typeof context === 'string' && context.startsWith('https://purl.imsglobal.org/spec/ob/v3p0/'));
+  const isOpenBadge = Array.isArray(contexts) && contexts.some((context) => typeof context === 'string' && context.startsWith('https://purl.imsglobal.org/spec/ob/v3p0/'));
   if (credential.issuer === undefined) {
     // The OB 3.0 context defines Profile and url; a plain VC gets the DID alone so every term stays defined.
     credential.issuer = isOpenBadge ? centreIssuerProfile({ centre, publicBaseUrl: ctx.config.publicBaseUrl, language: centre.defaultLanguage as Language }) : did;
@@ -104,11 +138,11 @@ export async function issueVcalmCredential({
       ]);
     }
   }
-  // Open Badges 3.0 requires validFrom; a plain VC 2.0 credential may go without.
-  if (isOpenBadge && credential.validFrom === undefined) credential.validFrom = xsdDateTime(new Date(Math.floor(Date.now() / 1000) * 1000));
+  // Open Badges 3.0 requires validFrom; a plain VC 2.0 credential may go without (a 1.1 one brings its issuanceDate).
+  if (isOpenBadge && !v1 && credential.validFrom === undefined) credential.validFrom = xsdDateTime(new Date(Math.floor(Date.now() / 1000) * 1000));
 
   rejectDataModelViolations(credential, false, 'body.credential');
-  if (isOpenBadge && contexts.includes(OB_V3_CONTEXT)) {
+  if (isOpenBadge && Array.isArray(contexts) && contexts.includes(OB_V3_CONTEXT)) {
     const result = validateOpenBadgeCredential(credential);
     if (!result.valid) {
       throw invalidInput(
@@ -118,25 +152,61 @@ export async function issueVcalmCredential({
       );
     }
   }
+  await rejectRelatedResourceMismatches(ctx, credential);
 
   // Every achievement it names must be an IIOE course the centre is authorised for, now (as our own issuance).
   const courses = await assertMayCertifyNamedCourses({ ctx, centre, credential });
-  const credentialId = (options?.credentialId as string | undefined) ?? (typeof credential.id === 'string' ? credential.id : null);
+  if (v1 && courses.length > 0) {
+    throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, 'A credential for an IIOE course is issued as VC Data Model 2.0 (it gets a revocation entry, a page and a short code); send it with the "https://www.w3.org/ns/credentials/v2" context and validFrom.', [
+      { path: 'body.credential.@context', message: 'course credentials are VC 2.0' },
+    ]);
+  }
+  if (options.credentialStatus !== undefined && courses.length === 0) throw statusEntryUnavailable(v1);
+  const credentialId = options.credentialId ?? (typeof credential.id === 'string' ? credential.id : null);
+  const sign = ({ credential: unsigned, key }: { credential: Record<string, unknown>; key: Awaited<ReturnType<typeof ctx.keys.activeAssertionKey>> }) =>
+    signCredential({ credential: unsigned, key, ...(created ? { created } : {}) });
   try {
-    if (courses.length > 0) return { verifiableCredential: await storeCourseCredential({ ctx, principal, centre, course: courses, credential, credentialId }) };
+    if (courses.length > 0) return { verifiableCredential: await storeCourseCredential({ ctx, principal, centre, course: courses, credential, credentialId, sign }) };
     const key = await ctx.keys.activeAssertionKey({ centreId: centre.id, did });
-    const verifiableCredential = await signCredential({ credential, key });
+    const verifiableCredential = await sign({ credential, key });
     await recordAuditEvent(ctx.db, {
       centreId: centre.id,
       ...actorColumns(principal),
       action: 'credential.signed.vcalm',
-      details: { credentialId, type: credential.type ?? null },
+      details: { credentialId, type: credential.type ?? null, dataModel: v1 ? '1.1' : '2.0' },
     });
     return { verifiableCredential };
   } catch (error) {
     // Safe-mode JSON-LD failures (undefined terms, bad values) are the caller's to fix.
     if (error instanceof SigningError) throw invalidInput(`${VCDM}PARSING_ERROR`, `The credential cannot be signed: ${error.message}`);
     throw error;
+  }
+}
+
+/**
+ * A status entry is taken from the centre's revocation list only by a credential the service stores (the stored
+ * credential holds the entry, and revocation goes through it). Credentials outside the catalogue are not stored yet.
+ */
+const statusEntryUnavailable = (v1: boolean) =>
+  new HttpProblem({
+    status: 400,
+    type: problemType('status-entry-unavailable'),
+    title: 'Bad Request',
+    detail: v1
+      ? 'A VC Data Model 1.1 credential gets no status entry (the Bitstring Status List is a VC 2.0 mechanism), so it cannot be revoked; leave options.credentialStatus out, or issue it as VC 2.0.'
+      : 'A revocation entry is given to credentials of the IIOE courses your centre is authorised for (they are stored, so they can be revoked); this credential names no such course. Leave options.credentialStatus out to sign it without one.',
+    errors: [{ path: 'body.options.credentialStatus', message: 'no status entry for this credential' }],
+  });
+
+/** §5.3 Integrity of Related Resources: a digest this service can check must match what it holds. */
+async function rejectRelatedResourceMismatches(ctx: AppContext, credential: Record<string, unknown>) {
+  const problems = await relatedResourceMismatches({ ctx, credential });
+  if (problems.length > 0) {
+    throw invalidInput(
+      `${VCDM}MALFORMED_VALUE_ERROR`,
+      `A related resource does not match its digest: ${problems.map((problem) => problem.message).join(' ')}`,
+      problems.map((problem) => ({ path: `body.credential.${problem.path}`, message: problem.message })),
+    );
   }
 }
 
@@ -152,6 +222,7 @@ async function storeCourseCredential({
   course: courses,
   credential,
   credentialId,
+  sign,
 }: {
   ctx: AppContext;
   principal: Principal;
@@ -159,6 +230,7 @@ async function storeCourseCredential({
   course: AchievementRow[];
   credential: Record<string, unknown>;
   credentialId: string | null;
+  sign: IssuanceRequest['sign'];
 }): Promise<Record<string, unknown>> {
   const [course, ...others] = courses;
   if (!course || others.length > 0) {
@@ -193,6 +265,7 @@ async function storeCourseCredential({
     },
     document: ({ id, credentialStatus }) => ({ ...credential, id: credential.id ?? credentialUrl(ctx.config.publicBaseUrl, id), credentialStatus }),
     auditDetails: { via: 'vcalm', ...(credentialId ? { credentialId } : {}) },
+    sign,
   });
   return verifiableCredential;
 }
@@ -249,6 +322,7 @@ export async function verifyVcalmCredential({
   const verified = failing.length === 0;
   const passed = (name: string) => !relevant.some((check) => check.check === name && check.status !== 'passed');
   const validity = report.checks.find((check) => check.check === 'validity');
+  const period = validityPeriod(credential);
   return {
     verified,
     ...(vcalmOptions.returnCredential === true ? { credential } : {}),
@@ -257,8 +331,9 @@ export async function verifyVcalmCredential({
       ? {
           results: {
             proof: (Array.isArray(credential.proof) ? credential.proof : [credential.proof]).map((proof) => ({ verified: passed('proof'), input: proof })),
-            ...(credential.validFrom !== undefined ? { validFrom: { verified: validity?.code !== 'validity.not-yet-valid', input: credential.validFrom } } : {}),
-            ...(credential.validUntil !== undefined ? { validUntil: { verified: validity?.code !== 'validity.expired', input: credential.validUntil } } : {}),
+            // a VC 1.1 credential's issuanceDate and expirationDate are its validity period
+            ...(period.validFrom !== undefined ? { validFrom: { verified: validity?.code !== 'validity.not-yet-valid', input: period.validFrom } } : {}),
+            ...(period.validUntil !== undefined ? { validUntil: { verified: validity?.code !== 'validity.expired', input: period.validUntil } } : {}),
             ...(credential.credentialStatus !== undefined ? { credentialStatus: [{ verified: passed('status'), input: credential.credentialStatus }] } : {}),
           },
         }

@@ -1,4 +1,5 @@
 import { asRecord, firstOf } from '../../lib/json.js';
+import { validityPeriod } from '../../vc/data-model.js';
 import { type Check, type CheckCode, type CredentialSummary, namedIdentity, type Verdict } from '../../vc/verification-report.js';
 
 export type { Check, CheckCode, CheckName, CheckOutcome, CredentialSummary, Verdict, VerificationReport } from '../../vc/verification-report.js';
@@ -36,7 +37,8 @@ export function summarise(credential: Record<string, unknown>): CredentialSummar
     recipient: text(namedIdentity(subject)?.identityHash),
     achievement: text(asRecord(subject.achievement).name),
     issuer: typeof issuer === 'string' ? { id: issuer, name: null } : { id: text(asRecord(issuer).id), name: text(asRecord(issuer).name) },
-    validFrom: text(credential.validFrom),
-    validUntil: text(credential.validUntil),
+    // a VC 1.1 credential's issuanceDate and expirationDate play these parts
+    validFrom: text(validityPeriod(credential).validFrom),
+    validUntil: text(validityPeriod(credential).validUntil),
   };
 }

@@ -3,7 +3,11 @@ import { badRequest, notFound, problemType, HttpProblem } from '../../lib/proble
 import type { AppContext } from '../../plugins/context.js';
 import { parseOwnDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
-import { verifyCredentialProof } from '../../vc/verify-proof.js';
+import { isEnvelopedCredential, verifyEnvelopedCredential } from '../../vc/jose.js';
+import { type ProofOutcome, verifyCredentialProof } from '../../vc/verify-proof.js';
+import { dataModelVersion, validityPeriod } from '../../vc/data-model.js';
+import { OB_V3_CONTEXT, VC_V2_CONTEXT } from '../../vc/contexts.js';
+import { relatedResourceMismatches } from './related-resources.js';
 import { findKeyByPublicKey } from '../keys/repository.js';
 import { authorisationStatusAt } from '../authorisations/service.js';
 import type { IssuerFacts } from '../credentials/lookups.js';
@@ -35,7 +39,7 @@ const isoMessageDate: MessageDateFormat = (date, precision) => (precision === 'd
  */
 export async function verifyCredential({
   ctx,
-  credential,
+  credential: received,
   language = 'en',
   now = ctx.clock.now(),
   formatDate = isoMessageDate,
@@ -47,6 +51,9 @@ export async function verifyCredential({
   /** ISO for machines (the default); pages pass the reader's own format */
   formatDate?: MessageDateFormat;
 }): Promise<VerificationReport> {
+  // A vc+jwt EnvelopedVerifiableCredential is judged by the credential it envelopes, its JWS standing for the proof.
+  const envelope = isEnvelopedCredential(received) ? await verifyEnvelopedCredential({ envelope: received, resolveDid: ctx.resolveDid, now }) : undefined;
+  const credential = envelope?.credential ?? received;
   const summary = summarise(credential);
   // the names the messages give: the credential's own, until a verified proof lets the catalogue speak the reader's language
   const names = { issuerName: summary.issuer.name ?? undefined, achievementName: summary.achievement ?? undefined };
@@ -69,7 +76,7 @@ export async function verifyCredential({
   const revokedKey = await compromisedOwnKey({ ctx, facts, verificationMethod: proofBody.verificationMethod });
 
   // proof
-  const proof = await checkProof({ ctx, credential, unknownCentre: ownDid?.kind === 'centre' && !centre ? issuerId : undefined, revokedKey, formatDate });
+  const proof = await checkProof({ ctx, credential, envelopeProof: envelope?.outcome, unknownCentre: ownDid?.kind === 'centre' && !centre ? issuerId : undefined, revokedKey, formatDate });
   if (proof.status === 'passed') Object.assign(names, await namesForReader({ ctx, credential, language, names }));
   checks.push(make('proof', proof.status, proof.code, proof.params, proof.details));
   // Without a verified signature nothing the document says can be relied on, so nothing it claims is checked:
@@ -166,12 +173,15 @@ interface ProofFinding {
 async function checkProof({
   ctx,
   credential,
+  envelopeProof,
   unknownCentre,
   revokedKey,
   formatDate,
 }: {
   ctx: AppContext;
   credential: Record<string, unknown>;
+  /** the outcome of the JWS when the credential came enveloped (vc+jwt) */
+  envelopeProof?: ProofOutcome;
   /** the issuer id when it names a centre of this service that does not exist */
   unknownCentre?: string;
   revokedKey?: Date;
@@ -179,11 +189,16 @@ async function checkProof({
 }): Promise<ProofFinding> {
   if (unknownCentre) return { status: 'failed', code: 'proof.invalid', params: { reason: `the issuer ${unknownCentre} does not exist on this service` } };
   if (revokedKey) return { status: 'failed', code: 'key.revoked', params: { date: formatDate(revokedKey, 'day') }, details: { compromisedAt: revokedKey.toISOString() } };
-  const proof = await verifyCredentialProof({ credential, resolveDid: ctx.resolveDid });
+  const proof = envelopeProof ?? (await verifyCredentialProof({ credential, resolveDid: ctx.resolveDid }));
   if (proof.outcome === 'missing') return { status: 'failed', code: 'proof.missing' };
   // which proof format was checked (eddsa-rdfc-2022, eddsa-jcs-2022, Ed25519Signature2020, vc+jwt), when one was recognised
   const format = proof.format ? { proofFormat: proof.format } : {};
-  if (proof.outcome === 'valid') return { status: 'passed', code: 'proof.valid', details: format };
+  if (proof.outcome === 'valid') {
+    // VC 2.0 §5.3: a related resource vouched for by digest must still be what was signed for (where this service holds it)
+    const [mismatch] = await relatedResourceMismatches({ ctx, credential });
+    if (mismatch) return { status: 'failed', code: 'proof.invalid', params: { reason: mismatch.message }, details: { ...format, reason: mismatch.message, path: mismatch.path } };
+    return { status: 'passed', code: 'proof.valid', details: format };
+  }
   if (proof.outcome === 'unresolvable') return { status: 'unknown', code: 'proof.unresolvable', params: { reason: proof.reason }, details: { ...format, reason: proof.reason } };
   return { status: 'failed', code: 'proof.invalid', params: { reason: proof.reason }, details: { ...format, reason: proof.reason } };
 }
@@ -195,7 +210,7 @@ async function namesForReader({ ctx, credential, language, names }: { ctx: AppCo
 }
 
 function schemaCheck(credential: Record<string, unknown>, make: MakeCheck): Check {
-  const schema = validateOpenBadgeCredential(credential);
+  const schema = validateOpenBadgeCredential(dataModelVersion(credential) === '1.1' ? asVc2Edition(credential) : credential);
   if (schema.valid) return make('schema', 'passed', 'schema.ob3');
   const reason = schema.errors.slice(0, 3).map((error) => `${error.path || 'credential'}: ${error.message}`).join('; ');
   return make('schema', 'failed', 'schema.invalid', { reason }, { errors: schema.errors });
@@ -203,13 +218,37 @@ function schemaCheck(credential: Record<string, unknown>, make: MakeCheck): Chec
 
 function validityCheck(credential: Record<string, unknown>, now: Date, make: MakeCheck, formatDate: MessageDateFormat): Check {
   const parse = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value) : undefined);
-  const validFrom = parse(credential.validFrom);
-  const validUntil = parse(credential.validUntil);
+  const period = validityPeriod(credential);
+  const validFrom = parse(period.validFrom);
+  const validUntil = parse(period.validUntil);
   if (validUntil && now > validUntil) return make('validity', 'failed', 'validity.expired', { validUntil: formatDate(validUntil, 'instant') });
   if (validFrom && now.getTime() + CLOCK_SKEW_MS < validFrom.getTime()) {
     return make('validity', 'failed', 'validity.not-yet-valid', { validFrom: formatDate(validFrom, 'instant') });
   }
   return make('validity', 'passed', 'validity.current', { validUntil: validUntil && formatDate(validUntil, 'instant') });
+}
+
+// The Open Badges 3.0 contexts published for its VC 1.1 edition (3.0.0-3.0.2), replaced by 3.0.3 for VC 2.0.
+const OB_V1_EDITION_CONTEXTS = new Set([
+  'https://purl.imsglobal.org/spec/ob/v3p0/context.json',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json',
+]);
+
+/**
+ * An Open Badges 3.0 credential of the VC 1.1 edition, as the VC 2.0 edition writes the same data, for the OB 3.0
+ * schema (which encodes the 2.0 edition): the base and OB contexts of the 2.0 edition, issuanceDate and
+ * expirationDate as validFrom and validUntil. Everything else is judged as it is.
+ */
+function asVc2Edition(credential: Record<string, unknown>): Record<string, unknown> {
+  const { issuanceDate, expirationDate, ...rest } = credential;
+  const contexts = Array.isArray(credential['@context']) ? credential['@context'] : [];
+  return {
+    ...rest,
+    '@context': [VC_V2_CONTEXT, ...contexts.slice(1).map((context) => (typeof context === 'string' && OB_V1_EDITION_CONTEXTS.has(context) ? OB_V3_CONTEXT : context))],
+    ...(issuanceDate !== undefined ? { validFrom: issuanceDate } : {}),
+    ...(expirationDate !== undefined ? { validUntil: expirationDate } : {}),
+  };
 }
 
 /**

@@ -172,8 +172,9 @@ t.test('issue: authentication and the issuer', async (t) => {
 t.test('issue: VC Data Model 2.0 violations are 400s naming the rule', async (t) => {
   const { validFrom: _none, ...base } = { ...openBadge(), validFrom: undefined };
   const cases: [string, Json, string][] = [
-    ['v1 context first', { ...plainCredential(), '@context': [V1] }, 'vcdm2:contexts'],
-    ['v1 then v2', { ...plainCredential(), '@context': [V1, V2] }, 'vcdm2:contexts'],
+    ['a VC 1.1 credential without issuanceDate', { ...plainCredential(), '@context': [V1] }, 'vcdm1:issuance-date'],
+    ['v1 then v2', { ...plainCredential(), '@context': [V1, V2], issuanceDate: '2025-01-01T00:00:00Z' }, 'vcdm1:contexts'],
+    ['v2 then v1', { ...plainCredential(), '@context': [V2, V1] }, 'vcdm2:contexts'],
     ['missing credentialSubject', (() => { const c = plainCredential(); delete c.credentialSubject; return c; })(), 'vcdm2:credential-subject'],
     ['validUntil before validFrom', { ...base, validFrom: '2026-01-02T00:00:00Z', validUntil: '2026-01-01T00:00:00Z' }, 'vcdm2:validity-period'],
     ['issuanceDate present', { ...plainCredential(), issuanceDate: '2025-01-01T00:00:00Z' }, 'vcdm2:v1-properties'],
