@@ -5,7 +5,16 @@ import { toCsv } from '../../lib/safe-csv.js';
 import type { Language } from '../../lib/i18n.js';
 import { HttpProblem } from '../../lib/problem.js';
 import type { Principal } from '../../plugins/auth.js';
-import { type ConsoleCredential, type CredentialSearch, type LifecycleAction, renderCredentialListPage, renderCredentialPage, renderLifecycleConfirmPage } from '../../web/console/credential-pages.js';
+import {
+  type ConsoleCredential,
+  type CredentialSearch,
+  type LifecycleAction,
+  renderCredentialListPage,
+  renderCredentialPage,
+  renderLifecycleConfirmPage,
+  renderWalletOfferPage,
+} from '../../web/console/credential-pages.js';
+import { walletOfferView } from '../../web/wallet-offer.js';
 import { consoleMessages } from '../../web/console/messages/index.js';
 import { credentialDeliveries, redeliverCredential } from '../delivery/service.js';
 import { shortLinkOf } from '../credentials/service.js';
@@ -15,6 +24,7 @@ import { consoleLanguage } from './access.js';
 import { pageContext, problemMessage, sendPage } from './pages.js';
 import { courseNames, courseOptions, credentialReader, namedEvents } from './service.js';
 import { listAuditEvents } from '../audit/repository.js';
+import { createCentreOffer, listWalletCopies } from '../wallet/service.js';
 
 const PAGE_SIZE = 25;
 // An export is a spreadsheet for people: this many rows at most (the page says so when there are more).
@@ -129,7 +139,11 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
     const { language, viewer } = await pageContext(request, reply);
     const reader = await readerOf(request.consoleSession!.principal, centre);
     const { credential } = await loadCredential(reader.principal, (request.params as { id: string }).id, language);
-    const [events, deliveries] = await Promise.all([listAuditEvents(ctx.db, { filter: { credentialId: credential.id }, limit: 50 }), credentialDeliveries({ ctx, principal: reader.principal, id: credential.id })]);
+    const [events, deliveries, walletCopies] = await Promise.all([
+      listAuditEvents(ctx.db, { filter: { credentialId: credential.id }, limit: 50 }),
+      credentialDeliveries({ ctx, principal: reader.principal, id: credential.id }),
+      listWalletCopies({ ctx, principal: reader.principal, id: credential.id }),
+    ]);
     return sendPage(
       reply,
       renderCredentialPage({
@@ -138,6 +152,7 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
         viewer: viewer!,
         credential,
         deliveries: deliveries.items.map((item) => ({ to: item.to, state: item.state, at: item.sentAt ?? item.queuedAt })),
+        walletCopies,
         history: await namedEvents({ ctx, events: events.slice(0, 50) }),
         message,
         readOnly: reader.readOnly,
@@ -184,6 +199,20 @@ const credentialRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.redirect(`/console/credentials/${request.params.id}?lang=${language}&done=${action}`, 303);
     });
   }
+
+  // The offer is shown in the answer to the form, once: its link never goes into a URL of the console.
+  app.post(
+    '/console/credentials/:id/wallet-offer',
+    { config: { access: 'credentials:issue' }, schema: { hide: true, params: credentialParamsSchema, body: z.object({ _csrf: z.string() }) } },
+    async (request, reply) => {
+      const { language, viewer } = await pageContext(request, reply);
+      const { principal } = request.consoleSession!;
+      const links = await createCentreOffer({ ctx, principal, id: request.params.id });
+      const { credential } = await loadCredential(principal, request.params.id, language);
+      const offer = await walletOfferView({ expiresAt: links.expiresAt, links: { oid4vci: links.credentialOffer, vcapi: links.learnerCredentialWallet } });
+      return sendPage(reply, renderWalletOfferPage({ language, platformName, viewer: viewer!, credential, offer, link: links.page }));
+    },
+  );
 
   app.post(
     '/console/credentials/:id/redeliver',

@@ -154,3 +154,9 @@ export async function offerPageContent({ ctx, secret, language }: { ctx: AppCont
   const credential = await credentialPageContent({ ctx, id: first.credentialId, language });
   return { credential, offer: { links: offerLinks(ctx.config, secret, first.expiresAt), protocols: open } };
 }
+
+/** The copies of one of the centre's credentials handed to wallets, bound to holders' DIDs (null once erased), newest first. */
+export async function listWalletCopies({ ctx, principal, id }: { ctx: AppContext; principal: Principal; id: string }) {
+  const row = await centreCredential(ctx, await managingCentre(ctx, principal), id);
+  return repository.listHolderCopies(ctx.db, row.id, 50);
+}

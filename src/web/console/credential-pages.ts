@@ -4,6 +4,7 @@ import { formatDate, languageName } from '../language.js';
 import { type ActivityEntry, activityList } from './activity.js';
 import { type ConsoleViewer, csrfField, described, errorSummary, field, notice, renderConsolePage } from './layout.js';
 import { consoleMessages } from './messages/index.js';
+import { type WalletKind, type WalletOfferView, walletOfferSection } from '../wallet-offer.js';
 
 export type CredentialStateName = 'active' | 'suspended' | 'revoked' | 'superseded' | 'expired' | 'erased';
 export type LifecycleAction = 'revoke' | 'suspend' | 'unsuspend';
@@ -24,6 +25,13 @@ export interface ConsoleCredential {
   suspension: { at: string; until: string | null; reason: string | null } | null;
   supersedes: { id: string } | null;
   supersededBy: { id: string } | null;
+}
+
+/** A copy of the credential handed to a wallet (the holder's DID is null once the learner's data is erased). */
+export interface WalletCopy {
+  issuedAt: Date;
+  holderDid: string | null;
+  protocol: WalletKind | null;
 }
 
 export interface CourseOption {
@@ -125,6 +133,7 @@ export function renderCredentialPage({
   readOnly,
   shortLink,
   delivery = {},
+  walletCopies,
   centre,
 }: {
   language: Language;
@@ -132,6 +141,8 @@ export function renderCredentialPage({
   viewer: ConsoleViewer;
   credential: ConsoleCredential;
   deliveries: { to: string; state: string; at: string }[];
+  /** the copies handed to wallets, bound to the holder's DID (null once erased) */
+  walletCopies: WalletCopy[];
   history: ActivityEntry[];
   message?: string;
   /** a platform admin reading another centre's credential */
@@ -156,6 +167,11 @@ export function renderCredentialPage({
     may('credentials:manage') && status !== 'erased' ? actionLink('erase', words.erase, true) : '',
   ].filter((action) => action !== '');
   const deliveryEmail = delivery.email ?? credential.recipient.email ?? '';
+  // what may go into a wallet: a credential that holds now (an expired one is still the learner's record)
+  const walletForm =
+    may('credentials:issue') && (status === 'active' || status === 'expired')
+      ? html`<p>${words.walletText}</p><form method="post" action="/console/credentials/${credential.id}/wallet-offer?lang=${language}">${csrfField(viewer.csrfToken)}<p class="actions"><button type="submit">${words.walletButton}</button></p></form>`
+      : '';
   const sendForm =
     may('credentials:issue') && status !== 'revoked' && status !== 'superseded' && status !== 'erased'
       ? html`<form method="post" action="/console/credentials/${credential.id}/redeliver?lang=${language}" novalidate>${csrfField(viewer.csrfToken)}
@@ -190,6 +206,11 @@ ${definition(words.link, html`<a href="${credential.url}" dir="ltr">${credential
 <img src="/credentials/${credential.id}/qr.svg" width="160" height="160" alt="${words.qrAlt({ link: shortLink })}"><p><a href="/credentials/${credential.id}/qr.png?download=1">${words.downloadQr}</a> · <a href="/credentials/${credential.id}/certificate.pdf">${words.downloadPdf}</a></p></section>
 ${actions.length ? html`<section aria-labelledby="actions-heading"><h2 id="actions-heading">${words.actions}</h2><ul class="actions">${actions}</ul></section>` : ''}
 <section aria-labelledby="delivery-heading"><h2 id="delivery-heading">${words.delivery}</h2>${deliveries.length ? html`<ul>${deliveries.map((entry) => html`<li><bdi dir="ltr">${entry.to}</bdi> — ${words.deliveryStates[entry.state as keyof typeof words.deliveryStates] ?? entry.state} (${formatDate(entry.at, language, true)})</li>`)}</ul>` : html`<p>${words.notDelivered}</p>`}${sendForm}</section>
+<section aria-labelledby="wallet-heading"><h2 id="wallet-heading">${words.wallet}</h2>${walletForm}<h3>${words.walletCopies}</h3><p class="muted">${words.walletCopiesText}</p>${
+      walletCopies.length
+        ? html`<ul>${walletCopies.map((copy) => html`<li>${words.walletCopy({ date: formatDate(copy.issuedAt, language, true), protocol: copy.protocol ? words.walletProtocols[copy.protocol] : text.common.none })}${copy.holderDid ? html`<br><bdi dir="ltr" class="code">${copy.holderDid}</bdi>` : ''}</li>`)}</ul>`
+        : html`<p>${words.noWalletCopies}</p>`
+    }</section>
 <section aria-labelledby="history-heading"><h2 id="history-heading">${words.history}</h2>${activityList(history, language, { centre })}</section>`,
   });
 }
@@ -229,5 +250,42 @@ export function renderLifecycleConfirmPage({
 <form method="post" action="/console/credentials/${credential.id}/${action}?lang=${language}" novalidate>${csrfField(viewer.csrfToken)}
 ${field({ id: 'reason', label: words.reason, hint: words.reasonHint, error, control: html`<textarea id="reason" name="reason" maxlength="500" required${described('reason', { hint: words.reasonHint, error })}>${reason}</textarea>` })}
 <p class="actions"><button type="submit" class="primary${action === 'revoke' ? ' danger' : ''}">${words.confirmButton[action]}</button> <a class="button" href="/console/credentials/${credential.id}?lang=${language}">${text.common.cancel}</a></p></form></section>`,
+  });
+}
+
+/**
+ * The wallet offer just created for a credential, shown this once (the response to the form, never a page to come
+ * back to): the QR codes and buttons the learner's page shows, and the link to send the learner privately.
+ */
+export function renderWalletOfferPage({
+  language,
+  platformName,
+  viewer,
+  credential,
+  offer,
+  link,
+}: {
+  language: Language;
+  platformName: string;
+  viewer: ConsoleViewer;
+  credential: Pick<ConsoleCredential, 'id' | 'recipient' | 'courseName'>;
+  offer: WalletOfferView;
+  /** the offer's page (`/wallet/offers/<secret>`) */
+  link: string;
+}): string {
+  const text = consoleMessages(language);
+  const words = text.credential;
+  const title = words.walletOfferTitle({ name: credential.recipient.name });
+  return renderConsolePage({
+    language,
+    platformName,
+    title,
+    path: `/console/credentials/${credential.id}`,
+    viewer,
+    section: 'credentials',
+    main: html`<h1>${title}</h1><p><bdi>${credential.courseName}</bdi></p><p>${words.walletOfferText}</p>
+${walletOfferSection(offer, language)}
+<section><label for="offer-link">${words.walletOfferLink}</label><input id="offer-link" type="url" readonly value="${link}" dir="ltr"></section>
+<p><a href="/console/credentials/${credential.id}?lang=${language}">${words.backToCredential}</a></p>`,
   });
 }
