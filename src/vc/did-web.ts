@@ -1,4 +1,5 @@
 import { DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT } from './contexts.js';
+import { ed25519JwkOf, jsonWebKeyContextUrl, jsonWebKeyMethodId } from './json-web-key.js';
 
 /** did:web method-specific id for an origin: the host, with a port percent-encoded (did:web spec §3.1). */
 function didWebHost(publicBaseUrl: string): string {
@@ -34,18 +35,23 @@ export const verificationMethodId = (did: string, publicKeyMultibase: string) =>
 /**
  * A DID document listing every key that may have signed this controller's credentials: the active key
  * and retired ones (so old credentials keep verifying). Compromised keys are left out by the caller.
+ *
+ * Each key appears twice, both under assertionMethod: as a Multikey (`<did>#<publicKeyMultibase>`, what Data
+ * Integrity proofs name) and beside it as a JsonWebKey with `publicKeyJwk` (`<did>#<RFC 7638 thumbprint>`, what a
+ * VC-JOSE-COSE verifier needs: it reads JWKs, and the `kid` of our vc+jwt credentials names this method).
  */
-export function buildDidDocument({ did, keys }: { did: string; keys: PublishedKey[] }) {
-  const ids = keys.map((key) => verificationMethodId(did, key.publicKeyMultibase));
+export function buildDidDocument({ did, keys, publicBaseUrl }: { did: string; keys: PublishedKey[]; publicBaseUrl: string }) {
+  const methods = keys.flatMap((key) => {
+    const publicKeyJwk = ed25519JwkOf(key.publicKeyMultibase);
+    return [
+      { id: verificationMethodId(did, key.publicKeyMultibase), type: 'Multikey', controller: did, publicKeyMultibase: key.publicKeyMultibase },
+      { id: jsonWebKeyMethodId(did, publicKeyJwk), type: 'JsonWebKey', controller: did, publicKeyJwk },
+    ];
+  });
   return {
-    '@context': [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT],
+    '@context': [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT, jsonWebKeyContextUrl(publicBaseUrl)],
     id: did,
-    verificationMethod: keys.map((key, index) => ({
-      id: ids[index] as string,
-      type: 'Multikey',
-      controller: did,
-      publicKeyMultibase: key.publicKeyMultibase,
-    })),
-    assertionMethod: ids,
+    verificationMethod: methods,
+    assertionMethod: methods.map((method) => method.id),
   };
 }

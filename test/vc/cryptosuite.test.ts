@@ -71,7 +71,7 @@ t.test('the service suite and the stock suite produce byte-identical proofs', as
     t.same(ours.proof, stock.proof, name);
   }
   // And a verifier with the cached key import accepts the stock proof, and rejects a changed document.
-  const didDocument = buildDidDocument({ did, keys: [pair] });
+  const didDocument = buildDidDocument({ did, keys: [pair], publicBaseUrl: 'https://credentials.example' });
   const loader = createDocumentLoader({ resolveDid: async (requested) => (requested === did ? didDocument : undefined) });
   const signed = await vc.issue({ credential: credential('Amina'), suite: new DataIntegrityProof({ signer: stockKey.signer(), cryptosuite: stockCryptosuite }), documentLoader });
   const verify = (document: object) => vc.verifyCredential({ credential: document, suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }), documentLoader: loader });

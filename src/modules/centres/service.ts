@@ -48,7 +48,7 @@ export async function getCentreProfile({ db, config, slug, language }: { db: Db;
 /** The did:web document of a centre, built from its keys in the database (never fetched). */
 export async function centreDidDocument({ db, config, centre }: { db: Db; config: Config; centre: CentreRow }) {
   const keys = await listPublishedKeys(db, centre.id);
-  return buildDidDocument({ did: centreDid(config.publicBaseUrl, centre.slug), keys });
+  return buildDidDocument({ did: centreDid(config.publicBaseUrl, centre.slug), keys, publicBaseUrl: config.publicBaseUrl });
 }
 
 /** The API view of a centre. */

@@ -14,7 +14,7 @@ export function platformProfile(config: Config) {
 
 export async function platformDidDocument({ db, config }: { db: Db; config: Config }) {
   const keys = await listPublishedKeys(db, null);
-  return buildDidDocument({ did: platformDid(config.publicBaseUrl), keys });
+  return buildDidDocument({ did: platformDid(config.publicBaseUrl), keys, publicBaseUrl: config.publicBaseUrl });
 }
 
 /**
