@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { build, demoToken, firstAchievementId } from '../../helper.js';
 import { stockVerifier } from '../../support/stock-verifier.js';
+import { EGYPT_DID, openBadge as courseBadge, UNKNOWN_OPTION, V1, V2, VCDM } from './fixtures.js';
 
 // VCALM issue and verify with credentials shaped as the W3C specifications allow (fixtures written from the VC Data
 // Model 2.0 and 1.1 texts and their examples): a subject that is only an id, the examples context, VC 1.1
@@ -10,14 +11,8 @@ import { stockVerifier } from '../../support/stock-verifier.js';
 
 type Json = Record<string, unknown>;
 
-const V2 = 'https://www.w3.org/ns/credentials/v2';
-const V1 = 'https://www.w3.org/2018/credentials/v1';
 const EXAMPLES = 'https://www.w3.org/ns/credentials/examples/v2';
 const DATA_INTEGRITY = 'https://w3id.org/security/data-integrity/v2';
-const OB = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
-const EGYPT_DID = 'did:web:localhost%3A3000:centres:egypt-demo';
-const VCDM = 'https://www.w3.org/TR/vc-data-model-2.0#';
-const UNKNOWN_OPTION = 'https://www.w3.org/TR/vcalm#UNKNOWN_OPTION_PROVIDED';
 const SUBJECT_DID = 'did:example:ebfeb1f712ebc6f1c276e12ec21';
 
 const testApp = await build(t);
@@ -81,19 +76,7 @@ const v1Credential = (): Json => ({
   credentialSubject: { id: SUBJECT_DID, degree: { name: 'Bachelor of Science and Arts' } },
 });
 
-function openBadge(): Json {
-  return {
-    '@context': [V2, OB],
-    id: `urn:uuid:${randomUUID()}`,
-    type: ['VerifiableCredential', 'OpenBadgeCredential'],
-    name: 'AI in Teaching workshop',
-    credentialSubject: {
-      type: ['AchievementSubject'],
-      identifier: [{ type: 'IdentityObject', identityHash: 'Amal Fathy', identityType: 'name', hashed: false }],
-      achievement: { id: courseUrl, type: ['Achievement'], name: 'AI in Teaching', description: 'A course.', criteria: { narrative: 'Completed.' } },
-    },
-  };
-}
+const openBadge = (): Json => courseBadge({ achievementId: courseUrl, id: `urn:uuid:${randomUUID()}`, learner: 'Amal Fathy' });
 
 t.test('a credentialSubject that only identifies its subject is issued and verified; {} is not', async (t) => {
   const credential = await signed(t, subjectOnly());

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap';
 import { signCredential } from '../../../src/vc/sign.js';
 import { build, createCentreWithClient, demoToken, firstAchievementId, issue } from '../../helper.js';
+import { EGYPT_DID, openBadge as courseBadge, UNKNOWN_OPTION, V1, V2, VCDM } from './fixtures.js';
 
 // W3C VCALM (formerly VC-API): POST /credentials/issue -> 201 {verifiableCredential}, 400 for invalid
 // input; POST /credentials/verify -> 200 {verified, problemDetails?, results?, credential?} for any
@@ -8,12 +9,6 @@ import { build, createCentreWithClient, demoToken, firstAchievementId, issue } f
 
 type Json = Record<string, unknown>;
 
-const V2 = 'https://www.w3.org/ns/credentials/v2';
-const V1 = 'https://www.w3.org/2018/credentials/v1';
-const OB = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
-const EGYPT_DID = 'did:web:localhost%3A3000:centres:egypt-demo';
-const VCDM = 'https://www.w3.org/TR/vc-data-model-2.0#';
-const UNKNOWN_OPTION = 'https://www.w3.org/TR/vcalm#UNKNOWN_OPTION_PROVIDED';
 const XSD_DATE_TIME_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 const testApp = await build(t);
@@ -22,25 +17,7 @@ const token = await demoToken(testApp);
 // The demo IIOE course the demo centre is authorised for: a centre signs Open Badges only for catalogue courses.
 const courseUrl = `http://localhost:3000/achievements/${await firstAchievementId(app)}`;
 
-function openBadge(achievementId = courseUrl): Json {
-  return {
-    '@context': [V2, OB],
-    id: 'urn:uuid:3f0c7e9a-4c1e-4b8e-9d7a-6b2f1e0c5a11',
-    type: ['VerifiableCredential', 'OpenBadgeCredential'],
-    name: 'AI in Teaching workshop',
-    credentialSubject: {
-      type: ['AchievementSubject'],
-      identifier: [{ type: 'IdentityObject', identityHash: 'Nadia Mansour', identityType: 'name', hashed: false }],
-      achievement: {
-        id: achievementId,
-        type: ['Achievement'],
-        name: 'AI in Teaching workshop',
-        description: 'A one-day workshop on using generative AI in course design.',
-        criteria: { narrative: 'Attended the workshop and submitted a redesigned syllabus.' },
-      },
-    },
-  };
-}
+const openBadge = (achievementId = courseUrl): Json => courseBadge({ achievementId, id: 'urn:uuid:3f0c7e9a-4c1e-4b8e-9d7a-6b2f1e0c5a11' });
 
 function plainCredential(): Json {
   return {

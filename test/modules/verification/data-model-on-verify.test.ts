@@ -1,6 +1,7 @@
 import t from 'tap';
 import { signCredential } from '../../../src/vc/sign.js';
 import { build } from '../../helper.js';
+import { EGYPT_DID, V1, V2, VCDM } from '../vcalm/fixtures.js';
 
 // VC Data Model 2.0 §2 Conformance: "A conforming verifier implementation ... MUST check that each required property
 // satisfies the normative requirements for that property, and MUST produce errors when non-conforming documents are
@@ -8,9 +9,6 @@ import { build } from '../../helper.js';
 // signature itself is valid) are refused by both verifiers: our report (proof.invalid, "malformed") and VCALM (400).
 
 type Json = Record<string, unknown>;
-const V2 = 'https://www.w3.org/ns/credentials/v2';
-const V1 = 'https://www.w3.org/2018/credentials/v1';
-const EGYPT_DID = 'did:web:localhost%3A3000:centres:egypt-demo';
 
 const testApp = await build(t);
 const { app } = testApp;
@@ -40,7 +38,7 @@ for (const [what, credential, rule] of cases) {
 
     const vcalm = await app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: signed } });
     t.equal(vcalm.statusCode, 400, 'VCALM: malformed input');
-    t.equal(vcalm.json().type, 'https://www.w3.org/TR/vc-data-model-2.0#MALFORMED_VALUE_ERROR');
+    t.equal(vcalm.json().type, `${VCDM}MALFORMED_VALUE_ERROR`);
     t.ok(vcalm.json().errors.some((error: Json) => String(error.message).startsWith(`${rule}:`)), `names ${rule}`);
   });
 }
