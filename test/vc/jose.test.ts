@@ -1,0 +1,146 @@
+import { CompactSign, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
+import t from 'tap';
+import { centreDid } from '../../src/vc/did-web.js';
+import { envelopeCredential, verifyEnvelopedCredential } from '../../src/vc/jose.js';
+import { BASE_URL, build, demoToken, firstAchievementId, issue } from '../helper.js';
+import { checkOf, type Json, verify } from '../support/status-lists.js';
+
+// VC-JOSE-COSE (application/vc+jwt): our envelope round-trips through our verifier AND through an independent
+// jose.jwtVerify with the JWK our DID document publishes; what the specification forbids or our DID documents do
+// not vouch for is refused by name, the header and payload before any DID is resolved.
+
+const testApp = await build(t);
+const { app } = testApp;
+const token = await demoToken(testApp);
+const achievementId = await firstAchievementId(app);
+const DID = centreDid(BASE_URL, 'egypt-demo');
+const centreId = (await app.ctx.lookups.issuer('egypt-demo'))!.centre.id;
+const key = await app.ctx.keys.activeAssertionKey({ centreId, did: DID });
+
+async function unsecured(body: Json = {}): Promise<Json> {
+  const response = await issue(app, token, { achievementId, recipient: { name: 'Amina El-Sayed' }, ...body });
+  if (response.statusCode !== 201) throw new Error(response.body);
+  const { proof: _proof, ...credential } = response.json().verifiableCredential as Json;
+  return credential;
+}
+
+const credential = await unsecured();
+const envelope = await envelopeCredential({ credential, key });
+const jwtOf = (enveloped: { id: string }) => enveloped.id.slice('data:application/vc+jwt,'.length);
+const jwt = jwtOf(envelope);
+const resolved: string[] = [];
+const resolveDid = async (did: string) => (resolved.push(did), app.ctx.resolveDid(did));
+
+/** A JWS over `payload` with `header`, signed with the centre's key (for the cases the envelope function refuses to make). */
+const signed = (header: Json, payload: unknown) => new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header as { alg: string }).sign(key.privateKey);
+const parts = (compact: string) => compact.split('.') as [string, string, string];
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+t.test('the envelope: an EnvelopedVerifiableCredential holding a vc+jwt whose payload is the credential itself', async (t) => {
+  t.same(Object.keys(envelope).sort(), ['@context', 'id', 'type']);
+  t.equal(envelope['@context'], 'https://www.w3.org/ns/credentials/v2');
+  t.equal(envelope.type, 'EnvelopedVerifiableCredential');
+  t.match(envelope.id, /^data:application\/vc\+jwt,[\w-]+\.[\w-]+\.[\w-]+$/);
+  const header = decodeProtectedHeader(jwt);
+  const didDocument = (await app.inject({ method: 'GET', url: '/centres/egypt-demo/did.json' })).json();
+  const jwkMethod = didDocument.verificationMethod.find((method: Json) => method.type === 'JsonWebKey');
+  t.same(header, { alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid: jwkMethod.id }, 'the kid is the JsonWebKey method of the key that signed');
+  t.same(JSON.parse(Buffer.from(parts(jwt)[1], 'base64url').toString()), credential, 'the payload is the unsecured credential, no vc claim');
+});
+
+t.test('an independent jose.jwtVerify with the JWK from our DID document accepts it', async (t) => {
+  const { kid } = decodeProtectedHeader(jwt);
+  const didDocument = (await app.inject({ method: 'GET', url: '/centres/egypt-demo/did.json' })).json();
+  t.ok(didDocument.assertionMethod.includes(kid), 'the kid is an assertion method');
+  const method = didDocument.verificationMethod.find((candidate: Json) => candidate.id === kid);
+  const { payload, protectedHeader } = await jwtVerify(jwt, await importJWK(method.publicKeyJwk, 'EdDSA'), { typ: 'vc+jwt', algorithms: ['EdDSA'] });
+  t.same(payload, credential);
+  t.equal(protectedHeader.cty, 'vc');
+});
+
+t.test('round trip through our verifier, and through the product report', async (t) => {
+  const result = await verifyEnvelopedCredential({ envelope, resolveDid });
+  t.same(result, { credential, outcome: { outcome: 'valid', format: 'vc+jwt' } });
+  t.same(await verifyEnvelopedCredential({ jwt, resolveDid }), result, 'the bare JWT too');
+
+  const report = await verify(app, envelope as unknown as Json);
+  t.equal(report.verdict, 'valid', JSON.stringify(report.checks.filter((check) => check.status !== 'passed')));
+  t.match(checkOf(report, 'proof'), { status: 'passed', code: 'proof.valid', details: { proofFormat: 'vc+jwt' } });
+  t.match(checkOf(report, 'status'), { status: 'passed', code: 'status.active' }, 'the enveloped credential\'s status entry was read');
+  t.match((report as unknown as { credential: Json }).credential, { id: credential.id, recipient: 'Amina El-Sayed' }, 'the summary is of the enveloped credential');
+});
+
+t.test('expired (validUntil) and tampered envelopes are reported', async (t) => {
+  const expired = await envelopeCredential({ credential: { ...(await unsecured()), validUntil: '2021-01-01T00:00:00Z', validFrom: '2020-01-01T00:00:00Z' }, key });
+  const report = await verify(app, expired as unknown as Json);
+  t.equal(report.verdict, 'expired');
+  t.match(checkOf(report, 'proof'), { status: 'passed', details: { proofFormat: 'vc+jwt' } }, 'a good signature on an expired credential');
+  t.match(checkOf(report, 'validity'), { status: 'failed', code: 'validity.expired' });
+
+  const [header, payload, signature] = parts(jwt);
+  const renamed = structuredClone(credential);
+  (((renamed.credentialSubject as Json).identifier as Json[])[0] as Json).identityHash = 'Amina El-Sayid';
+  const cases: [string, string, RegExp][] = [
+    ['a changed payload', `${header}.${b64(renamed)}.${signature}`, /^the signature does not verify$/],
+    ['a changed header (cty left out)', `${b64({ alg: 'EdDSA', typ: 'vc+jwt', kid: decodeProtectedHeader(jwt).kid })}.${payload}.${signature}`, /^the signature does not verify$/],
+    ['another signature', `${header}.${payload}.${parts(jwtOf(expired))[2]}`, /^the signature does not verify$/],
+  ];
+  for (const [what, compact, reason] of cases) {
+    const result = await verifyEnvelopedCredential({ jwt: compact, resolveDid });
+    t.match(result.outcome, { outcome: 'invalid', format: 'vc+jwt', reason }, what);
+    const tamperedReport = await verify(app, { '@context': 'https://www.w3.org/ns/credentials/v2', id: `data:application/vc+jwt,${compact}`, type: 'EnvelopedVerifiableCredential' });
+    t.equal(tamperedReport.verdict, 'invalid', `${what}: the report's verdict`);
+    t.match(checkOf(tamperedReport, 'proof'), { status: 'failed', code: 'proof.invalid', details: { proofFormat: 'vc+jwt', reason } });
+  }
+});
+
+t.test('what VC-JOSE-COSE forbids or our DID document does not vouch for, refused by name', async (t) => {
+  const { kid } = decodeProtectedHeader(jwt) as { kid: string };
+  const multikeyId = key.verificationMethodId;
+  const good = { alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid };
+  const judgedAlone: [string, string, RegExp][] = [
+    ['alg none', `${b64({ alg: 'none', typ: 'vc+jwt' })}.${b64(credential)}.`, /alg "none"/],
+    ['alg HS256', await signed({ ...good, alg: 'EdDSA' }, credential).then((compact) => `${b64({ ...good, alg: 'HS256' })}.${parts(compact)[1]}.${parts(compact)[2]}`), /algorithm "HS256" is not accepted/],
+    ['typ JWT', await signed({ ...good, typ: 'JWT' }, credential), /typ is "JWT", not "vc\+jwt"/],
+    ['no typ', await signed({ alg: 'EdDSA', kid }, credential), /typ is null/],
+    ['cty vp', await signed({ ...good, cty: 'vp' }, credential), /cty is "vp"/],
+    ['a vc claim (the JWT-VC 1.1 shape)', await signed(good, { vc: credential, iss: DID }), /"vc" claim, which VC-JOSE-COSE forbids/],
+    ['a payload that is not a credential', await signed(good, { hello: 'world', issuer: DID }), /the enveloped credential is malformed/],
+    ['a credential with its own proof inside', await signed(good, { ...credential, proof: { type: 'DataIntegrityProof' } }), /malformed/],
+    ['an expired JWT (exp)', await signed(good, { ...credential, exp: 1_600_000_000 }), /the JWT expired at 2020-09-13/],
+    ['a kid of another DID', await signed({ ...good, kid: `did:web:elsewhere.example#${kid.split('#')[1]}` }, credential), /kid "did:web:elsewhere\.example#.*" is not a key of the issuer/],
+    ['no kid', await signed({ alg: 'EdDSA', typ: 'vc+jwt' }, credential), /kid null is not a key of the issuer/],
+    ['not a JWS', 'abc.def', /three base64url parts/],
+    ['a header that is not JSON', `${Buffer.from('{alg').toString('base64url')}.${b64(credential)}.AA`, /not base64url-encoded JSON/],
+  ];
+  resolved.length = 0;
+  for (const [what, compact, reason] of judgedAlone) {
+    t.match((await verifyEnvelopedCredential({ jwt: compact, resolveDid })).outcome, { outcome: 'invalid', reason }, what);
+  }
+  t.same(resolved, [], 'none of these resolved a DID');
+
+  const afterResolving: [string, string, RegExp][] = [
+    ['the Multikey method as kid (not a JsonWebKey)', await signed({ ...good, kid: multikeyId }, credential), /is a "Multikey", not a JsonWebKey/],
+    ['a kid the DID document does not list', await signed({ ...good, kid: `${DID}#not-a-key` }, credential), /is not an assertion method in the issuer's DID document/],
+  ];
+  for (const [what, compact, reason] of afterResolving) {
+    t.match((await verifyEnvelopedCredential({ jwt: compact, resolveDid })).outcome, { outcome: 'invalid', reason }, what);
+  }
+  const unknownCentre = `${BASE_URL.replace('http://', 'did:web:').replace(':3000', '%3A3000')}:centres:atlantis`;
+  t.match(
+    (await verifyEnvelopedCredential({ jwt: await signed({ ...good, kid: `${unknownCentre}#x` }, { ...credential, issuer: unknownCentre }), resolveDid })).outcome,
+    { outcome: 'unresolvable', reason: /could not be resolved/ },
+    'an issuer DID that cannot be resolved: unresolvable, not forged',
+  );
+
+  const notEnvelopes: [string, unknown, RegExp][] = [
+    ['another type', { ...envelope, type: 'VerifiableCredential' }, /not an EnvelopedVerifiableCredential/],
+    ['another media type', { ...envelope, id: envelope.id.replace('vc+jwt', 'vc+sd-jwt') }, /data: URL of media type application\/vc\+jwt/],
+    ['a 1.1 context', { ...envelope, '@context': ['https://www.w3.org/2018/credentials/v1'] }, /must be https:\/\/www\.w3\.org\/ns\/credentials\/v2/],
+  ];
+  for (const [what, value, reason] of notEnvelopes) {
+    t.match((await verifyEnvelopedCredential({ envelope: value, resolveDid })).outcome, { outcome: 'invalid', reason }, what);
+  }
+  await t.rejects(envelopeCredential({ credential: { ...credential, proof: {} }, key }), /carries no proof/, 'the envelope function refuses a secured credential');
+  await t.rejects(envelopeCredential({ credential: { ...credential, vc: {} }, key }), /forbids the vc and vp claims/);
+});
