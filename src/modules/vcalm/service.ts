@@ -18,17 +18,17 @@ import type { CentreRow } from '../centres/repository.js';
 import { assertMayCertifyNamedCourses } from '../authorisations/service.js';
 import { verifyCredential } from '../verification/service.js';
 import { relatedResourceMismatches } from '../verification/related-resources.js';
-import type { Check } from '../verification/report.js';
+import type { Check, VerificationReport } from '../verification/report.js';
 import type { IssueOptions, VcalmProblem } from './schemas.js';
 
 // Problem types: VCALM's own, and the VC Data Model 2.0 error types (§7.1 "Problem Details").
 const VCALM_UNKNOWN_OPTION = 'https://www.w3.org/TR/vcalm#UNKNOWN_OPTION_PROVIDED';
-const VCDM = 'https://www.w3.org/TR/vc-data-model-2.0#';
+export const VCDM = 'https://www.w3.org/TR/vc-data-model-2.0#';
 
-const invalidInput = (type: string, detail: string, errors?: { path: string; message: string }[]) =>
+export const invalidInput = (type: string, detail: string, errors?: { path: string; message: string }[]) =>
   new HttpProblem({ status: 400, type, title: 'Bad Request', detail, errors });
 
-function rejectUnknownOptions(options: Record<string, unknown> | undefined, known: Record<string, 'boolean' | 'string' | 'checked by the schema'>) {
+export function rejectUnknownOptions(options: Record<string, unknown> | undefined, known: Record<string, 'boolean' | 'string' | 'checked by the schema'>) {
   for (const [name, value] of Object.entries(options ?? {})) {
     const expected = known[name];
     if (!expected) {
@@ -317,6 +317,25 @@ export async function verifyVcalmCredential({
   }
 
   const report = await verifyCredential({ ctx, credential: input });
+  return vcalmCredentialResult({ report, credential, options: vcalmOptions, publicBaseUrl: ctx.config.publicBaseUrl });
+}
+
+/**
+ * A credential's VCALM VerificationResult, read from our report: `verified` when the proof, validity period and
+ * status passed; the failing ones as problem details; results per proof, validFrom/validUntil and status entry when
+ * asked. /credentials/verify answers with it, and /presentations/verify for each credential of a presentation.
+ */
+export function vcalmCredentialResult({
+  report,
+  credential,
+  options: vcalmOptions,
+  publicBaseUrl,
+}: {
+  report: VerificationReport;
+  credential: Record<string, unknown>;
+  options: { returnResults?: unknown; returnProblemDetails?: unknown; returnCredential?: unknown };
+  publicBaseUrl: string;
+}) {
   const relevant = report.checks.filter((check) => check.check === 'proof' || check.check === 'validity' || check.check === 'status');
   const failing = relevant.filter((check) => check.status !== 'passed');
   const verified = failing.length === 0;
@@ -326,7 +345,7 @@ export async function verifyVcalmCredential({
   return {
     verified,
     ...(vcalmOptions.returnCredential === true ? { credential } : {}),
-    ...(vcalmOptions.returnProblemDetails !== false && failing.length > 0 ? { problemDetails: failing.map((check) => problemOf(check, ctx.config.publicBaseUrl)) } : {}),
+    ...(vcalmOptions.returnProblemDetails !== false && failing.length > 0 ? { problemDetails: failing.map((check) => problemOf(check, publicBaseUrl)) } : {}),
     ...(vcalmOptions.returnResults === true
       ? {
           results: {
