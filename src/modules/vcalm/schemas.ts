@@ -22,7 +22,9 @@ const issueOptionsSchema = z
     securing: z
       .enum(['data-integrity', 'vc-jwt'], { message: 'must be "data-integrity" or "vc-jwt"' })
       .optional()
-      .describe('data-integrity (default): an embedded DataIntegrityProof, eddsa-rdfc-2022. vc-jwt (VC-JOSE-COSE) is not available yet (400)'),
+      .describe(
+        'data-integrity: an embedded DataIntegrityProof, eddsa-rdfc-2022. vc-jwt: VC-JOSE-COSE, the response\'s verifiableCredential is an EnvelopedVerifiableCredential (id data:application/vc+jwt,<JWT signed EdDSA with the same key>); VC 2.0 only, not with created. Default: the centre\'s setting (data-integrity unless changed). A stored course credential keeps its Data Integrity copy (its page and JSON); the envelope holds the same credential and status entry',
+      ),
     mandatoryPointers: z.array(z.string()).optional().describe('VCALM: for selective-disclosure cryptosuites only; refused, this issuer signs with eddsa-rdfc-2022'),
   })
   .describe('VCALM IssueCredentialOptions and this issuer\'s extensions; challenge and domain are presentation options and are refused like any other unknown option (400 UNKNOWN_OPTION_PROVIDED)');

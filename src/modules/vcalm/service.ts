@@ -7,6 +7,8 @@ import { checkCredentialDataModel, dataModelVersion, knownContextCheck, validity
 import { compareInstants, parseDateTimeStamp } from '../../vc/date-time.js';
 import { centreDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
+import { envelopeCredential } from '../../vc/jose.js';
+import type { ActiveSigningKey } from '../../vc/keys.js';
 import { SigningError, signCredential } from '../../vc/sign.js';
 import { recordAuditEvent } from '../audit/repository.js';
 import { actorColumns } from '../audit/service.js';
@@ -108,13 +110,10 @@ export async function issueVcalmCredential({
   if (options.mandatoryPointers !== undefined) {
     throw invalidInput(VCALM_UNKNOWN_OPTION, 'mandatoryPointers applies to selective-disclosure cryptosuites; this issuer signs with eddsa-rdfc-2022.');
   }
-  if (options.securing === 'vc-jwt') {
-    throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, 'The securing "vc-jwt" (VC-JOSE-COSE) is not available yet; use "data-integrity" or leave the option out.', [
-      { path: 'body.options.securing', message: 'not available yet' },
-    ]);
-  }
   const created = options.created === undefined ? undefined : proofCreated(options.created, ctx.clock.now());
   const centre = await issuingCentre({ ctx, principal });
+  // per request, else the centre's default
+  const securing = options.securing ?? centre.vcalmSecuring;
   const did = centreDid(ctx.config.publicBaseUrl, centre.slug);
   const credential = structuredClone(input);
   // A caller's one-item string @context is written out as the ordered set (array) the data model requires:
@@ -122,6 +121,7 @@ export async function issueVcalmCredential({
   if (typeof credential['@context'] === 'string') credential['@context'] = [credential['@context']];
   checkContexts(credential);
   const v1 = dataModelVersion(credential) === '1.1';
+  if (securing === 'vc-jwt') rejectForJwt({ v1, created });
   const contexts = credential['@context'] as unknown[];
   // VC 1.1's base context does not define DataIntegrityProof; its own context, added last, is all that is added.
   if (v1 && Array.isArray(contexts) && !contexts.includes(DATA_INTEGRITY_V2_CONTEXT)) contexts.push(DATA_INTEGRITY_V2_CONTEXT);
@@ -163,23 +163,43 @@ export async function issueVcalmCredential({
   }
   if (options.credentialStatus !== undefined && courses.length === 0) throw statusEntryUnavailable(v1);
   const credentialId = options.credentialId ?? (typeof credential.id === 'string' ? credential.id : null);
-  const sign = ({ credential: unsigned, key }: { credential: Record<string, unknown>; key: Awaited<ReturnType<typeof ctx.keys.activeAssertionKey>> }) =>
+  const sign = ({ credential: unsigned, key }: { credential: Record<string, unknown>; key: ActiveSigningKey }) =>
     signCredential({ credential: unsigned, key, ...(created ? { created } : {}) });
   try {
-    if (courses.length > 0) return { verifiableCredential: await storeCourseCredential({ ctx, principal, centre, course: courses, credential, credentialId, sign }) };
     const key = await ctx.keys.activeAssertionKey({ centreId: centre.id, did });
-    const verifiableCredential = await sign({ credential, key });
+    const envelope = async (unsecured: Record<string, unknown>): Promise<Record<string, unknown>> => ({ ...(await envelopeCredential({ credential: unsecured, key })) });
+    if (courses.length > 0) {
+      // the stored credential (its page, JSON and status) keeps its Data Integrity proof; vc-jwt envelopes the same credential
+      const stored = await storeCourseCredential({ ctx, principal, centre, course: courses, credential, credentialId, sign });
+      const { proof: _proof, ...unsecured } = stored;
+      return { verifiableCredential: securing === 'vc-jwt' ? await envelope(unsecured) : stored };
+    }
+    const verifiableCredential = securing === 'vc-jwt' ? await envelope(credential) : await sign({ credential, key });
     await recordAuditEvent(ctx.db, {
       centreId: centre.id,
       ...actorColumns(principal),
       action: 'credential.signed.vcalm',
-      details: { credentialId, type: credential.type ?? null, dataModel: v1 ? '1.1' : '2.0' },
+      details: { credentialId, type: credential.type ?? null, dataModel: v1 ? '1.1' : '2.0', securing },
     });
     return { verifiableCredential };
   } catch (error) {
     // Safe-mode JSON-LD failures (undefined terms, bad values) are the caller's to fix.
     if (error instanceof SigningError) throw invalidInput(`${VCDM}PARSING_ERROR`, `The credential cannot be signed: ${error.message}`);
     throw error;
+  }
+}
+
+/** VC-JOSE-COSE secures VC Data Model 2.0 credentials, and its JWT has no proof whose `created` could be set. */
+function rejectForJwt({ v1, created }: { v1: boolean; created?: Date }) {
+  if (v1) {
+    throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, 'VC-JOSE-COSE (vc-jwt) secures VC Data Model 2.0 credentials; sign a 1.1 credential with "securing": "data-integrity".', [
+      { path: 'body.options.securing', message: 'vc-jwt needs a VC 2.0 credential' },
+    ]);
+  }
+  if (created) {
+    throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, 'Option "created" sets a Data Integrity proof\'s time; a vc-jwt has no such proof. Leave "created" out or use "securing": "data-integrity".', [
+      { path: 'body.options.created', message: 'only with data-integrity' },
+    ]);
   }
 }
 

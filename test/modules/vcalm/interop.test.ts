@@ -192,10 +192,35 @@ t.test('options', async (t) => {
     t.match((await issueVcalm({ credential: subjectOnly(), options: { challenge: 'abc' } })).json().detail, /presentations/);
   });
 
-  await t.test('securing: data-integrity signs; vc-jwt is not available yet; anything else is refused', async (t) => {
+  await t.test('securing: data-integrity embeds a proof; vc-jwt answers with an EnvelopedVerifiableCredential; anything else is refused', async (t) => {
     const credential = await signed(t, subjectOnly(), { securing: 'data-integrity' });
     t.match((credential.proof as Json[])[0], { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022' });
-    await refused(t, { credential: subjectOnly(), options: { securing: 'vc-jwt' } }, 400, /not available yet/, 'vc-jwt');
+
+    const payloadOf = (envelope: Json) => {
+      const jwt = String(envelope.id).slice('data:application/vc+jwt,'.length);
+      const [header, payload] = jwt.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+      return { header, payload };
+    };
+    const enveloped = await signed(t, exampleDegree(), { securing: 'vc-jwt' });
+    t.match(enveloped, { '@context': V2, type: 'EnvelopedVerifiableCredential', id: /^data:application\/vc\+jwt,[\w-]+\.[\w-]+\.[\w-]+$/ });
+    const { header, payload } = payloadOf(enveloped);
+    t.match(header, { alg: 'EdDSA', typ: 'vc+jwt', kid: new RegExp(`^${EGYPT_DID}#`) });
+    t.same(payload, { ...exampleDegree(), issuer: EGYPT_DID }, 'the payload is the unsecured credential, issuer filled in, no proof');
+    t.match((await report(enveloped)).checks.find((check: Json) => check.check === 'proof'), { status: 'passed', details: { proofFormat: 'vc+jwt' } });
+
+    // a course credential: stored with its Data Integrity proof (page, JSON, status), answered as an envelope of the same credential
+    const course = await signed(t, openBadge(), { securing: 'vc-jwt' });
+    const stored = payloadOf(course).payload;
+    t.match(stored.credentialStatus, { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' });
+    const listed = (await app.inject({ method: 'GET', url: '/api/v1/credentials?recipient=Amal%20Fathy', headers: { authorization: `Bearer ${manager}` } })).json();
+    const row = listed.items.find((item: Json) => (item.statusEntry as Json | null)?.statusListIndex === stored.credentialStatus.statusListIndex);
+    const page = await app.inject({ method: 'GET', url: `/credentials/${row?.id}`, headers: { accept: 'application/json' } });
+    t.equal(page.statusCode, 200, 'its public JSON is the stored Data Integrity copy');
+    const { proof: _proof, ...unsecured } = page.json();
+    t.same(unsecured, stored, 'the envelope holds exactly the stored credential');
+
+    await refused(t, { credential: v1Credential(), options: { securing: 'vc-jwt' } }, 400, /VC Data Model 2\.0/, 'vc-jwt for a 1.1 credential');
+    await refused(t, { credential: subjectOnly(), options: { securing: 'vc-jwt', created: '2024-01-01T00:00:00Z' } }, 400, /created/, 'created with vc-jwt');
     const other = await issueVcalm({ credential: subjectOnly(), options: { securing: 'jwt' } });
     t.equal(other.statusCode, 400);
     t.match(other.json().errors, [{ path: /options\.securing/ }]);
