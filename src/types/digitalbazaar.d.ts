@@ -114,3 +114,16 @@ declare module '@digitalbazaar/ed25519-verification-key-2020' {
     export(options: { publicKey?: boolean; privateKey?: boolean; includeContext?: boolean }): Record<string, unknown>;
   }
 }
+
+declare module 'jsonld-signatures' {
+  const jsigs: {
+    verify(
+      document: object,
+      options: { suite: object | object[]; purpose: object; documentLoader: (url: string) => Promise<object> },
+    ): Promise<{ verified: boolean; error?: unknown; results?: { verified: boolean; error?: unknown }[] }>;
+    purposes: {
+      AuthenticationProofPurpose: new (options: { challenge: string; domain?: string }) => object;
+    };
+  };
+  export default jsigs;
+}

@@ -83,6 +83,13 @@ function readJws(jwt: string): { header: ProtectedHeaderParameters; payload: Rec
   }
 }
 
+/** The credential an EnvelopedVerifiableCredential holds, read WITHOUT verifying it (for what the caller compares). */
+export function envelopedCredentialOf(envelope: unknown): Record<string, unknown> | undefined {
+  const jwt = jwtOf(envelope);
+  const read = typeof jwt === 'string' ? readJws(jwt) : undefined;
+  return read && 'payload' in read ? read.payload : undefined;
+}
+
 /** Everything about the JWT that can be judged without the issuer's key. */
 function headerAndPayloadProblem(header: ProtectedHeaderParameters, payload: Record<string, unknown>, now: Date): string | undefined {
   // VC-JOSE-COSE: credentials secured with alg "none" MUST be ignored; ours are EdDSA, the only algorithm accepted
