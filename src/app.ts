@@ -32,6 +32,7 @@ import vcalmRoutes from './modules/vcalm/routes.js';
 import walletRoutes from './modules/wallet/routes.js';
 import verificationRoutes from './modules/verification/routes.js';
 import pageRoutes from './modules/pages/routes.js';
+import presentationRoutes from './modules/presentations/routes.js';
 import consoleRoutes from './modules/console/plugin.js';
 import auth from './plugins/auth.js';
 import { slowClientOptions } from './plugins/client-errors.js';
@@ -142,6 +143,7 @@ export async function buildApp({ config: settings, database, logger, fetcher, cl
     await app.register(deliveryRoutes);
     await app.register(verificationRoutes);
     await app.register(vcalmRoutes);
+    await app.register(presentationRoutes);
     await app.register(registryRoutes);
     await app.register(statusRoutes);
     await app.register(pageRoutes);
