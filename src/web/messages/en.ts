@@ -98,6 +98,8 @@ export const en: PageMessages = {
     },
     qrAlt: (p) => `QR code that adds the credential to ${p.wallet}`,
     private: 'This page is for you alone: whoever opens its link can put your credential in their wallet. To show your credential to others, share its public link instead.',
+    credentialName: 'IIOE micro-credential',
+    credentialDescription: 'An IIOE micro-certification course completed, certified by an IIOE national centre.',
   },
   verify: {
     title: 'Verify a credential',

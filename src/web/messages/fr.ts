@@ -99,6 +99,8 @@ export const fr: PageMessages = {
     },
     qrAlt: (p) => `Code QR qui ajoute le certificat à ${p.wallet}`,
     private: 'Cette page n’est destinée qu’à vous : quiconque ouvre son lien peut mettre votre certificat dans son portefeuille. Pour montrer votre certificat, partagez plutôt son lien public.',
+    credentialName: 'Micro-certificat IIOE',
+    credentialDescription: 'Un cours de micro-certification de l’IIOE suivi avec succès, certifié par un centre national de l’IIOE.',
   },
   verify: {
     title: 'Vérifier un certificat',

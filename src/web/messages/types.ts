@@ -100,6 +100,9 @@ export interface PageMessages {
     otherWallets: { heading: Text; text: Text; button: Text };
     qrAlt: With<{ wallet: string }>;
     private: Text;
+    /** the credential as wallets list it (OpenID4VCI issuer metadata): its kind, and one line about it */
+    credentialName: Text;
+    credentialDescription: Text;
   };
   verify: {
     title: Text;

@@ -99,6 +99,8 @@ export const zh: PageMessages = {
     },
     qrAlt: (p) => `将证书添加到 ${p.wallet} 的 QR 二维码`,
     private: '此页面仅供您本人使用：任何打开此链接的人都能把您的证书放入自己的钱包。如需向他人出示证书，请分享证书的公开链接。',
+    credentialName: 'IIOE 微证书',
+    credentialDescription: '由 IIOE 国家中心认证的 IIOE 微认证课程结业证书。',
   },
   verify: {
     title: '核验证书',
