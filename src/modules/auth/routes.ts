@@ -5,6 +5,8 @@ import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../../db/er
 import { HttpProblem } from '../../lib/problem.js';
 import { authenticateClient, grantScopes, OAuthError, secretVersion } from './service.js';
 import { oauthErrorSchema, tokenRequestSchema, tokenResponseSchema } from './schemas.js';
+import { redeemPreAuthorizedCode } from '../wallet/oid4vci.js';
+import { PRE_AUTHORIZED_CODE_GRANT } from '../wallet/service.js';
 
 /** Reads client_secret_basic credentials (RFC 6749 §2.3.1: form-urlencoded, then base64). */
 function basicCredentials(header: string | undefined): { clientId: string; clientSecret: string } | undefined {
@@ -55,8 +57,9 @@ const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { rateLimit: { max: config.rateLimits.token, timeWindow: 60_000 } },
       schema: {
         tags: ['auth'],
-        summary: 'OAuth 2.0 client credentials grant: exchange a client id and secret for a short-lived access token',
-        description: 'Authenticate with HTTP Basic (client_secret_basic) or client_id/client_secret in the body (client_secret_post). Form or JSON body. Errors follow RFC 6749 §5.2.',
+        summary: 'OAuth 2.0 token endpoint: client credentials (API clients) and pre-authorised codes (wallets, OpenID4VCI 1.0)',
+        description:
+          'client_credentials: authenticate with HTTP Basic (client_secret_basic) or client_id/client_secret in the body (client_secret_post). urn:ietf:params:oauth:grant-type:pre-authorized_code: the code of a wallet offer, once, without client authentication (a client_id is ignored); the answer is an opaque token for ten minutes and one credential request. Form or JSON body. Errors follow RFC 6749 §5.2 (a used, expired or unknown code is invalid_grant).',
         body: tokenRequestSchema,
         response: { 200: tokenResponseSchema, 400: oauthErrorSchema, 401: oauthErrorSchema, 413: oauthErrorSchema, 500: oauthErrorSchema, 503: oauthErrorSchema },
       },
@@ -82,8 +85,12 @@ const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
         throw new OAuthError('invalid_request', 'Use one client authentication method: HTTP Basic or client_id/client_secret in the body, not both.');
       }
       if (!body.grant_type) throw new OAuthError('invalid_request', 'The grant_type parameter is required; use client_credentials.');
+      if (body.grant_type === PRE_AUTHORIZED_CODE_GRANT) {
+        const token = await redeemPreAuthorizedCode({ ctx: app.ctx, code: body['pre-authorized_code'], txCode: body.tx_code });
+        return reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache').send(token);
+      }
       if (body.grant_type !== 'client_credentials') {
-        throw new OAuthError('unsupported_grant_type', `grant_type "${body.grant_type}" is not supported; use client_credentials.`);
+        throw new OAuthError('unsupported_grant_type', `grant_type "${body.grant_type}" is not supported; use client_credentials (or, for a wallet offer, ${PRE_AUTHORIZED_CODE_GRANT}).`);
       }
       const credentials = basic ?? (body.client_id && body.client_secret ? { clientId: body.client_id, clientSecret: body.client_secret } : undefined);
       if (!credentials) {

@@ -4,6 +4,7 @@ import { renderCredentialPage } from '../../web/credential-page.js';
 import { pageLanguage } from '../../web/language.js';
 import { preparePageReply } from '../../web/respond.js';
 import { walletOfferView } from '../../web/wallet-offer.js';
+import oid4vciRoutes from './oid4vci-routes.js';
 import { offerPageContent, WALLET_PATHS } from './service.js';
 
 const offerPageQuery = z.object({
@@ -11,9 +12,10 @@ const offerPageQuery = z.object({
   remember: z.string().max(100).optional().describe('1: remember the language in a cookie (the language switcher\'s links)'),
 });
 
-/** What wallets and their owners reach: the offer page of an e-mailed link. */
+/** What wallets and their owners reach: the offer page of an e-mailed link, and the OpenID4VCI issuer. */
 const walletRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
+  await app.register(oid4vciRoutes);
 
   app.get(
     `${WALLET_PATHS.offerPage}/:secret`,

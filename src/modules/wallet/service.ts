@@ -89,13 +89,18 @@ async function createOffer(db: DbOrTx, { config, credentialId, expiresAt }: { co
   return { links: offerLinks(config, secret, expiresAt), offerIds: rows.map((row) => row.id) };
 }
 
-/** Whether a credential may go into a wallet now: not when it is erased, replaced, revoked or suspended. */
+/** Why a credential may not go into a wallet now (erased, replaced, revoked or suspended), or undefined when it may. */
+export function offerableRefusal(row: CredentialRow, now: Date): string | undefined {
+  if (row.erasedAt) return 'The credential was withdrawn at its holder\'s request.';
+  const state = credentialState(row, now);
+  return state === 'revoked' || state === 'superseded' || state === 'suspended' ? `The credential is ${state}: it cannot be added to a wallet.` : undefined;
+}
+
+/** Refuses a credential that may not go into a wallet now: 410 when erased (as everywhere), else 409. */
 export function assertOfferable(row: CredentialRow, now: Date) {
   if (row.erasedAt) throw credentialWithdrawn(row.id);
-  const state = credentialState(row, now);
-  if (state === 'revoked' || state === 'superseded' || state === 'suspended') {
-    throw problem(409, 'credential-not-offerable', `The credential is ${state}: it cannot be added to a wallet.`, { state });
-  }
+  const refusal = offerableRefusal(row, now);
+  if (refusal) throw problem(409, 'credential-not-offerable', refusal, { state: credentialState(row, now) });
 }
 
 /** The offer link an e-mail to the learner carries (the delivery job makes one per e-mail it sends). */

@@ -1,0 +1,57 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Openid4vciClient, setGlobalConfig } from '@openid4vc/openid4vci';
+import { SignJWT } from 'jose';
+import type { App } from '../../src/app.js';
+import { generateEd25519KeyPair } from '../../src/vc/keys.js';
+import { BASE_URL } from '../helper.js';
+
+// The wallet side of the wallet tests: a holder's did:key and an OpenID4VCI 1.0 client written by others
+// (@openid4vc/openid4vci) whose every request goes to the app under test through app.inject, as it would over HTTP.
+
+// The test app's origin is http://localhost:3000; the client accepts only https URLs unless told otherwise.
+setGlobalConfig({ allowInsecureUrls: true });
+
+type ClientCallbacks = ConstructorParameters<typeof Openid4vciClient>[0]['callbacks'];
+
+/** A wallet's Ed25519 key as a did:key: the DID, the DID URL of its key (`kid`) and the private key. */
+export async function holderKey() {
+  const pair = await generateEd25519KeyPair();
+  const did = `did:key:${pair.publicKeyMultibase}`;
+  return { did, kid: `${did}#${pair.publicKeyMultibase}`, privateKey: pair.privateKey, publicJwk: pair.publicKey.export({ format: 'jwk' }) };
+}
+export type HolderKey = Awaited<ReturnType<typeof holderKey>>;
+
+/** `fetch` that answers from the app: only its own origin is reachable, as a wallet's requests to the issuer are. */
+export function injectingFetch(app: App): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    if (url.origin !== BASE_URL) throw new Error(`the wallet tried to reach ${url.href}, outside the service`);
+    const headers = Object.fromEntries(new Headers(init?.headers).entries());
+    const body = init?.body;
+    const payload = body === undefined || body === null ? undefined : body instanceof URLSearchParams ? body.toString() : String(body);
+    const answer = await app.inject({ method: (init?.method ?? 'GET') as 'GET', url: `${url.pathname}${url.search}`, headers, ...(payload === undefined ? {} : { payload }) });
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined) responseHeaders.set(name, String(value));
+    return new Response(answer.rawPayload.length > 0 ? new Uint8Array(answer.rawPayload) : null, { status: answer.statusCode, headers: responseHeaders });
+  };
+}
+
+/**
+ * The client as a wallet runs it: its JWTs signed with the holder's key (jose), a client_id sent as public wallets do
+ * (which the pre-authorised grant ignores), SHA-256 and randomness from node:crypto.
+ */
+export function walletClient(app: App, holder: HolderKey) {
+  const callbacks: ClientCallbacks = {
+    fetch: injectingFetch(app),
+    hash: (data, algorithm) => createHash(algorithm.replace('-', '')).update(data).digest(),
+    generateRandom: (length) => randomBytes(length),
+    clientAuthentication: ({ body }) => {
+      body.client_id = 'iioe-test-wallet';
+    },
+    signJwt: async (_signer, { header, payload }) => ({
+      jwt: await new SignJWT(payload).setProtectedHeader(header as { alg: string }).sign(holder.privateKey),
+      signerJwk: holder.publicJwk as never,
+    }),
+  };
+  return new Openid4vciClient({ callbacks });
+}
