@@ -3,7 +3,10 @@ import { Openid4vciClient, setGlobalConfig } from '@openid4vc/openid4vci';
 import { SignJWT } from 'jose';
 import type { App } from '../../src/app.js';
 import { generateEd25519KeyPair } from '../../src/vc/keys.js';
-import { BASE_URL } from '../helper.js';
+import type { Test } from 'tap';
+import { BASE_URL, build, demoToken, firstAchievementId, issue } from '../helper.js';
+import { testClock } from './clock.js';
+import { stockVerifier } from './stock-verifier.js';
 
 // The wallet side of the wallet tests: a holder's did:key and an OpenID4VCI 1.0 client written by others
 // (@openid4vc/openid4vci) whose every request goes to the app under test through app.inject, as it would over HTTP.
@@ -20,6 +23,12 @@ export async function holderKey() {
   return { did, kid: `${did}#${pair.publicKeyMultibase}`, privateKey: pair.privateKey, publicJwk: pair.publicKey.export({ format: 'jwk' }) };
 }
 export type HolderKey = Awaited<ReturnType<typeof holderKey>>;
+
+/** The OpenID4VCI offer an `openid-credential-offer://?credential_offer=…` link carries, and its pre-authorised code. */
+export function credentialOfferOf(link: string) {
+  const offer = JSON.parse(new URL(link.replace('openid-credential-offer://', 'https://wallet.invalid/')).searchParams.get('credential_offer')!);
+  return { offer, code: offer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']['pre-authorized_code'] as string };
+}
 
 /** `fetch` that answers from the app: only its own origin is reachable, as a wallet's requests to the issuer are. */
 export function injectingFetch(app: App): typeof fetch {
@@ -54,4 +63,22 @@ export function walletClient(app: App, holder: HolderKey) {
     }),
   };
   return new Openid4vciClient({ callbacks });
+}
+
+/**
+ * The app of a wallet test: no job workers (the tests make offers themselves), a clock they move, a token that
+ * issues, reads and manages the demo centre's credentials, a way to issue one, and the stock verifier.
+ */
+export async function walletTestApp(t: Test) {
+  const clock = testClock();
+  const testApp = await build(t, { JOBS_IN_PROCESS: 'false' }, { clock });
+  const token = await demoToken(testApp, 'credentials:issue credentials:read credentials:manage');
+  const achievementId = await firstAchievementId(testApp.app);
+  /** Issues a credential through the API: its id and signed document. */
+  const issued = async (name: string, recipient: Record<string, unknown> = {}): Promise<{ id: string; credential: Record<string, any> }> => {
+    const response = await issue(testApp.app, token, { achievementId, recipient: { name, ...recipient } });
+    if (response.statusCode !== 201) throw new Error(`issue: ${response.statusCode} ${response.body}`);
+    return { id: response.json().id, credential: response.json().verifiableCredential };
+  };
+  return { ...testApp, clock, token, issued, stock: stockVerifier(testApp.app) };
 }

@@ -43,10 +43,6 @@ function walletErrorHandler(error: FastifyError, request: FastifyRequest, reply:
 const oid4vciRoutes: FastifyPluginAsyncZod = async (app) => {
   const { ctx } = app;
   const limited = { rateLimit: { max: ctx.config.rateLimits.verify, timeWindow: 60_000 } };
-  // The nonce request has no body, and some clients still label it JSON: an empty JSON body is no body.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => (body === '' ? done(null, undefined) : parseJson(request, body as string, done)));
 
   app.get(
     '/.well-known/openid-credential-issuer',

@@ -4,12 +4,10 @@ import t, { type Test } from 'tap';
 import { Openid4vciVersion } from '@openid4vc/openid4vci';
 import { auditEvents, holderCopies } from '../../../src/db/schema/index.js';
 import { CREDENTIAL_CONFIGURATION_ID, offerForEmail, PRE_AUTHORIZED_CODE_GRANT } from '../../../src/modules/wallet/service.js';
-import { BASE_URL, build, demoToken, firstAchievementId, issue } from '../../helper.js';
-import { testClock } from '../../support/clock.js';
+import { BASE_URL } from '../../helper.js';
 import { joinAs } from '../../support/console.js';
 import { act, type Report } from '../../support/lifecycle.js';
-import { stockVerifier } from '../../support/stock-verifier.js';
-import { type HolderKey, holderKey, walletClient } from '../../support/wallet.js';
+import { credentialOfferOf, type HolderKey, holderKey, walletClient, walletTestApp } from '../../support/wallet.js';
 
 // OpenID for Verifiable Credential Issuance 1.0, pre-authorised code flow, played end to end by a client written by
 // others (@openid4vc/openid4vci) as the wallet: offer → metadata → token → nonce → key proof → credential. The copy
@@ -17,24 +15,12 @@ import { type HolderKey, holderKey, walletClient } from '../../support/wallet.js
 // Then every way a wallet (or someone else) can get it wrong, each refused with the specification's error.
 
 type Json = Record<string, any>;
-const clock = testClock();
-const testApp = await build(t, { JOBS_IN_PROCESS: 'false' }, { clock });
-const { app } = testApp;
-const token = await demoToken(testApp, 'credentials:issue credentials:read credentials:manage');
-const achievementId = await firstAchievementId(app);
-const stock = stockVerifier(app);
-
-async function issued(name: string, recipient: Json = {}): Promise<{ id: string; credential: Json }> {
-  const response = await issue(app, token, { achievementId, recipient: { name, ...recipient } });
-  if (response.statusCode !== 201) throw new Error(`issue: ${response.statusCode} ${response.body}`);
-  return { id: response.json().id, credential: response.json().verifiableCredential };
-}
+const { app, clock, token, issued, stock } = await walletTestApp(t);
 
 /** A new offer for a credential, as an e-mail carries it; its pre-authorised code. */
 async function offerOf(id: string) {
   const links = await offerForEmail({ ctx: app.ctx, credentialId: id });
-  const offer = JSON.parse(new URL(links.credentialOffer.replace('openid-credential-offer://', 'https://wallet.invalid/')).searchParams.get('credential_offer')!);
-  return { links, code: offer.grants[PRE_AUTHORIZED_CODE_GRANT]['pre-authorized_code'] as string };
+  return { links, code: credentialOfferOf(links.credentialOffer).code };
 }
 
 const tokenRequest = (fields: Record<string, string>) =>
