@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { LANGUAGES } from '../../lib/i18n.js';
 import { asRecord } from '../../lib/json.js';
@@ -7,7 +6,7 @@ import { OB_V3_CONTEXT, VC_V2_CONTEXT } from '../../vc/contexts.js';
 import { pageMessages } from '../../web/messages/index.js';
 import { OAuthError } from '../auth/service.js';
 import { findCredential } from '../credentials/repository.js';
-import { tokenHash } from '../staff/sessions.js';
+import { newToken, tokenHash } from '../staff/sessions.js';
 import { HandOutRefused, handOut } from './hand-out.js';
 import { KEY_PROOF_ALGORITHMS, KeyProofError, verifyKeyProof } from './key-proof.js';
 import * as repository from './repository.js';
@@ -89,7 +88,7 @@ export async function redeemPreAuthorizedCode({ ctx, code, txCode }: { ctx: AppC
   const credential = await findCredential(ctx.db, offer.credentialId);
   const refusal = credential && offerableRefusal(credential, now);
   if (!credential || refusal) throw new OAuthError('invalid_grant', refusal ?? 'The credential no longer exists.');
-  const accessToken = randomBytes(32).toString('base64url');
+  const accessToken = newToken();
   const redeemed = await repository.redeemOffer(ctx.db, { codeHash, now, accessTokenHash: tokenHash(accessToken), accessTokenExpiresAt: new Date(now.getTime() + ACCESS_TOKEN_TTL_SECONDS * 1000) });
   // another request with the same code won the race
   if (!redeemed) throw new OAuthError('invalid_grant', 'The pre-authorized code was already used: each offer works once.');
@@ -99,7 +98,7 @@ export async function redeemPreAuthorizedCode({ ctx, code, txCode }: { ctx: AppC
 /** 1.0 §7 Nonce Endpoint: a fresh unpredictable c_nonce, usable once for five minutes (stored as its hash). */
 export async function issueNonce({ ctx }: { ctx: AppContext }) {
   const now = ctx.clock.now();
-  const nonce = randomBytes(32).toString('base64url');
+  const nonce = newToken();
   await repository.deleteNoncesExpiredBefore(ctx.db, now);
   await repository.insertNonce(ctx.db, { nonceHash: tokenHash(nonce), expiresAt: new Date(now.getTime() + NONCE_TTL_SECONDS * 1000) });
   return { c_nonce: nonce, c_nonce_expires_in: NONCE_TTL_SECONDS };

@@ -110,8 +110,8 @@ export async function offerForEmail({ ctx, credentialId }: { ctx: AppContext; cr
 }
 
 /**
- * A centre's staff member (or API client) makes an offer link for one of its credentials, to show the learner now;
- * audited. Refused for a credential that cannot go into a wallet (erased, replaced, revoked, suspended).
+ * A centre's staff member makes an offer link for one of the centre's credentials, to show the learner now; audited.
+ * Refused for a credential that cannot go into a wallet (erased, replaced, revoked, suspended).
  */
 export async function createCentreOffer({ ctx, principal, id }: { ctx: AppContext; principal: Principal; id: string }): Promise<WalletOfferLinks> {
   const centre = await managingCentre(ctx, principal);

@@ -214,6 +214,13 @@ t.test('key proofs: each fault refused with invalid_proof or invalid_nonce, and 
   await refused(await keyProof(holder, { claims: { nonce: undefined } }), 'invalid_proof', /nonce/);
   await refused(await keyProof(holder, { claims: { nonce: 'made-up' } }), 'invalid_nonce', /nonce endpoint/);
   await refused('not a jwt', 'invalid_proof', /not a JWT/);
+  const encode = (value: Json) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  for (const alg of ['ES256', 'HS256', 'none']) {
+    await refused(`${encode({ typ: 'openid4vci-proof+jwt', alg, kid: holder.kid })}.${body}.${signature}`, 'invalid_proof', /Ed25519/);
+  }
+
+  const ed25519 = await credentialRequest(await accessTokenFor((await issued('Fully Specified')).id), withProof(await keyProof(holder, { header: { alg: 'Ed25519' } })));
+  t.equal(ed25519.statusCode, 200, 'a proof signed under the fully specified name Ed25519 is accepted too');
 
   const spent = await nonce();
   t.equal((await credentialRequest(accessToken, withProof(await keyProof(holder, { claims: { nonce: spent } })))).statusCode, 200, 'a correct proof still works with the same token');
