@@ -1,8 +1,7 @@
 import { createPublicKey } from 'node:crypto';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
-import { MULTIKEY_V1_CONTEXT } from '../../vc/contexts.js';
 import { DidKeyError, resolveDidKey } from '../../vc/did-key.js';
+import { ed25519JwkOf } from '../../vc/json-web-key.js';
 
 /** The `typ` of an OpenID4VCI key proof JWT (1.0 Appendix F.1). */
 export const KEY_PROOF_TYPE = 'openid4vci-proof+jwt';
@@ -38,9 +37,8 @@ async function didKeyPublicKey(kid: string) {
   }
   const method = (document.verificationMethod as { id: string; publicKeyMultibase: string }[]).find((candidate) => candidate.id === kid);
   if (!method) throw invalid('The kid names no key of its did:key: use did:key:<key>#<key>.');
-  const keyPair = await Ed25519Multikey.from({ '@context': MULTIKEY_V1_CONTEXT, ...method });
-  const x = Buffer.from(keyPair.publicKey as Uint8Array).toString('base64url');
-  return { did, key: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' }) };
+  const { kty, crv, x } = ed25519JwkOf(method.publicKeyMultibase);
+  return { did, key: createPublicKey({ key: { kty, crv, x }, format: 'jwk' }) };
 }
 
 /**
