@@ -7,7 +7,7 @@ import { verifyPresentationProof } from '../../vc/presentation.js';
 import { tokenHash } from '../staff/sessions.js';
 import { HandOutRefused, handOut } from './hand-out.js';
 import * as repository from './repository.js';
-import { WALLET_PATHS } from './service.js';
+import { isCodeShaped, WALLET_PATHS } from './service.js';
 
 // The suites a holder may authenticate with: what our presentation check verifies (the DCC Learner Credential
 // Wallet signs with Ed25519Signature2020).
@@ -15,7 +15,7 @@ const ACCEPTED_CRYPTOSUITES = ['Ed25519Signature2020', 'eddsa-rdfc-2022', 'eddsa
 
 /** The exchange of a code: open (not yet used, not expired) or the problem that says why not. */
 async function openExchange(ctx: AppContext, code: string) {
-  const offer = /^[A-Za-z0-9_-]{43}$/.test(code) ? await repository.findOfferByCodeHash(ctx.db, tokenHash(code)) : undefined;
+  const offer = isCodeShaped(code) ? await repository.findOfferByCodeHash(ctx.db, tokenHash(code)) : undefined;
   if (!offer || offer.protocol !== 'vcapi' || !offer.challenge) throw problem(404, 'unknown-offer', 'No exchange has this URL. Open the wallet link from the e-mail again, or ask the centre for a new one.');
   if (offer.completedAt) throw problem(410, 'offer-used', 'This exchange already handed out its credential: each wallet link works once. Ask the centre for a new one.');
   if (offer.expiresAt <= ctx.clock.now()) throw problem(410, 'offer-expired', 'This exchange has expired. Ask the centre for a new wallet link.');

@@ -31,15 +31,15 @@ export const WALLET_PATHS = {
 const EMAILED_OFFER_MS = 30 * 24 * 3600_000;
 const CONSOLE_OFFER_MS = 24 * 3600_000;
 
-/** An offer link's secret: 256 random bits, base64url (43 characters). */
-export const isOfferSecret = (value: string) => /^[A-Za-z0-9_-]{43}$/.test(value);
+/** Shaped like our random codes (a link's secret, a protocol's code): 256 bits, base64url (43 characters). */
+export const isCodeShaped = (value: string) => /^[A-Za-z0-9_-]{43}$/.test(value);
 
 /**
  * One offer link opens both protocols: each protocol's code (the pre-authorised code, the exchange's secret) is
  * derived from the link's secret, so the link gives the learner both while the database keeps neither the link
  * nor the codes, only the codes' hashes; a code does not reveal the link nor the other code.
  */
-export const protocolCode = (secret: string, protocol: WalletProtocol) =>
+const protocolCode = (secret: string, protocol: WalletProtocol) =>
   createHmac('sha256', Buffer.from(secret, 'base64url')).update(`iioe-wallet-offer ${protocol}`).digest('base64url');
 
 /** What a wallet offer is shown as: the page of ours the e-mail links to, and what that page shows. */
@@ -53,7 +53,7 @@ export interface WalletOfferLinks {
   expiresAt: Date;
 }
 
-export function offerLinks(config: Pick<Config, 'publicBaseUrl'>, secret: string, expiresAt: Date): WalletOfferLinks {
+function offerLinks(config: Pick<Config, 'publicBaseUrl'>, secret: string, expiresAt: Date): WalletOfferLinks {
   const base = config.publicBaseUrl;
   const offer = {
     credential_issuer: base,
@@ -142,7 +142,7 @@ const usable = (offer: WalletOfferRow, now: Date) => offer.expiresAt > now && (o
  * cannot go into a wallet any more a 409 (erased: the 410 of a withdrawn credential).
  */
 export async function offerPageContent({ ctx, secret, language }: { ctx: AppContext; secret: string; language: Language }) {
-  const offers = isOfferSecret(secret)
+  const offers = isCodeShaped(secret)
     ? await repository.findOffersByCodeHashes(ctx.db, (['oid4vci', 'vcapi'] as const).map((protocol) => tokenHash(protocolCode(secret, protocol))))
     : [];
   const [first] = offers;
