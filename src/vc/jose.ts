@@ -27,31 +27,58 @@ export function isEnvelopedCredential(value: unknown): boolean {
   return type === 'EnvelopedVerifiableCredential' || (Array.isArray(type) && type.includes('EnvelopedVerifiableCredential'));
 }
 
+// Tolerated clock difference between the signing and the verifying machine for an `iat` slightly ahead.
+const CLOCK_SKEW_MS = 60_000;
+
 /**
  * Secures an unsecured credential as a vc+jwt and wraps it as an EnvelopedVerifiableCredential (VC-JOSE-COSE
  * §3.1.1; VC Data Model 2.0 §4.13). Protected header: alg EdDSA, typ vc+jwt, cty vc, and as kid the DID URL of the
- * key's JsonWebKey verification method (`<did>#<RFC 7638 thumbprint>`). The caller has checked the credential.
+ * key's JsonWebKey verification method (`<did>#<RFC 7638 thumbprint>`). The payload is the credential with `iat`
+ * (RFC 7519 §4.1.6), the signing instant, which verifiers judge the issuer's standing at as they judge a Data
+ * Integrity proof's `created`. The caller has checked the credential.
  */
-export async function envelopeCredential({ credential, key }: { credential: Record<string, unknown>; key: ActiveSigningKey }): Promise<EnvelopedVerifiableCredential> {
+export async function envelopeCredential({
+  credential,
+  key,
+  signedAt = new Date(),
+}: {
+  credential: Record<string, unknown>;
+  key: ActiveSigningKey;
+  signedAt?: Date;
+}): Promise<EnvelopedVerifiableCredential> {
   // programming errors, not input errors: the enveloped credential is unsecured and is the payload itself
   if (credential.proof !== undefined) throw new Error('an enveloped credential carries no proof of its own');
   if ('vc' in credential || 'vp' in credential) throw new Error('VC-JOSE-COSE forbids the vc and vp claims');
   const did = key.verificationMethodId.split('#')[0] as string;
   const { kty, crv, x } = createPublicKey(key.privateKey).export({ format: 'jwk' });
   const kid = jsonWebKeyMethodId(did, { kty: kty as string, crv: crv as string, x: x as string });
-  const jwt = await new CompactSign(new TextEncoder().encode(JSON.stringify(credential)))
+  const payload = { ...credential, iat: Math.floor(signedAt.getTime() / 1000) };
+  const jwt = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
     .setProtectedHeader({ alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid })
     .sign(key.privateKey);
   return { '@context': VC_V2_CONTEXT, id: `${DATA_URL_PREFIX}${jwt}`, type: 'EnvelopedVerifiableCredential' };
 }
 
+/** A vc+jwt read without judging its signature: the compact JWS, its protected header and its payload (the credential). */
+export interface ReadEnvelope {
+  jwt: string;
+  header: ProtectedHeaderParameters;
+  payload: Record<string, unknown>;
+}
+
 export interface EnvelopeVerification {
   /** the enveloped credential (the JWT's payload), when it could be read */
   credential?: Record<string, unknown>;
+  /** the JWS protected header, when it could be read: `kid` names the key it was signed with */
+  header?: ProtectedHeaderParameters;
   outcome: ProofOutcome;
 }
 
-const invalid = (reason: string, credential?: Record<string, unknown>): EnvelopeVerification => ({ credential, outcome: { outcome: 'invalid', reason, format: 'vc+jwt' } });
+const invalid = (reason: string, read?: { header: ProtectedHeaderParameters; payload: Record<string, unknown> }): EnvelopeVerification => ({
+  credential: read?.payload,
+  header: read?.header,
+  outcome: { outcome: 'invalid', reason, format: 'vc+jwt' },
+});
 
 /** The compact JWT of an EnvelopedVerifiableCredential (`id` = `data:application/vc+jwt,<jwt>`), or why there is none. */
 function jwtOf(envelope: unknown): string | { problem: string } {
@@ -68,7 +95,7 @@ function jwtOf(envelope: unknown): string | { problem: string } {
 }
 
 /** The header and payload of a compact JWS, read without judging the signature; or why it is not one. */
-function readJws(jwt: string): { header: ProtectedHeaderParameters; payload: Record<string, unknown> } | { problem: string } {
+function readJws(jwt: string): ReadEnvelope | { problem: string } {
   const parts = jwt.split('.');
   if (parts.length !== 3 || !parts.every((part, index) => /^[A-Za-z0-9_-]*$/.test(part) && (index === 2 || part.length > 0))) {
     return { problem: 'the envelope does not hold a compact JWS (three base64url parts)' };
@@ -77,17 +104,27 @@ function readJws(jwt: string): { header: ProtectedHeaderParameters; payload: Rec
     const header = decodeProtectedHeader(jwt);
     const payload = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as unknown;
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { problem: 'the JWT payload is not a JSON object' };
-    return { header, payload: payload as Record<string, unknown> };
+    return { jwt, header, payload: payload as Record<string, unknown> };
   } catch {
     return { problem: 'the JWT header or payload is not base64url-encoded JSON' };
   }
 }
 
+/** An EnvelopedVerifiableCredential's JWT, header and payload, read WITHOUT verifying it; or why it cannot be read. */
+export function readEnvelope(envelope: unknown): ReadEnvelope | { problem: string } {
+  const jwt = jwtOf(envelope);
+  return typeof jwt === 'string' ? readJws(jwt) : jwt;
+}
+
 /** The credential an EnvelopedVerifiableCredential holds, read WITHOUT verifying it (for what the caller compares). */
 export function envelopedCredentialOf(envelope: unknown): Record<string, unknown> | undefined {
-  const jwt = jwtOf(envelope);
-  const read = typeof jwt === 'string' ? readJws(jwt) : undefined;
-  return read && 'payload' in read ? read.payload : undefined;
+  const read = readEnvelope(envelope);
+  return 'payload' in read ? read.payload : undefined;
+}
+
+/** A JWT's `iat` (RFC 7519 §4.1.6, seconds since the epoch) as an instant, when it has a valid one. */
+export function issuedAtOf(payload: Record<string, unknown>): Date | undefined {
+  return typeof payload.iat === 'number' && Number.isFinite(payload.iat) && !Number.isNaN(new Date(payload.iat * 1000).getTime()) ? new Date(payload.iat * 1000) : undefined;
 }
 
 /** Everything about the JWT that can be judged without the issuer's key. */
@@ -100,9 +137,14 @@ function headerAndPayloadProblem(header: ProtectedHeaderParameters, payload: Rec
   if (header.crit !== undefined) return 'the JWT names critical header parameters this verifier does not understand';
   // VC-JOSE-COSE §3.1.1: the payload is the credential itself; the JWT claims vc and vp MUST NOT be present
   for (const claim of ['vc', 'vp']) if (claim in payload) return `the JWT payload has a "${claim}" claim, which VC-JOSE-COSE forbids (the credential is the payload itself)`;
-  // RFC 7519 §4.1.4-5: registered time claims, when a JWT carries them, bind it too (our own JWTs do not)
+  // RFC 7519 §4.1.4-6: registered time claims, when a JWT carries them, bind it too (ours carry iat only)
   if (typeof payload.exp === 'number' && now.getTime() >= payload.exp * 1000) return `the JWT expired at ${new Date(payload.exp * 1000).toISOString()} (exp)`;
   if (typeof payload.nbf === 'number' && now.getTime() < payload.nbf * 1000) return `the JWT is not valid before ${new Date(payload.nbf * 1000).toISOString()} (nbf)`;
+  if (payload.iat !== undefined) {
+    const issuedAt = issuedAtOf(payload);
+    if (!issuedAt) return `the JWT iat ${JSON.stringify(payload.iat)} is not a time (seconds since 1970)`;
+    if (issuedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) return `the JWT says it was issued at ${issuedAt.toISOString()} (iat), which is in the future`;
+  }
   const [violation] = checkCredentialDataModel(payload);
   if (violation) return `the enveloped credential is malformed: ${violation.message}`;
   return undefined;
@@ -146,34 +188,33 @@ export async function verifyEnvelopedCredential({
   resolveDid: DidResolver;
   now?: Date;
 }): Promise<EnvelopeVerification> {
-  const jwt = bareJwt ?? jwtOf(envelope);
-  if (typeof jwt !== 'string') return invalid(jwt.problem);
-  const read = readJws(jwt);
+  const read = bareJwt !== undefined ? readJws(bareJwt) : readEnvelope(envelope);
   if ('problem' in read) return invalid(read.problem);
-  const { header, payload } = read;
+  const { jwt, header, payload } = read;
   const problem = headerAndPayloadProblem(header, payload, now);
-  if (problem) return invalid(problem, payload);
+  if (problem) return invalid(problem, read);
   const issuer = idOf(payload.issuer) as string;
   if (typeof header.kid !== 'string' || !header.kid.startsWith(`${issuer}#`)) {
-    return invalid(`the JWT kid ${JSON.stringify(header.kid ?? null)} is not a key of the issuer (${issuer}#…)`, payload);
+    return invalid(`the JWT kid ${JSON.stringify(header.kid ?? null)} is not a key of the issuer (${issuer}#…)`, read);
   }
+  const unresolvable = (reason: string): EnvelopeVerification => ({ credential: payload, header, outcome: { outcome: 'unresolvable', reason, format: 'vc+jwt' } });
 
   let didDocument: Record<string, unknown> | undefined;
   try {
     didDocument = await resolveDid(issuer);
   } catch (error) {
-    return { credential: payload, outcome: { outcome: 'unresolvable', reason: `the DID ${issuer} could not be resolved: ${(error as Error).message}`, format: 'vc+jwt' } };
+    return unresolvable(`the DID ${issuer} could not be resolved: ${(error as Error).message}`);
   }
-  if (!didDocument) return { credential: payload, outcome: { outcome: 'unresolvable', reason: `the DID ${issuer} could not be resolved`, format: 'vc+jwt' } };
+  if (!didDocument) return unresolvable(`the DID ${issuer} could not be resolved`);
   const method = assertionMethodOf(didDocument, header.kid);
-  if (typeof method === 'string') return invalid(method, payload);
+  if (typeof method === 'string') return invalid(method, read);
   const keyProblem = jsonWebKeyProblem(method, issuer);
-  if (keyProblem) return invalid(keyProblem, payload);
+  if (keyProblem) return invalid(keyProblem, read);
   const { kty, crv, x } = asRecord(method.publicKeyJwk) as { kty: string; crv: string; x: string };
   try {
     await compactVerify(jwt, await importJWK({ kty, crv, x }, 'EdDSA'), { algorithms: ['EdDSA'] });
   } catch {
-    return invalid('the signature does not verify', payload);
+    return invalid('the signature does not verify', read);
   }
-  return { credential: payload, outcome: { outcome: 'valid', format: 'vc+jwt' } };
+  return { credential: payload, header, outcome: { outcome: 'valid', format: 'vc+jwt' } };
 }

@@ -1,8 +1,10 @@
 import { CompactSign, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import t from 'tap';
+import { setCentreStatus } from '../../src/modules/centres/service.js';
+import { compromiseCentreKey } from '../../src/modules/keys/admin.js';
 import { centreDid } from '../../src/vc/did-web.js';
 import { envelopeCredential, verifyEnvelopedCredential } from '../../src/vc/jose.js';
-import { BASE_URL, build, demoToken, firstAchievementId, issue } from '../helper.js';
+import { BASE_URL, build, createCentreWithClient, demoToken, firstAchievementId, issue } from '../helper.js';
 import { checkOf, type Json, verify } from '../support/status-lists.js';
 
 // VC-JOSE-COSE (application/vc+jwt): our envelope round-trips through our verifier AND through an independent
@@ -25,7 +27,9 @@ async function unsecured(body: Json = {}): Promise<Json> {
 }
 
 const credential = await unsecured();
+const beforeSigning = Math.floor(Date.now() / 1000);
 const envelope = await envelopeCredential({ credential, key });
+const afterSigning = Math.floor(Date.now() / 1000);
 const jwtOf = (enveloped: { id: string }) => enveloped.id.slice('data:application/vc+jwt,'.length);
 const jwt = jwtOf(envelope);
 const resolved: string[] = [];
@@ -45,7 +49,9 @@ t.test('the envelope: an EnvelopedVerifiableCredential holding a vc+jwt whose pa
   const didDocument = (await app.inject({ method: 'GET', url: '/centres/egypt-demo/did.json' })).json();
   const jwkMethod = didDocument.verificationMethod.find((method: Json) => method.type === 'JsonWebKey');
   t.same(header, { alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid: jwkMethod.id }, 'the kid is the JsonWebKey method of the key that signed');
-  t.same(JSON.parse(Buffer.from(parts(jwt)[1], 'base64url').toString()), credential, 'the payload is the unsecured credential, no vc claim');
+  const { iat, ...payload } = JSON.parse(Buffer.from(parts(jwt)[1], 'base64url').toString());
+  t.same(payload, credential, 'the payload is the unsecured credential, no vc claim');
+  t.ok(Number.isInteger(iat) && iat >= beforeSigning && iat <= afterSigning, `iat is the signing instant in seconds (${iat})`);
 });
 
 t.test('an independent jose.jwtVerify with the JWK from our DID document accepts it', async (t) => {
@@ -53,14 +59,14 @@ t.test('an independent jose.jwtVerify with the JWK from our DID document accepts
   const didDocument = (await app.inject({ method: 'GET', url: '/centres/egypt-demo/did.json' })).json();
   t.ok(didDocument.assertionMethod.includes(kid), 'the kid is an assertion method');
   const method = didDocument.verificationMethod.find((candidate: Json) => candidate.id === kid);
-  const { payload, protectedHeader } = await jwtVerify(jwt, await importJWK(method.publicKeyJwk, 'EdDSA'), { typ: 'vc+jwt', algorithms: ['EdDSA'] });
-  t.same(payload, credential);
+  const { payload, protectedHeader } = await jwtVerify(jwt, await importJWK(method.publicKeyJwk, 'EdDSA'), { typ: 'vc+jwt', algorithms: ['EdDSA'], maxTokenAge: '1 minute' });
+  t.same(payload, { ...credential, iat: payload.iat }, 'the credential, with an iat jose accepts as recent');
   t.equal(protectedHeader.cty, 'vc');
 });
 
 t.test('round trip through our verifier, and through the product report', async (t) => {
   const result = await verifyEnvelopedCredential({ envelope, resolveDid });
-  t.same(result, { credential, outcome: { outcome: 'valid', format: 'vc+jwt' } });
+  t.same(result, { credential: { ...credential, iat: result.credential?.iat }, header: decodeProtectedHeader(jwt), outcome: { outcome: 'valid', format: 'vc+jwt' } });
   t.same(await verifyEnvelopedCredential({ jwt, resolveDid }), result, 'the bare JWT too');
 
   const report = await verify(app, envelope as unknown as Json);
@@ -143,4 +149,70 @@ t.test('what VC-JOSE-COSE forbids or our DID document does not vouch for, refuse
   }
   await t.rejects(envelopeCredential({ credential: { ...credential, proof: {} }, key }), /carries no proof/, 'the envelope function refuses a secured credential');
   await t.rejects(envelopeCredential({ credential: { ...credential, vc: {} }, key }), /forbids the vc and vp claims/);
+});
+
+const SYSTEM = { kind: 'cli', clientUuid: null, staffId: null } as const;
+
+/** A centre of its own (what these tests do to it touches no other test), one of its credentials and its active key. */
+async function ownCentre(slug: string) {
+  const other = await createCentreWithClient(testApp, { slug });
+  const response = await issue(app, other.token, { achievementId, recipient: { name: 'Sara Ali' } });
+  if (response.statusCode !== 201) throw new Error(response.body);
+  const signed = response.json().verifiableCredential as Json;
+  const { proof: _proof, ...unsignedCopy } = signed;
+  const centreKey = await app.ctx.keys.activeAssertionKey({ centreId: other.centre.id, did: centreDid(BASE_URL, slug) });
+  return { centre: other.centre, signed, unsigned: unsignedCopy, key: centreKey };
+}
+
+t.test('iat: the signing instant, judged like a Data Integrity proof\'s created', async (t) => {
+  const envelopeAt = (at: Date, body = credential) => envelopeCredential({ credential: body, key, signedAt: at });
+  const soon = await envelopeAt(new Date(Date.now() + 30_000));
+  t.match((await verifyEnvelopedCredential({ envelope: soon, resolveDid })).outcome, { outcome: 'valid' }, 'half a minute ahead: clock skew, accepted');
+  const later = await envelopeAt(new Date(Date.now() + 10 * 60_000));
+  t.match((await verifyEnvelopedCredential({ envelope: later, resolveDid })).outcome, { outcome: 'invalid', reason: /issued at .* \(iat\), which is in the future/ }, 'ten minutes ahead: refused');
+  const futureReport = await verify(app, later as unknown as Json);
+  t.match(checkOf(futureReport, 'proof'), { status: 'failed', code: 'proof.invalid', details: { proofFormat: 'vc+jwt', reason: /in the future/ } });
+  t.equal(futureReport.verdict, 'invalid');
+  const good = { alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid: decodeProtectedHeader(jwt).kid };
+  for (const iat of ['2024-01-01T00:00:00Z', null, 1e20]) {
+    t.match((await verifyEnvelopedCredential({ jwt: await signed(good, { ...credential, iat }), resolveDid })).outcome, { outcome: 'invalid', reason: /iat .* is not a time/ }, `iat ${JSON.stringify(iat)}`);
+  }
+
+  // before the centre existed: a valid signature the registry does not vouch for, as for a proof created then
+  const beforeCentre = await verify(app, (await envelopeAt(new Date('2020-01-01T00:00:00Z'))) as unknown as Json);
+  t.match(checkOf(beforeCentre, 'proof'), { status: 'passed', details: { proofFormat: 'vc+jwt' } });
+  t.match(checkOf(beforeCentre, 'issuer'), { status: 'failed', code: 'issuer.unrecognised' }, 'signed (iat) before the centre existed');
+
+  // a suspended centre: what it signed before the suspension stands, what its key signed after does not
+  const { unsigned: body, key: centreKey } = await ownCentre('jose-suspended');
+  const signedBefore = await envelopeCredential({ credential: body, key: centreKey });
+  await new Promise((resolve) => setTimeout(resolve, 1100)); // iat has one-second precision
+  await setCentreStatus({ ctx: app.ctx, actor: SYSTEM, slug: 'jose-suspended', status: 'suspended', reason: 'test' });
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const signedAfter = await envelopeCredential({ credential: body, key: centreKey });
+  const before = await verify(app, signedBefore as unknown as Json);
+  t.match(checkOf(before, 'issuer'), { status: 'passed', code: 'issuer.recognised' }, 'signed while the centre was active');
+  t.equal(before.verdict, 'valid', JSON.stringify(before.checks.filter((check) => check.status !== 'passed')));
+  const after = await verify(app, signedAfter as unknown as Json);
+  t.match(checkOf(after, 'proof'), { status: 'passed', details: { proofFormat: 'vc+jwt' } });
+  t.match(checkOf(after, 'issuer'), { status: 'failed', code: 'issuer.suspended', details: { at: /^\d{4}-/ } }, 'signed after the suspension');
+  t.equal(new Date(checkOf(after, 'issuer')?.details?.at as string).getTime() / 1000, JSON.parse(Buffer.from(parts(jwtOf(signedAfter))[1], 'base64url').toString()).iat, 'judged at the iat');
+});
+
+t.test('a vc+jwt signed with a key of ours marked compromised: key.revoked, as for a Data Integrity proof', async (t) => {
+  const { centre, signed: dataIntegrity, unsigned: body, key: centreKey } = await ownCentre('jose-compromised');
+  const enveloped = await envelopeCredential({ credential: body, key: centreKey });
+  t.equal((await verify(app, enveloped as unknown as Json)).verdict, 'valid', 'control: valid before the compromise');
+  await compromiseCentreKey({ ctx: app.ctx, actor: SYSTEM, centre, keyId: centreKey.verificationMethodId, reason: 'laptop stolen' });
+
+  const embedded = await verify(app, dataIntegrity);
+  const jose = await verify(app, enveloped as unknown as Json);
+  t.match(checkOf(embedded, 'proof'), { status: 'failed', code: 'key.revoked' }, 'control: the Data Integrity copy');
+  t.match(checkOf(jose, 'proof'), { status: 'failed', code: 'key.revoked', message: /compromised on \d{4}-\d{2}-\d{2}/ }, 'the kid (the JsonWebKey method) names the same key');
+  t.same(checkOf(jose, 'proof')?.details, checkOf(embedded, 'proof')?.details, 'the same date');
+  t.equal(jose.verdict, 'invalid');
+
+  // naming the compromised key is enough, whatever the signature: here its Multikey method as kid, signed by another key
+  const byMultikey = await signed({ alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid: centreKey.verificationMethodId }, body);
+  t.match(checkOf(await verify(app, { '@context': 'https://www.w3.org/ns/credentials/v2', id: `data:application/vc+jwt,${byMultikey}`, type: 'EnvelopedVerifiableCredential' }), 'proof'), { status: 'failed', code: 'key.revoked' });
 });

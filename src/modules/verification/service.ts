@@ -3,7 +3,8 @@ import { badRequest, notFound, problemType, HttpProblem } from '../../lib/proble
 import type { AppContext } from '../../plugins/context.js';
 import { parseOwnDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
-import { isEnvelopedCredential, verifyEnvelopedCredential } from '../../vc/jose.js';
+import { type EnvelopeVerification, isEnvelopedCredential, issuedAtOf, verifyEnvelopedCredential } from '../../vc/jose.js';
+import { ed25519JwkOf, jwkThumbprint } from '../../vc/json-web-key.js';
 import { type ProofOutcome, verifyCredentialProof } from '../../vc/verify-proof.js';
 import { dataModelVersion, validityPeriod } from '../../vc/data-model.js';
 import { OB_V3_CONTEXT, VC_V2_CONTEXT } from '../../vc/contexts.js';
@@ -71,9 +72,9 @@ export async function verifyCredential({
   const centre = facts?.centre;
   const checks: Check[] = [];
 
-  const proofBody = asRecord(firstOf(credential.proof));
-  const signedAt = typeof proofBody.created === 'string' && !Number.isNaN(Date.parse(proofBody.created)) ? new Date(proofBody.created) : now;
-  const revokedKey = await compromisedOwnKey({ ctx, facts, verificationMethod: proofBody.verificationMethod });
+  const signing = signingOf(credential, envelope);
+  const signedAt = signing.at ?? now;
+  const revokedKey = await compromisedOwnKey({ ctx, facts, verificationMethod: signing.verificationMethod });
 
   // proof
   const proof = await checkProof({ ctx, credential, envelopeProof: envelope?.outcome, unknownCentre: ownDid?.kind === 'centre' && !centre ? issuerId : undefined, revokedKey, formatDate });
@@ -114,7 +115,7 @@ async function claimChecks({
   credential: Record<string, unknown>;
   issuerId?: string;
   facts?: IssuerFacts;
-  /** when it was signed (the proof's `created`): what standing and authorisation are judged at */
+  /** when it was signed (the proof's `created`, the JWT's `iat`): what standing and authorisation are judged at */
   signedAt: Date;
   now: Date;
   make: MakeCheck;
@@ -122,7 +123,7 @@ async function claimChecks({
 }): Promise<Check[]> {
   const checks: Check[] = [];
   const centre = facts?.centre;
-  // issuer: a centre in the trust registry, judged at the time of issuance (the proof's `created`)
+  // issuer: a centre in the trust registry, judged at the time of issuance (the proof's `created`, the JWT's `iat`)
   const standing = facts ? centreStandingAt(facts, signedAt) : undefined;
   if (standing === 'active') checks.push(make('issuer', 'passed', 'issuer.recognised', { platformName: ctx.config.platform.name }));
   else if (standing === 'suspended') checks.push(make('issuer', 'failed', 'issuer.suspended', {}, { at: signedAt.toISOString() }));
@@ -252,7 +253,18 @@ function asVc2Edition(credential: Record<string, unknown>): Record<string, unkno
 }
 
 /**
- * A proof's `created` names a second, not an instant: a condition holds at signing if it held at some point
+ * The key a credential says it was signed with and when, in either form: an embedded proof's verificationMethod
+ * and `created`, or a vc+jwt's `kid` and `iat`. Neither is trusted before the signature verifies; a key marked
+ * compromised is reported whatever the signature says, and the time only dates the claim checks of a verified one.
+ */
+function signingOf(credential: Record<string, unknown>, envelope?: EnvelopeVerification): { verificationMethod?: unknown; at?: Date } {
+  if (envelope) return { verificationMethod: envelope.header?.kid, at: envelope.credential && issuedAtOf(envelope.credential) };
+  const proof = asRecord(firstOf(credential.proof));
+  return { verificationMethod: proof.verificationMethod, at: typeof proof.created === 'string' && !Number.isNaN(Date.parse(proof.created)) ? new Date(proof.created) : undefined };
+}
+
+/**
+ * A proof's `created` (and a JWT's `iat`) names a second, not an instant: a condition holds at signing if it held at some point
  * in that second (a grant made at 10:00:00.400 covers a credential stamped 10:00:00).
  */
 function duringSignedSecond(signedAt: Date, holds: (at: Date) => boolean): boolean {
@@ -274,13 +286,19 @@ function centreStandingAt({ centre, statusChanges }: IssuerFacts, at: Date) {
   return at.getTime() + CLOCK_SKEW_MS >= centre.createdAt.getTime() ? 'active' : undefined;
 }
 
-/** When a proof names one of our keys marked compromised, the date it was; otherwise undefined. */
+/**
+ * Whether a verification method's fragment names our key `publicKeyMultibase`: its Multikey method
+ * (`#<publicKeyMultibase>`) or its JsonWebKey method (`#<RFC 7638 thumbprint>`), the two our DID documents list.
+ */
+const namesKey = (fragment: string, publicKeyMultibase: string) => fragment === publicKeyMultibase || fragment === jwkThumbprint(ed25519JwkOf(publicKeyMultibase));
+
+/** When a proof or a JWT names one of our keys marked compromised (by either of its methods), the date it was; otherwise undefined. */
 async function compromisedOwnKey({ ctx, facts, verificationMethod }: { ctx: AppContext; facts?: IssuerFacts; verificationMethod: unknown }) {
   if (typeof verificationMethod !== 'string' || !verificationMethod.includes('#')) return undefined;
   const [did = '', fragment = ''] = verificationMethod.split('#', 2);
   if (!parseOwnDid(did, ctx.config.publicBaseUrl)) return undefined;
-  // a centre's keys come with its cached facts; the platform's own (rarely verified against) from the database
-  if (facts) return facts.compromisedKeys.get(fragment);
+  // a centre's keys come with its cached facts; the platform's own (rarely verified against, never in a JWT) from the database
+  if (facts) return [...facts.compromisedKeys].find(([publicKeyMultibase]) => namesKey(fragment, publicKeyMultibase))?.[1];
   const key = await findKeyByPublicKey(ctx.db, fragment);
   return key?.status === 'compromised' ? (key.compromisedAt ?? new Date(0)) : undefined;
 }

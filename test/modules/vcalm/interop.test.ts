@@ -198,14 +198,15 @@ t.test('options', async (t) => {
 
     const payloadOf = (envelope: Json) => {
       const jwt = String(envelope.id).slice('data:application/vc+jwt,'.length);
-      const [header, payload] = jwt.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+      const [header, { iat, ...payload }] = jwt.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+      t.ok(Number.isInteger(iat) && Math.abs(iat - Date.now() / 1000) < 60, 'the JWT says when it was signed (iat)');
       return { header, payload };
     };
     const enveloped = await signed(t, exampleDegree(), { securing: 'vc-jwt' });
     t.match(enveloped, { '@context': V2, type: 'EnvelopedVerifiableCredential', id: /^data:application\/vc\+jwt,[\w-]+\.[\w-]+\.[\w-]+$/ });
     const { header, payload } = payloadOf(enveloped);
     t.match(header, { alg: 'EdDSA', typ: 'vc+jwt', kid: new RegExp(`^${EGYPT_DID}#`) });
-    t.same(payload, { ...exampleDegree(), issuer: EGYPT_DID }, 'the payload is the unsecured credential, issuer filled in, no proof');
+    t.same(payload, { ...exampleDegree(), issuer: EGYPT_DID }, 'the payload is the unsecured credential (and iat), issuer filled in, no proof');
     t.match((await report(enveloped)).checks.find((check: Json) => check.check === 'proof'), { status: 'passed', details: { proofFormat: 'vc+jwt' } });
 
     // a course credential: stored with its Data Integrity proof (page, JSON, status), answered as an envelope of the same credential
@@ -217,7 +218,7 @@ t.test('options', async (t) => {
     const page = await app.inject({ method: 'GET', url: `/credentials/${row?.id}`, headers: { accept: 'application/json' } });
     t.equal(page.statusCode, 200, 'its public JSON is the stored Data Integrity copy');
     const { proof: _proof, ...unsecured } = page.json();
-    t.same(unsecured, stored, 'the envelope holds exactly the stored credential');
+    t.same(unsecured, stored, 'the envelope holds exactly the stored credential (and iat)');
 
     await refused(t, { credential: v1Credential(), options: { securing: 'vc-jwt' } }, 400, /VC Data Model 2\.0/, 'vc-jwt for a 1.1 credential');
     await refused(t, { credential: subjectOnly(), options: { securing: 'vc-jwt', created: '2024-01-01T00:00:00Z' } }, 400, /created/, 'created with vc-jwt');
