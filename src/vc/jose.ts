@@ -81,37 +81,43 @@ const invalid = (reason: string, read?: { header: ProtectedHeaderParameters; pay
 });
 
 /** The compact JWT of an EnvelopedVerifiableCredential (`id` = `data:application/vc+jwt,<jwt>`), or why there is none. */
-function jwtOf(envelope: unknown): string | { problem: string } {
+/** Why an envelope cannot be read, and which of its members is at fault. */
+export interface UnreadableEnvelope {
+  problem: string;
+  field: 'type' | '@context' | 'id';
+}
+
+function jwtOf(envelope: unknown): string | UnreadableEnvelope {
   const record = asRecord(envelope);
-  if (!isEnvelopedCredential(record)) return { problem: 'it is not an EnvelopedVerifiableCredential' };
+  if (!isEnvelopedCredential(record)) return { problem: 'it is not an EnvelopedVerifiableCredential', field: 'type' };
   const contexts = record['@context'];
   if (contexts !== VC_V2_CONTEXT && !(Array.isArray(contexts) && contexts[0] === VC_V2_CONTEXT)) {
-    return { problem: `an EnvelopedVerifiableCredential's @context must be ${VC_V2_CONTEXT}` };
+    return { problem: `an EnvelopedVerifiableCredential's @context must be ${VC_V2_CONTEXT}`, field: '@context' };
   }
   if (typeof record.id !== 'string' || !record.id.startsWith(DATA_URL_PREFIX)) {
-    return { problem: `its id must be a data: URL of media type ${VC_JWT_MEDIA_TYPE} (${DATA_URL_PREFIX}<JWT>); other envelopes are not supported` };
+    return { problem: `its id must be a data: URL of media type ${VC_JWT_MEDIA_TYPE} (${DATA_URL_PREFIX}<JWT>); other envelopes are not supported`, field: 'id' };
   }
   return record.id.slice(DATA_URL_PREFIX.length);
 }
 
 /** The header and payload of a compact JWS, read without judging the signature; or why it is not one. */
-function readJws(jwt: string): ReadEnvelope | { problem: string } {
+function readJws(jwt: string): ReadEnvelope | UnreadableEnvelope {
   const parts = jwt.split('.');
   if (parts.length !== 3 || !parts.every((part, index) => /^[A-Za-z0-9_-]*$/.test(part) && (index === 2 || part.length > 0))) {
-    return { problem: 'the envelope does not hold a compact JWS (three base64url parts)' };
+    return { problem: 'the envelope does not hold a compact JWS (three base64url parts)', field: 'id' };
   }
   try {
     const header = decodeProtectedHeader(jwt);
     const payload = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as unknown;
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { problem: 'the JWT payload is not a JSON object' };
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { problem: 'the JWT payload is not a JSON object', field: 'id' };
     return { jwt, header, payload: payload as Record<string, unknown> };
   } catch {
-    return { problem: 'the JWT header or payload is not base64url-encoded JSON' };
+    return { problem: 'the JWT header or payload is not base64url-encoded JSON', field: 'id' };
   }
 }
 
 /** An EnvelopedVerifiableCredential's JWT, header and payload, read WITHOUT verifying it; or why it cannot be read. */
-export function readEnvelope(envelope: unknown): ReadEnvelope | { problem: string } {
+export function readEnvelope(envelope: unknown): ReadEnvelope | UnreadableEnvelope {
   const jwt = jwtOf(envelope);
   return typeof jwt === 'string' ? readJws(jwt) : jwt;
 }

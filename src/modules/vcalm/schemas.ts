@@ -43,7 +43,9 @@ export const issueResponseSchema = z.object({
 });
 
 export const verifyRequestSchema = z.strictObject({
-  verifiableCredential: jsonObject.describe('the secured credential to verify'),
+  verifiableCredential: jsonObject.describe(
+    'the secured credential to verify: with an embedded proof (eddsa-rdfc-2022, eddsa-jcs-2022, Ed25519Signature2020), or an EnvelopedVerifiableCredential {"@context": "https://www.w3.org/ns/credentials/v2", "id": "data:application/vc+jwt,<JWT>", "type": "EnvelopedVerifiableCredential"} (VC-JOSE-COSE), whose JWT payload is the credential the data-model rules apply to; results.proof[].input is then the JWS protected header',
+  ),
   options: jsonObject.optional().describe('returnResults, returnProblemDetails (default true), returnCredential: booleans'),
 });
 

@@ -7,7 +7,7 @@ import { checkCredentialDataModel, dataModelVersion, knownContextCheck, validity
 import { compareInstants, parseDateTimeStamp } from '../../vc/date-time.js';
 import { centreDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
-import { envelopeCredential } from '../../vc/jose.js';
+import { envelopeCredential, isEnvelopedCredential, readEnvelope } from '../../vc/jose.js';
 import type { ActiveSigningKey } from '../../vc/keys.js';
 import { SigningError, signCredential } from '../../vc/sign.js';
 import { recordAuditEvent } from '../audit/repository.js';
@@ -328,11 +328,19 @@ export async function verifyVcalmCredential({
   const { checks: _ignored, ...vcalmOptions } = options ?? {};
   rejectUnknownOptions(vcalmOptions, { returnResults: 'boolean', returnProblemDetails: 'boolean', returnCredential: 'boolean' });
   // The credential is checked exactly as sent: the data-model rules are the ones the product verifier's proof
-  // check applies (checkCredentialDataModel), so both answer alike for the same document.
+  // check applies (checkCredentialDataModel), so both answer alike for the same document. An
+  // EnvelopedVerifiableCredential (vc+jwt) is checked by the credential its JWT holds, which carries no proof.
   const input = structuredClone(credential);
-  checkContexts(input);
-  rejectDataModelViolations(input, true, 'body.verifiableCredential');
-  if (input.proof === undefined) {
+  const envelope = isEnvelopedCredential(input) ? readEnvelope(input) : undefined;
+  if (envelope && 'problem' in envelope) {
+    throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, `The EnvelopedVerifiableCredential cannot be read: ${envelope.problem}.`, [
+      { path: `body.verifiableCredential.${envelope.field}`, message: envelope.problem },
+    ]);
+  }
+  const secured = envelope?.payload ?? input;
+  checkContexts(secured);
+  rejectDataModelViolations(secured, !envelope, envelope ? 'body.verifiableCredential.id(JWT payload)' : 'body.verifiableCredential');
+  if (!envelope && input.proof === undefined) {
     throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, 'The credential has no proof; nothing can be verified.', [{ path: 'body.verifiableCredential.proof', message: 'required' }]);
   }
 
@@ -361,7 +369,11 @@ export function vcalmCredentialResult({
   const verified = failing.length === 0;
   const passed = (name: string) => !relevant.some((check) => check.check === name && check.status !== 'passed');
   const validity = report.checks.find((check) => check.check === 'validity');
-  const period = validityPeriod(credential);
+  // an EnvelopedVerifiableCredential is answered for the credential it holds, its JWS protected header standing for the proof
+  const read = isEnvelopedCredential(credential) ? readEnvelope(credential) : undefined;
+  const held = read && 'payload' in read ? read.payload : credential;
+  const proofs = read && 'header' in read ? [read.header] : Array.isArray(credential.proof) ? credential.proof : [credential.proof];
+  const period = validityPeriod(held);
   return {
     verified,
     ...(vcalmOptions.returnCredential === true ? { credential } : {}),
@@ -369,11 +381,11 @@ export function vcalmCredentialResult({
     ...(vcalmOptions.returnResults === true
       ? {
           results: {
-            proof: (Array.isArray(credential.proof) ? credential.proof : [credential.proof]).map((proof) => ({ verified: passed('proof'), input: proof })),
+            proof: proofs.map((proof) => ({ verified: passed('proof'), input: proof })),
             // a VC 1.1 credential's issuanceDate and expirationDate are its validity period
             ...(period.validFrom !== undefined ? { validFrom: { verified: validity?.code !== 'validity.not-yet-valid', input: period.validFrom } } : {}),
             ...(period.validUntil !== undefined ? { validUntil: { verified: validity?.code !== 'validity.expired', input: period.validUntil } } : {}),
-            ...(credential.credentialStatus !== undefined ? { credentialStatus: [{ verified: passed('status'), input: credential.credentialStatus }] } : {}),
+            ...(held.credentialStatus !== undefined ? { credentialStatus: [{ verified: passed('status'), input: held.credentialStatus }] } : {}),
           },
         }
       : {}),
