@@ -9,3 +9,4 @@ export * from './batches.js';
 export * from './deliveries.js';
 export * from './staff.js';
 export * from './wallet.js';
+export * from './vcalm.js';

@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, gt, gte, ilike, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { PageCursor } from '../../lib/pagination.js';
 import type { DbOrTx } from '../../db/client.js';
-import { auditEvents, authorisations, batchRows, centres, credentials, deliveries, holderCopies, idempotencyKeys, statusLists, walletOffers } from '../../db/schema/index.js';
+import { auditEvents, authorisations, batchRows, centres, credentials, deliveries, holderCopies, idempotencyKeys, statusEntries, statusLists, walletOffers } from '../../db/schema/index.js';
 import { authorisationInForce } from '../authorisations/repository.js';
 import type { ActorColumns } from '../audit/service.js';
 
@@ -46,11 +46,19 @@ function issuedCredentialsStatement(db: DbOrTx) {
     .select({ one: sql`1` })
     .from(statusLists)
     .where(and(eq(statusLists.id, sql`given.status_list_id`), lte(sql`${statusLists.allocated} + (select count(*) from given peers where peers.status_list_id = given.status_list_id)`, sql`given.list_capacity`)));
-  // The status entry is unique: an entry another process took first skips that credential, never a duplicate.
+  // The status entry is claimed in status_entries, which VCALM's other credentials claim their entries in too: an
+  // entry another process took first (for either kind) skips that credential, never a duplicate.
+  const claimed = db
+    .$with('claimed', { statusListId: sql<string>`status_list_id`.as('status_list_id'), statusListIndex: sql<number>`status_list_index`.as('status_list_index') })
+    .as(
+      sql`insert into ${statusEntries} (status_list_id, status_list_index) select status_list_id, status_list_index from given
+          where exists (${authorised}) and exists (${listHasRoom}) on conflict do nothing returning status_list_id, status_list_index`,
+    );
+  // (a credential skipped here for its learner id or code leaves its claim behind: an entry no one holds, never reused)
   const inserted = db
     .$with('inserted', { id: sql<string>`id`.as('id'), centreId: sql<string>`centre_id`.as('centre_id'), statusListId: sql<string>`status_list_id`.as('status_list_id') })
     .as(
-      sql`insert into ${credentials} (${names}) select ${names} from given where exists (${authorised}) and exists (${listHasRoom})
+      sql`insert into ${credentials} (${names}) select ${names} from given join claimed using (status_list_id, status_list_index)
           on conflict do nothing returning id, centre_id, status_list_id`,
     );
   const counted = db.$with('counted').as(
@@ -62,7 +70,7 @@ function issuedCredentialsStatement(db: DbOrTx) {
       .returning({ id: statusLists.id }),
   );
   return db
-    .with(given, inserted, counted)
+    .with(given, claimed, inserted, counted)
     .insert(auditEvents)
     .select(
       db

@@ -14,6 +14,7 @@ import { courseUnauthorised, isAuthorisedAt } from '../authorisations/service.js
 import type { CourseVersion } from '../achievements/service.js';
 import type { DbOrTx } from '../../db/client.js';
 import { statusListEntry } from '../../vc/status-list.js';
+import { storeOnFreshEntry } from '../status/service.js';
 import { generateShortCode, readShortCode } from '../../lib/short-code.js';
 import type { CentreRow } from '../centres/repository.js';
 import { buildOpenBadgeCredential, credentialUrl } from './document.js';
@@ -169,8 +170,6 @@ const externalIdConflict = (ctx: AppContext, credentialId: string, externalId: s
     extensions: { credentialId, url: credentialUrl(ctx.config.publicBaseUrl, credentialId) },
   });
 const NOT_WRITTEN = Symbol('not written');
-// Each attempt takes a fresh entry; more than a couple are needed only when other processes keep taking them.
-const MAX_ENTRY_ATTEMPTS = 8;
 
 /** What one issuance needs: who issues what for whom, and how it is signed. */
 export interface IssuanceRequest {
@@ -286,40 +285,36 @@ export async function signAndStore({
   inTransaction?: { before?: (tx: DbOrTx, credentialId: string) => Promise<void>; after?: (tx: DbOrTx, credentialId: string) => Promise<void> };
 }): Promise<Omit<IssuedCredential, 'created'>> {
   const { ctx, centre, achievement, input, supersedes } = request;
-  for (let attempt = 0; attempt < MAX_ENTRY_ATTEMPTS; attempt++) {
-    const prepared = await prepareIssuance(request);
-    const { id, verifiableCredential, document, issuedAt } = prepared;
-    let written: boolean;
-    if (!inTransaction) {
-      written = await storeIssuance(ctx.db, prepared);
-    } else {
-      written = await ctx.db
-        .transaction(async (tx) => {
-          await inTransaction.before?.(tx, id);
-          // throwing rolls back what `before` wrote
-          if (!(await storeIssuance(tx, prepared))) throw NOT_WRITTEN;
-          await inTransaction.after?.(tx, id);
-          return true;
-        })
-        .catch((error) => (error === NOT_WRITTEN ? false : Promise.reject(error)));
-    }
-    if (written) return { id, url: credentialUrl(ctx.config.publicBaseUrl, id), verifiableCredential, document };
-    // Not written: the learner id already has its credential, no authorisation in force, or the entry or the
-    // list's room was taken by another process.
-    if (input.externalId && !supersedes) {
-      const existing = await repository.findByExternalId(ctx.db, { centreId: centre.id, achievementId: achievement.id, externalId: input.externalId });
-      if (existing) throw new ExternalIdTaken(existing);
-    }
-    if (!(await isAuthorisedAt({ db: ctx.db, centreId: centre.id, achievementId: achievement.id, at: issuedAt }))) throw courseUnauthorised(centre, achievement);
-    ctx.statusLists.forget(centre.id);
-  }
-  // Other processes took every entry this one tried: nothing was written, and a retry will find a free one.
-  throw new HttpProblem({
-    status: 503,
-    type: problemType('issuance-busy'),
-    title: 'Service Unavailable',
-    detail: `Many credentials of the centre "${centre.slug}" are being issued at this moment and no revocation-list entry could be taken; nothing was written. Retry the request (with the same Idempotency-Key, if any).`,
-    headers: { 'Retry-After': '1' },
+  return storeOnFreshEntry({
+    statusLists: ctx.statusLists,
+    centre,
+    attempt: async () => {
+      const prepared = await prepareIssuance(request);
+      const { id, verifiableCredential, document, issuedAt } = prepared;
+      let written: boolean;
+      if (!inTransaction) {
+        written = await storeIssuance(ctx.db, prepared);
+      } else {
+        written = await ctx.db
+          .transaction(async (tx) => {
+            await inTransaction.before?.(tx, id);
+            // throwing rolls back what `before` wrote
+            if (!(await storeIssuance(tx, prepared))) throw NOT_WRITTEN;
+            await inTransaction.after?.(tx, id);
+            return true;
+          })
+          .catch((error) => (error === NOT_WRITTEN ? false : Promise.reject(error)));
+      }
+      if (written) return { id, url: credentialUrl(ctx.config.publicBaseUrl, id), verifiableCredential, document };
+      // Not written: the learner id already has its credential, no authorisation in force, or the entry or the
+      // list's room was taken by another process (then another entry is tried).
+      if (input.externalId && !supersedes) {
+        const existing = await repository.findByExternalId(ctx.db, { centreId: centre.id, achievementId: achievement.id, externalId: input.externalId });
+        if (existing) throw new ExternalIdTaken(existing);
+      }
+      if (!(await isAuthorisedAt({ db: ctx.db, centreId: centre.id, achievementId: achievement.id, at: issuedAt }))) throw courseUnauthorised(centre, achievement);
+      return undefined;
+    },
   });
 }
 

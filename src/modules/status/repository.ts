@@ -1,6 +1,7 @@
 import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
-import { credentials, statusLists } from '../../db/schema/index.js';
+import { credentials, statusEntries, statusLists, vcalmCredentials } from '../../db/schema/index.js';
 
 export type StatusListRow = typeof statusLists.$inferSelect;
 export type StatusPurpose = StatusListRow['purpose'];
@@ -32,18 +33,24 @@ export async function lockList(tx: DbOrTx, id: string): Promise<StatusListRow | 
   return row;
 }
 
-/** The entries of a list held by credentials (issuance picks among the others). */
+/** The entries of a list held by credentials of either kind (issuance picks among the others). */
 export async function takenIndexes(db: DbOrTx, listId: string): Promise<number[]> {
-  const rows = await db.select({ index: credentials.statusListIndex }).from(credentials).where(eq(credentials.statusListId, listId));
-  return rows.map((row) => row.index!);
+  const rows = await db.select({ index: statusEntries.statusListIndex }).from(statusEntries).where(eq(statusEntries.statusListId, listId));
+  return rows.map((row) => row.index);
 }
 
-/** The entries whose bit is set: revoked credentials. */
+/** The entries whose bit is set: revoked credentials, course credentials and VCALM's others alike. */
 export async function revokedIndexes(db: DbOrTx, listId: string): Promise<number[]> {
-  const rows = await db
-    .select({ index: credentials.statusListIndex })
-    .from(credentials)
-    .where(and(eq(credentials.statusListId, listId), isNotNull(credentials.revokedAt)));
+  const rows = await unionAll(
+    db
+      .select({ index: credentials.statusListIndex })
+      .from(credentials)
+      .where(and(eq(credentials.statusListId, listId), isNotNull(credentials.revokedAt))),
+    db
+      .select({ index: vcalmCredentials.statusListIndex })
+      .from(vcalmCredentials)
+      .where(and(eq(vcalmCredentials.statusListId, listId), isNotNull(vcalmCredentials.revokedAt))),
+  );
   return rows.map((row) => row.index!);
 }
 

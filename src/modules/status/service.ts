@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { HttpProblem, problemType } from '../../lib/problem.js';
 import { createTtlCache } from '../../lib/ttl-cache.js';
 import { centreDid } from '../../vc/did-web.js';
 import { signCredential } from '../../vc/sign.js';
@@ -185,3 +186,35 @@ export function createStatusLists({ db, config, keys, lookups }: { db: Db; confi
 }
 
 export type StatusLists = ReturnType<typeof createStatusLists>;
+
+// Each attempt takes a fresh entry; more than a couple are needed only when other processes keep taking them.
+const MAX_ENTRY_ATTEMPTS = 8;
+
+/**
+ * Stores one credential on a fresh entry of the centre's revocation list, whichever table keeps it: `attempt`
+ * reserves an entry, signs and stores, and answers undefined when the entry (or the list's room) was taken by
+ * another process meanwhile; the current list is then re-read and another entry tried.
+ */
+export async function storeOnFreshEntry<T>({
+  statusLists,
+  centre,
+  attempt,
+}: {
+  statusLists: StatusLists;
+  centre: { id: string; slug: string };
+  attempt: () => Promise<T | undefined>;
+}): Promise<T> {
+  for (let tries = 0; tries < MAX_ENTRY_ATTEMPTS; tries++) {
+    const stored = await attempt();
+    if (stored !== undefined) return stored;
+    statusLists.forget(centre.id);
+  }
+  // Other processes took every entry this one tried: nothing was written, and a retry will find a free one.
+  throw new HttpProblem({
+    status: 503,
+    type: problemType('issuance-busy'),
+    title: 'Service Unavailable',
+    detail: `Many credentials of the centre "${centre.slug}" are being issued at this moment and no revocation-list entry could be taken; nothing was written. Retry the request (with the same Idempotency-Key, if any).`,
+    headers: { 'Retry-After': '1' },
+  });
+}
