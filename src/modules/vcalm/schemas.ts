@@ -16,7 +16,7 @@ const issueOptionsSchema = z
       })
       .optional()
       .describe(
-        'Ask for a BitstringStatusListEntry (revocation) from the centre\'s lists. A VC 2.0 credential of an IIOE course the centre is authorised for always gets one (and is stored, revocable through POST /api/v1/credentials/{id}/revoke); any other credential cannot have one yet (400 status-entry-unavailable), and a VC 1.1 credential never does',
+        'Ask for a BitstringStatusListEntry (revocation) from the centre\'s lists, for any VC 2.0 credential (leave credential.credentialStatus out: the service adds the entry). A credential of an IIOE course the centre is authorised for always gets one; any other credential gets one when asked and is then kept (with `id` urn:uuid:<uuid> added when it has neither id nor options.credentialId) so that POST /credentials/status can revoke it. A VC 1.1 credential never gets one (400 status-entry-unavailable)',
       ),
     created: z.string().optional().describe('the proof\'s created time, an XML Schema dateTimeStamp such as "2025-01-01T00:00:00Z", not in the future; default: the time of signing'),
     securing: z
@@ -40,6 +40,32 @@ export const issueRequestSchema = z.strictObject({
 
 export const issueResponseSchema = z.object({
   verifiableCredential: jsonObject.describe('the credential with its DataIntegrityProof (a one-element proof array); a VC 1.1 credential has no credentialStatus and cannot be revoked'),
+});
+
+export const updateStatusRequestSchema = z
+  .strictObject({
+    credentialId: z.string().min(1).max(2048).describe('the credential: its `id`, the options.credentialId it was issued with, or (course credentials) its uuid or public URL'),
+    credentialStatus: z
+      .strictObject({
+        // the specification's own example writes the list's type; both name the one mechanism
+        type: z.enum(['BitstringStatusListEntry', 'BitstringStatusList'], { message: 'must be "BitstringStatusListEntry"' }),
+        statusPurpose: z.literal('revocation', { message: 'must be "revocation" (the one status purpose of this service\'s lists)' }),
+        id: z.string().optional(),
+        statusListIndex: z.string().optional(),
+        statusListCredential: z.string().optional(),
+      })
+      .describe('the entry to update; id, statusListIndex and statusListCredential, when given, must be the credential\'s own'),
+    status: z.boolean().describe('true sets the revocation bit; false is refused (400 revocation-is-final): revocation is final'),
+    indexAllocator: z.string().optional().describe('VCALM: accepted and ignored (this service allocates its own entries)'),
+  })
+  .describe('VCALM UpdateCredentialStatusRequest');
+
+export type UpdateStatusRequest = z.infer<typeof updateStatusRequestSchema>;
+
+export const updateStatusResponseSchema = z.object({
+  credentialId: z.string(),
+  status: z.literal(true),
+  credentialStatus: jsonObject.optional().describe('the entry whose bit is now set (absent for a course credential issued before status lists)'),
 });
 
 export const verifyRequestSchema = z.strictObject({

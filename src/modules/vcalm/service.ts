@@ -22,6 +22,7 @@ import { verifyCredential } from '../verification/service.js';
 import { relatedResourceMismatches } from '../verification/related-resources.js';
 import type { Check, VerificationReport } from '../verification/report.js';
 import type { IssueOptions, VcalmProblem } from './schemas.js';
+import { issueWithStatusEntry } from './status.js';
 
 // Problem types: VCALM's own, and the VC Data Model 2.0 error types (§7.1 "Problem Details").
 const VCALM_UNKNOWN_OPTION = 'https://www.w3.org/TR/vcalm#UNKNOWN_OPTION_PROVIDED';
@@ -91,7 +92,8 @@ function rejectDataModelViolations(credential: unknown, allowProof: boolean, roo
 /**
  * VCALM POST /credentials/issue: signs a caller-built credential as the caller's centre. The issuer, when
  * present, must be that centre's DID; when absent it is filled in. A VC 2.0 credential of one of our courses is an
- * IIOE micro-credential (stored, revocable, with a page); any other credential is signed, audited and not stored.
+ * IIOE micro-credential (stored, revocable, with a page); any other credential is signed and audited, and stored
+ * only when options.credentialStatus gives it a status entry (so that it can be revoked).
  * A VC 1.1 credential is signed as given, with the Data Integrity context its proof needs: it gets no status entry,
  * so it cannot be revoked.
  */
@@ -161,26 +163,27 @@ export async function issueVcalmCredential({
       { path: 'body.credential.@context', message: 'course credentials are VC 2.0' },
     ]);
   }
-  if (options.credentialStatus !== undefined && courses.length === 0) throw statusEntryUnavailable(v1);
+  if (options.credentialStatus !== undefined && v1) throw statusEntryUnavailable();
   const credentialId = options.credentialId ?? (typeof credential.id === 'string' ? credential.id : null);
   const sign = ({ credential: unsigned, key }: { credential: Record<string, unknown>; key: ActiveSigningKey }) =>
     signCredential({ credential: unsigned, key, ...(created ? { created } : {}) });
+  const secure = async ({ credential: unsecured, key }: { credential: Record<string, unknown>; key: ActiveSigningKey }): Promise<Record<string, unknown>> =>
+    securing === 'vc-jwt' ? { ...(await envelopeCredential({ credential: unsecured, key })) } : sign({ credential: unsecured, key });
   try {
     const key = await ctx.keys.activeAssertionKey({ centreId: centre.id, did });
-    const envelope = async (unsecured: Record<string, unknown>): Promise<Record<string, unknown>> => ({ ...(await envelopeCredential({ credential: unsecured, key })) });
     if (courses.length > 0) {
       // the stored credential (its page, JSON and status) keeps its Data Integrity proof; vc-jwt envelopes the same credential
       const stored = await storeCourseCredential({ ctx, principal, centre, course: courses, credential, credentialId, sign });
       const { proof: _proof, ...unsecured } = stored;
-      return { verifiableCredential: securing === 'vc-jwt' ? await envelope(unsecured) : stored };
+      return { verifiableCredential: securing === 'vc-jwt' ? await secure({ credential: unsecured, key }) : stored };
     }
-    const verifiableCredential = securing === 'vc-jwt' ? await envelope(credential) : await sign({ credential, key });
-    await recordAuditEvent(ctx.db, {
-      centreId: centre.id,
-      ...actorColumns(principal),
-      action: 'credential.signed.vcalm',
-      details: { credentialId, type: credential.type ?? null, dataModel: v1 ? '1.1' : '2.0', securing },
-    });
+    const auditDetails = { credentialId, type: credential.type ?? null, dataModel: v1 ? '1.1' : '2.0', securing };
+    if (options.credentialStatus !== undefined) {
+      rejectOwnStatus(credential, 'options.credentialStatus asks the service for the entry');
+      return { verifiableCredential: await issueWithStatusEntry({ ctx, principal, centre, credential, callerCredentialId: options.credentialId ?? null, secure, auditDetails }) };
+    }
+    const verifiableCredential = await secure({ credential, key });
+    await recordAuditEvent(ctx.db, { centreId: centre.id, ...actorColumns(principal), action: 'credential.signed.vcalm', details: auditDetails });
     return { verifiableCredential };
   } catch (error) {
     // Safe-mode JSON-LD failures (undefined terms, bad values) are the caller's to fix.
@@ -203,20 +206,22 @@ function rejectForJwt({ v1, created }: { v1: boolean; created?: Date }) {
   }
 }
 
-/**
- * A status entry is taken from the centre's revocation list only by a credential the service stores (the stored
- * credential holds the entry, and revocation goes through it). Credentials outside the catalogue are not stored yet.
- */
-const statusEntryUnavailable = (v1: boolean) =>
+/** The Bitstring Status List is a VC 2.0 mechanism: a 1.1 credential is signed without an entry, so it cannot be revoked. */
+const statusEntryUnavailable = () =>
   new HttpProblem({
     status: 400,
     type: problemType('status-entry-unavailable'),
     title: 'Bad Request',
-    detail: v1
-      ? 'A VC Data Model 1.1 credential gets no status entry (the Bitstring Status List is a VC 2.0 mechanism), so it cannot be revoked; leave options.credentialStatus out, or issue it as VC 2.0.'
-      : 'A revocation entry is given to credentials of the IIOE courses your centre is authorised for (they are stored, so they can be revoked); this credential names no such course. Leave options.credentialStatus out to sign it without one.',
-    errors: [{ path: 'body.options.credentialStatus', message: 'no status entry for this credential' }],
+    detail: 'A VC Data Model 1.1 credential gets no status entry (the Bitstring Status List is a VC 2.0 mechanism), so it cannot be revoked; leave options.credentialStatus out, or issue it as VC 2.0.',
+    errors: [{ path: 'body.options.credentialStatus', message: 'no status entry for a VC 1.1 credential' }],
   });
+
+/** The service gives the status entry; a caller's own would be a second one, or one pointing at a list that is not ours. */
+function rejectOwnStatus(credential: Record<string, unknown>, why: string) {
+  if (credential.credentialStatus !== undefined) {
+    throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, `Leave credentialStatus out: ${why}.`, [{ path: 'body.credential.credentialStatus', message: 'assigned by the service' }]);
+  }
+}
 
 /** §5.3 Integrity of Related Resources: a digest this service can check must match what it holds. */
 async function rejectRelatedResourceMismatches(ctx: AppContext, credential: Record<string, unknown>) {
@@ -256,11 +261,7 @@ async function storeCourseCredential({
   if (!course || others.length > 0) {
     throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, 'A credential certifies one course: name a single achievement.', [{ path: 'body.credential.credentialSubject', message: 'one achievement' }]);
   }
-  if (credential.credentialStatus !== undefined) {
-    throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, 'Leave credentialStatus out: this service gives every course credential its one revocation entry.', [
-      { path: 'body.credential.credentialStatus', message: 'assigned by the service' },
-    ]);
-  }
+  rejectOwnStatus(credential, 'this service gives every course credential its one revocation entry');
   const subject = (Array.isArray(credential.credentialSubject) ? credential.credentialSubject[0] : credential.credentialSubject) as Record<string, unknown>;
   const achievement = subject.achievement as Record<string, unknown>;
   const named = (subject.identifier as { identityType?: unknown; hashed?: unknown; identityHash?: unknown }[] | undefined)?.find(
