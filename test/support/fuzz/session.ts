@@ -6,14 +6,17 @@ import { prepareFuzzWorld } from './world.js';
 
 /**
  * The service as the fuzzer runs it: rate limits raised through their config variables (otherwise most answers
- * would be 429s), tokens that outlive a long run, and no outbound resolution (generated URLs must not reach the
- * network).
+ * would be 429s), tokens that outlive a long run, no outbound resolution (generated URLs must not reach the
+ * network), and queued work (batches, e-mails) left to a worker that does not run here: a job's writes (an
+ * e-mail's wallet offer) would land between two requests and be charged to whichever came next. What a request
+ * itself writes, queueing included, is still counted.
  */
 export const FUZZ_ENV = {
   RATE_LIMIT_TOKEN_PER_MINUTE: '100000',
   RATE_LIMIT_VERIFY_PER_MINUTE: '1000000',
   ACCESS_TOKEN_TTL_SECONDS: '86400',
   REMOTE_RESOLUTION: 'false',
+  JOBS_IN_PROCESS: 'false',
 };
 
 export interface FuzzSession {
