@@ -30,6 +30,10 @@ const centreFields = {
   hostInstitution: displayText(200).optional(),
   websiteUrl: httpUrlSchema.optional(),
   contactEmail: z.email('must be an email address').max(254).optional(),
+  vcalmSecuring: z
+    .enum(['data-integrity', 'vc-jwt'])
+    .optional()
+    .describe('how VCALM issue secures a credential when the request does not say: an embedded Data Integrity proof (default) or a VC-JOSE-COSE vc+jwt envelope'),
 };
 
 export const createCentreBodySchema = z.strictObject({ slug: slugSchema, ...centreFields });
@@ -42,6 +46,7 @@ export const updateCentreBodySchema = z
     hostInstitution: centreFields.hostInstitution.nullable(),
     websiteUrl: centreFields.websiteUrl.nullable(),
     contactEmail: centreFields.contactEmail.nullable(),
+    vcalmSecuring: centreFields.vcalmSecuring,
   })
   .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
 
@@ -57,6 +62,7 @@ export const centreSchema = z.object({
   hostInstitution: z.string().nullable(),
   websiteUrl: z.string().nullable(),
   contactEmail: z.string().nullable(),
+  vcalmSecuring: z.enum(['data-integrity', 'vc-jwt']),
   status: z.enum(['active', 'suspended']),
   demo: z.boolean(),
   createdAt: z.string(),

@@ -63,6 +63,7 @@ export function centreView(centre: CentreRow, publicBaseUrl: string) {
     hostInstitution: centre.hostInstitution,
     websiteUrl: centre.websiteUrl,
     contactEmail: centre.contactEmail,
+    vcalmSecuring: centre.vcalmSecuring,
     status: centre.status,
     demo: centre.isDemo,
     createdAt: centre.createdAt.toISOString(),

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import t, { type Test } from 'tap';
-import { build, demoToken, firstAchievementId } from '../../helper.js';
+import { adminToken, build, demoToken, firstAchievementId } from '../../helper.js';
 import { stockVerifier } from '../../support/stock-verifier.js';
 import { EGYPT_DID, openBadge as courseBadge, UNKNOWN_OPTION, V1, V2, VCDM } from './fixtures.js';
 
@@ -226,6 +226,20 @@ t.test('options', async (t) => {
     const other = await issueVcalm({ credential: subjectOnly(), options: { securing: 'jwt' } });
     t.equal(other.statusCode, 400);
     t.match(other.json().errors, [{ path: /options\.securing/ }]);
+  });
+
+  await t.test('the centre\'s default securing, set by the platform admin, applies when the request does not choose', async (t) => {
+    const admin = { authorization: `Bearer ${await adminToken(testApp)}` };
+    const setDefault = (vcalmSecuring: unknown) => app.inject({ method: 'PATCH', url: '/api/v1/centres/egypt-demo', headers: admin, payload: { vcalmSecuring } });
+    t.equal((await setDefault('jwt')).statusCode, 400, 'only data-integrity or vc-jwt');
+    const changed = await setDefault('vc-jwt');
+    t.equal(changed.statusCode, 200);
+    t.equal(changed.json().vcalmSecuring, 'vc-jwt');
+    t.teardown(async () => {
+      await setDefault('data-integrity');
+    });
+    t.match(await signed(t, subjectOnly()), { type: 'EnvelopedVerifiableCredential' }, 'no option: the centre\'s vc-jwt');
+    t.match(((await signed(t, subjectOnly(), { securing: 'data-integrity' })).proof as Json[])[0], { cryptosuite: 'eddsa-rdfc-2022' }, 'the request still chooses');
   });
 });
 
