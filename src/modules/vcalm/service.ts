@@ -67,13 +67,13 @@ function proofCreated(created: string, now: Date): Date {
 }
 
 /** Contexts must all be bundled (contexts are never fetched). */
-function checkContexts(credential: Record<string, unknown>) {
+function checkContexts(credential: Record<string, unknown>, root: string) {
   const unknown = knownContextCheck(credential['@context'], isBundledContext);
   if (unknown.length > 0) {
     throw invalidInput(
       `${VCDM}PARSING_ERROR`,
       `Unknown context ${unknown.join(', ')}: only bundled contexts are accepted (contexts are never fetched).`,
-      unknown.map((url) => ({ path: 'body.credential.@context', message: `unknown context ${url}` })),
+      unknown.map((url) => ({ path: `${root}.@context`, message: `unknown context ${url}` })),
     );
   }
 }
@@ -121,7 +121,7 @@ export async function issueVcalmCredential({
   // A caller's one-item string @context is written out as the ordered set (array) the data model requires:
   // the service signs what it would accept to verify.
   if (typeof credential['@context'] === 'string') credential['@context'] = [credential['@context']];
-  checkContexts(credential);
+  checkContexts(credential, 'body.credential');
   const v1 = dataModelVersion(credential) === '1.1';
   if (securing === 'vc-jwt') rejectForJwt({ v1, created });
   const contexts = credential['@context'] as unknown[];
@@ -339,8 +339,9 @@ export async function verifyVcalmCredential({
     ]);
   }
   const secured = envelope?.payload ?? input;
-  checkContexts(secured);
-  rejectDataModelViolations(secured, !envelope, envelope ? 'body.verifiableCredential.id(JWT payload)' : 'body.verifiableCredential');
+  const root = envelope ? 'body.verifiableCredential.id(JWT payload)' : 'body.verifiableCredential';
+  checkContexts(secured, root);
+  rejectDataModelViolations(secured, !envelope, root);
   if (!envelope && input.proof === undefined) {
     throw invalidInput(`${VCDM}MALFORMED_VALUE_ERROR`, 'The credential has no proof; nothing can be verified.', [{ path: 'body.verifiableCredential.proof', message: 'required' }]);
   }

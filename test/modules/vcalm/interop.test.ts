@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { adminToken, build, demoToken, firstAchievementId } from '../../helper.js';
 import { stockVerifier } from '../../support/stock-verifier.js';
-import { EGYPT_DID, openBadge as courseBadge, UNKNOWN_OPTION, V1, V2, VCDM } from './fixtures.js';
+import { EGYPT_DID, openBadge as courseBadge, UNKNOWN_OPTION, V1, V2, VCDM } from '../../support/vcalm-fixtures.js';
 
 // VCALM issue and verify with credentials shaped as the W3C specifications allow (fixtures written from the VC Data
 // Model 2.0 and 1.1 texts and their examples): a subject that is only an id, the examples context, VC 1.1

@@ -7,7 +7,7 @@ import { takenIndexes } from '../../../src/modules/status/repository.js';
 import { insertVcalmCredential } from '../../../src/modules/vcalm/repository.js';
 import { createCentreWithClient, demoToken } from '../../helper.js';
 import { bitAt, bitsOf, checkOf, indexOf, type Json, listIdOf, listPath, listRow, statusListTestApp, verify } from '../../support/status-lists.js';
-import { V1, V2 } from './fixtures.js';
+import { V1, V2 } from '../../support/vcalm-fixtures.js';
 
 // VCALM issue's options.credentialStatus for any VC 2.0 credential (not only our courses'), and VCALM
 // POST /credentials/status, which revokes one: the entry comes from the centre's lists exactly like a course

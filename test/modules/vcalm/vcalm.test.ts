@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { signCredential } from '../../../src/vc/sign.js';
 import { build, createCentreWithClient, demoToken, firstAchievementId, issue } from '../../helper.js';
-import { EGYPT_DID, openBadge as courseBadge, UNKNOWN_OPTION, V1, V2, VCDM } from './fixtures.js';
+import { EGYPT_DID, openBadge as courseBadge, UNKNOWN_OPTION, V1, V2, VCDM } from '../../support/vcalm-fixtures.js';
 
 // W3C VCALM (formerly VC-API): POST /credentials/issue -> 201 {verifiableCredential}, 400 for invalid
 // input; POST /credentials/verify -> 200 {verified, problemDetails?, results?, credential?} for any

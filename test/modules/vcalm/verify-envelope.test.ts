@@ -3,7 +3,7 @@ import t from 'tap';
 import { envelopeCredential } from '../../../src/vc/jose.js';
 import { BASE_URL, build, demoToken, firstAchievementId } from '../../helper.js';
 import { centreDid } from '../../../src/vc/did-web.js';
-import { EGYPT_DID, openBadge, V1, V2, VCDM } from './fixtures.js';
+import { EGYPT_DID, openBadge, V1, V2, VCDM } from '../../support/vcalm-fixtures.js';
 
 // VCALM POST /credentials/verify with an EnvelopedVerifiableCredential (VC-JOSE-COSE, application/vc+jwt): the
 // data-model rules apply to the credential the JWT holds, the answer is read from the same report as for an
@@ -115,7 +115,7 @@ t.test('an envelope that cannot be read, or holds no valid credential: 400 namin
     ['a VC 1.1 context on the envelope', { ...envelope, '@context': [V1] }, 'MALFORMED_VALUE_ERROR', 'body.verifiableCredential.@context', /@context must be https:\/\/www\.w3\.org\/ns\/credentials\/v2/],
     ['a credential without a subject', envelopeOf(await signedJws(good, noSubject)), 'MALFORMED_VALUE_ERROR', 'body.verifiableCredential.id(JWT payload)', /credentialSubject/],
     ['a credential with a proof of its own', envelopeOf(await signedJws(good, { ...unsecured, proof: { type: 'DataIntegrityProof' } })), 'MALFORMED_VALUE_ERROR', 'body.verifiableCredential.id(JWT payload)', /proof/],
-    ['a credential with a context never fetched', envelopeOf(await signedJws(good, { ...unsecured, '@context': [V2, 'https://example.org/ctx.json'] })), 'PARSING_ERROR', 'body.credential.@context', /Unknown context https:\/\/example\.org\/ctx\.json/],
+    ['a credential with a context never fetched', envelopeOf(await signedJws(good, { ...unsecured, '@context': [V2, 'https://example.org/ctx.json'] })), 'PARSING_ERROR', 'body.verifiableCredential.id(JWT payload).@context', /Unknown context https:\/\/example\.org\/ctx\.json/],
   ];
   for (const [what, value, type, path, detail] of cases) {
     const response = await verifyVcalm(value);

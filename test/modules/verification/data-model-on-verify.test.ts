@@ -1,7 +1,7 @@
 import t from 'tap';
 import { signCredential } from '../../../src/vc/sign.js';
 import { build } from '../../helper.js';
-import { EGYPT_DID, V1, V2, VCDM } from '../vcalm/fixtures.js';
+import { EGYPT_DID, V1, V2, VCDM } from '../../support/vcalm-fixtures.js';
 
 // VC Data Model 2.0 §2 Conformance: "A conforming verifier implementation ... MUST check that each required property
 // satisfies the normative requirements for that property, and MUST produce errors when non-conforming documents are
