@@ -114,6 +114,8 @@ t.test('what VC-JOSE-COSE forbids or our DID document does not vouch for, refuse
     ['a payload that is not a credential', await signed(good, { hello: 'world', issuer: DID }), /the enveloped credential is malformed/],
     ['a credential with its own proof inside', await signed(good, { ...credential, proof: { type: 'DataIntegrityProof' } }), /malformed/],
     ['an expired JWT (exp)', await signed(good, { ...credential, exp: 1_600_000_000 }), /the JWT expired at 2020-09-13/],
+    ['critical header parameters (crit)', await signed(good, credential).then((compact) => `${b64({ ...good, crit: ['b64'], b64: false })}.${parts(compact)[1]}.${parts(compact)[2]}`), /critical header parameters/],
+    ['not yet valid (nbf in 2100)', await signed(good, { ...credential, nbf: 4_102_444_800 }), /not valid before 2100-01-01/],
     ['a kid of another DID', await signed({ ...good, kid: `did:web:elsewhere.example#${kid.split('#')[1]}` }, credential), /kid "did:web:elsewhere\.example#.*" is not a key of the issuer/],
     ['no kid', await signed({ alg: 'EdDSA', typ: 'vc+jwt' }, credential), /kid null is not a key of the issuer/],
     ['not a JWS', 'abc.def', /three base64url parts/],

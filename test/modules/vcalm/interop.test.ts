@@ -191,6 +191,10 @@ t.test('options', async (t) => {
       t.match(response.json().detail, name);
     }
     t.match((await issueVcalm({ credential: subjectOnly(), options: { challenge: 'abc' } })).json().detail, /presentations/);
+    const pointers = await issueVcalm({ credential: subjectOnly(), options: { mandatoryPointers: ['/issuer'] } });
+    t.equal(pointers.statusCode, 400, 'mandatoryPointers: no selective-disclosure suite here');
+    t.equal(pointers.json().type, UNKNOWN_OPTION);
+    t.match(pointers.json().detail, /selective-disclosure/);
   });
 
   await t.test('securing: data-integrity embeds a proof; vc-jwt answers with an EnvelopedVerifiableCredential; anything else is refused', async (t) => {
