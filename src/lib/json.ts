@@ -5,5 +5,8 @@
 export const asRecord = (value: unknown): Record<string, unknown> =>
   value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
+/** A JSON-LD value as a list: absent → none, a list → itself, a single value → a list of one. */
+export const listOf = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
 /** The first item of a list, or the value itself (JSON-LD lets a single value stand for a list of one). */
 export const firstOf = (value: unknown): unknown => (Array.isArray(value) ? value[0] : value);

@@ -2,7 +2,7 @@ import jsigs from 'jsonld-signatures';
 import { VC_V1_CONTEXT, VC_V2_CONTEXT } from './contexts.js';
 import type { DidResolver } from './document-loader.js';
 import { idOf, outcomeOf, type ProofOutcome, proofProblem, selectProof, trackingDocumentLoader, verifyingSuite } from './verify-proof.js';
-import { asRecord } from '../lib/json.js';
+import { asRecord, listOf } from '../lib/json.js';
 
 export interface PresentationProofResult {
   outcome: ProofOutcome;
@@ -78,8 +78,7 @@ export async function verifyPresentationProof({
 
 /** The credentials a presentation carries (`verifiableCredential`: one or a list), each as given. */
 export function presentedCredentials(presentation: Record<string, unknown>): unknown[] {
-  const value = presentation.verifiableCredential;
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return listOf(presentation.verifiableCredential);
 }
 
 /**

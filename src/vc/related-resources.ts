@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { listOf } from '../lib/json.js';
 import { decodeBase58btc } from './multibase.js';
 
 /**
@@ -65,7 +66,7 @@ export function parseDigestMultibase(value: string): Digest | string {
 
 /** Every digest an entry carries (each property may hold one value or an array); malformed ones are left out. */
 export function digestsOf(entry: Record<string, unknown>): Digest[] {
-  const values = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((item): item is string => typeof item === 'string');
+  const values = (value: unknown) => listOf(value).filter((item): item is string => typeof item === 'string');
   return [...values(entry.digestSRI).map(parseDigestSri), ...values(entry.digestMultibase).map(parseDigestMultibase)].filter(
     (digest): digest is Digest => typeof digest !== 'string',
   );
@@ -92,7 +93,7 @@ export interface RelatedResourceProblem {
  */
 export async function checkRelatedResourceDigests({ credential, read }: { credential: Record<string, unknown>; read: ResourceReader }): Promise<RelatedResourceProblem[]> {
   const value = credential.relatedResource;
-  const entries = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const entries = listOf(value);
   const problems: RelatedResourceProblem[] = [];
   for (const [i, entry] of entries.entries()) {
     if (!entry || typeof entry !== 'object' || typeof (entry as { id?: unknown }).id !== 'string') continue;

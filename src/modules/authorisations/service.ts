@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../db/client.js';
 import { type Language, pickLocalized } from '../../lib/i18n.js';
+import { listOf } from '../../lib/json.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import { HttpProblem, notFound, problemType } from '../../lib/problem.js';
 import type { Principal } from '../../plugins/auth.js';
@@ -277,9 +278,8 @@ export async function assertMayCertifyNamedCourses({ ctx, centre, credential }: 
 }
 
 function namedAchievements(credential: Record<string, unknown>): { id?: string; name?: string }[] {
-  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  return list(credential.credentialSubject)
-    .flatMap((subject) => list((subject as { achievement?: unknown } | null)?.achievement))
+  return listOf(credential.credentialSubject)
+    .flatMap((subject) => listOf((subject as { achievement?: unknown } | null)?.achievement))
     .map((item) => ({ id: text((item as { id?: unknown } | null)?.id), name: text((item as { name?: unknown } | null)?.name) }));
 }

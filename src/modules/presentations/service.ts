@@ -1,3 +1,4 @@
+import { listOf } from '../../lib/json.js';
 import { problemType } from '../../lib/problem.js';
 import type { AppContext } from '../../plugins/context.js';
 import { envelopedCredentialOf, isEnvelopedCredential } from '../../vc/jose.js';
@@ -83,7 +84,7 @@ export async function verifyVcalmPresentation({
     }),
   );
 
-  const proofs = signed ? (Array.isArray(input.proof) ? input.proof : input.proof === undefined ? [] : [input.proof]) : [];
+  const proofs = signed ? listOf(input.proof) : [];
   const holder = signed ? proof?.holder : undefined;
   return {
     verified: (!signed || proof?.outcome.outcome === 'valid') && credentialResults.every((result) => result.verified),
