@@ -166,6 +166,22 @@ t.test('bad bodies are 400 problems naming the field; status false is refused: r
   t.equal(checkOf(await verify(app, credential), 'status')?.status, 'passed', 'nothing was revoked');
 });
 
+t.test('indexAllocator is accepted and ignored: the service allocates its own entries', async (t) => {
+  const id = `urn:uuid:${randomUUID()}`;
+  const credential = await issuedWithEntry(t, employment(id));
+  const request = { credentialId: id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true };
+  const mistyped = await updateStatus({ ...request, indexAllocator: 7 });
+  t.equal(mistyped.statusCode, 400, 'a string when given');
+  t.equal(mistyped.json().errors?.[0]?.path, 'body.indexAllocator');
+  t.notOk(bitAt(await listBits(credential), indexOf(credential)), 'and the refused request revoked nothing');
+
+  const response = await updateStatus({ ...request, indexAllocator: 'urn:uuid:0b5c8a52-3a2e-4f37-9d0e-4b1f7f0c2e19' });
+  t.equal(response.statusCode, 200, response.body);
+  t.same(response.json(), { credentialId: id, status: true, credentialStatus: credential.credentialStatus }, 'answered as without it: the credential\'s own entry');
+  t.ok(bitAt(await listBits(credential), indexOf(credential)), 'that entry\'s bit is set');
+  t.equal(checkOf(await verify(app, credential), 'status')?.code, 'status.revoked');
+});
+
 t.test('VC 1.1 still gets no entry; a credential bringing its own entry as well as asking for one is refused', async (t) => {
   const v1 = { '@context': [V1], type: ['VerifiableCredential'], issuanceDate: '2010-01-01T19:23:24Z', credentialSubject: { id: 'did:example:ebfeb1f712ebc6f1c276e12ec21' } };
   const before = await app.ctx.db.select({ rows: count() }).from(vcalmCredentials);

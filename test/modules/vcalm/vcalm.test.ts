@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import t, { type Test } from 'tap';
+import { auditEvents, vcalmCredentials } from '../../../src/db/schema/index.js';
 import { signCredential } from '../../../src/vc/sign.js';
 import { build, createCentreWithClient, demoToken, firstAchievementId, issue } from '../../helper.js';
 import { EGYPT_DID, openBadge as courseBadge, UNKNOWN_OPTION, V1, V2, VCDM } from '../../support/vcalm-fixtures.js';
@@ -211,6 +214,38 @@ t.test('issue: options', async (t) => {
   t.equal(unknownTopLevel.statusCode, 400, 'the request object is closed too');
   const notAnObject = await issueVcalm({ credential: 'a credential' });
   t.equal(notAnObject.statusCode, 400);
+});
+
+t.test('issue: a credential signed without a status entry is audited under options.credentialId, else its own id', async (t) => {
+  const signedEvents = async () => (await app.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'credential.signed.vcalm'))).map((event) => event.details);
+  const kept = await app.ctx.db.select({ rows: count() }).from(vcalmCredentials);
+  const eventFor = async (credentialId: unknown) => (await signedEvents()).filter((details) => details.credentialId === credentialId);
+
+  const named = 'employee-4711-audit';
+  t.equal((await issueVcalm({ credential: plainCredential(), options: { credentialId: named } })).statusCode, 201);
+  t.same(await eventFor(named), [{ credentialId: named, type: ['VerifiableCredential'], dataModel: '2.0', securing: 'data-integrity' }], 'the option names it, over the credential\'s own id');
+  const [event] = await app.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'credential.signed.vcalm'), sql`${auditEvents.details}->>'credentialId' = ${named}`));
+  t.match(event, { actorKind: 'client', actorClientId: /^[0-9a-f-]{36}$/, credentialId: null }, 'by the calling client; no course credential row to point at');
+  t.ok(event!.centreId, 'in the centre\'s trail');
+
+  const enveloped = 'urn:uuid:7d0c1b6e-2f4a-4c59-8e21-3b5f0a9d4c77';
+  t.equal((await issueVcalm({ credential: plainCredential(), options: { credentialId: enveloped, securing: 'vc-jwt' } })).statusCode, 201);
+  t.match(await eventFor(enveloped), [{ securing: 'vc-jwt', dataModel: '2.0' }], 'a vc-jwt too');
+
+  const v1Id = 'legacy-record-12';
+  const v1 = { '@context': [V1], type: ['VerifiableCredential'], issuanceDate: '2010-01-01T19:23:24Z', credentialSubject: { id: 'did:example:ebfeb1f712ebc6f1c276e12ec21' } };
+  t.equal((await issueVcalm({ credential: v1, options: { credentialId: v1Id } })).statusCode, 201);
+  t.match(await eventFor(v1Id), [{ dataModel: '1.1' }], 'a VC 1.1 credential too');
+
+  const own = `urn:uuid:${randomUUID()}`;
+  t.equal((await issueVcalm({ credential: { ...plainCredential(), id: own } })).statusCode, 201);
+  t.match(await eventFor(own), [{ credentialId: own }], 'without the option, the credential\'s id');
+  const { id: _id, ...unnamed } = plainCredential();
+  t.equal((await issueVcalm({ credential: unnamed })).statusCode, 201);
+  const [newest] = await app.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'credential.signed.vcalm')).orderBy(desc(auditEvents.createdAt)).limit(1);
+  t.match(newest?.details, { credentialId: null, dataModel: '2.0' }, 'a credential with neither is audited too, unnamed');
+
+  t.same(await app.ctx.db.select({ rows: count() }).from(vcalmCredentials), kept, 'none of them is kept: without a status entry there is nothing to revoke');
 });
 
 t.test('verify', async (t) => {
