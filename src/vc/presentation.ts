@@ -3,6 +3,7 @@ import { VC_V1_CONTEXT, VC_V2_CONTEXT } from './contexts.js';
 import type { DidResolver } from './document-loader.js';
 import { idOf, outcomeOf, type ProofOutcome, proofProblem, selectProof, trackingDocumentLoader, verifyingSuite } from './verify-proof.js';
 import { asRecord, listOf } from '../lib/json.js';
+import { isUri } from '../lib/urls.js';
 
 export interface PresentationProofResult {
   outcome: ProofOutcome;
@@ -21,7 +22,11 @@ export function presentationShapeProblem(presentation: Record<string, unknown>):
   }
   const types = Array.isArray(presentation.type) ? presentation.type : [presentation.type];
   if (!types.includes('VerifiablePresentation')) return 'the presentation\'s type must include "VerifiablePresentation"';
-  if (presentation.holder !== undefined && idOf(presentation.holder) === undefined) return 'the presentation\'s holder must be a URL or an object with an id';
+  if (presentation.holder !== undefined) {
+    // VC DM 2.0 §4.13 (1.1 §4.10): a URL, or an object whose id (§4.4 Identifiers) is a URL
+    const holder = idOf(presentation.holder);
+    if (holder === undefined || !isUri(holder)) return 'the presentation\'s holder must be a URL or an object with an id URL (such as a DID)';
+  }
   return undefined;
 }
 

@@ -4,17 +4,23 @@ import { centreDid } from '../../../src/vc/did-web.js';
 import { envelopeCredential } from '../../../src/vc/jose.js';
 import { verifyPresentationProof } from '../../../src/vc/presentation.js';
 import { BASE_URL, build, demoToken, firstAchievementId, issue } from '../../helper.js';
+import { json, startHttpsServer } from '../../support/https-server.js';
 import { SIGNING_FORMATS, signPresentationAs, testSigner, type TestSigner } from '../../support/proof-suites.js';
+import { localFetcher } from '../../support/status-lists.js';
 
 // VCALM POST /presentations/verify: presentations signed here with each suite over did:key, as wallets sign
 // DID-authentication presentations; wrong challenge or domain, tampering of the presentation or of a credential in
-// it, holder binding, unsigned presentations refused or allowed by the request's form, malformed requests.
+// it, holder binding, unsigned presentations refused or allowed by the request's form, malformed requests; did:web
+// holders served by a local HTTPS server, whose key must be listed under authentication.
 
 type Json = Record<string, unknown>;
 const VC_V2 = 'https://www.w3.org/ns/credentials/v2';
 const VCDM = 'https://www.w3.org/TR/vc-data-model-2.0#';
 
-const testApp = await build(t);
+const server = await startHttpsServer();
+t.teardown(() => server.close());
+const HOST = `issuer.test%3A${server.port}`; // issuer.test exists only in the test fetcher's resolver
+const testApp = await build(t, {}, { fetcher: localFetcher(server) });
 const { app } = testApp;
 const token = await demoToken(testApp);
 const achievementId = await firstAchievementId(app);
@@ -143,6 +149,49 @@ t.test('unsigned presentations: only when the request sends them as presentation
   t.match(unbound.results.credentials[0].problemDetails, [{ title: 'holder.not-subject', detail: /unsigned presentation does not show who presents it/ }]);
 });
 
+/** A did:web holder's DID document on the test server, its key listed under the given relationships only. */
+async function webHolder(path: string, relationships: ('authentication' | 'assertionMethod')[]): Promise<TestSigner> {
+  const signer = await testSigner(`did:web:${HOST}:${path}`);
+  const document: Json = { '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'], id: signer.did, verificationMethod: [signer.method] };
+  for (const relationship of relationships) document[relationship] = [signer.method.id];
+  server.routes.set(`/${path.replaceAll(':', '/')}/did.json`, json(document));
+  return signer;
+}
+
+t.test('a did:web holder: resolved as an issuer is, and its key must be listed under authentication', async (t) => {
+  const holderOnWeb = await webHolder('wallets:amina', ['authentication']);
+  const own = await issued({ recipient: { name: 'Amina El-Sayed', did: holderOnWeb.did } });
+  for (const format of SIGNING_FORMATS) {
+    const body = await verifyVp(await signed([own, nobodys], holderOnWeb, format));
+    t.equal(body.verified, true, `${format}: ${JSON.stringify(body.problemDetails ?? body.results.credentials.map((c: Json) => c.problemDetails))}`);
+    t.same(body.results.presentation.holder, { verified: true, input: holderOnWeb.did }, `${format}: the did:web holder is authenticated`);
+  }
+  t.ok(server.hits('/wallets/amina/did.json') >= 1, 'its DID document was fetched from its host');
+  const strangerBody = await verifyVp(await signed([strangers], holderOnWeb));
+  t.match(strangerBody.results.credentials[0].problemDetails, [{ title: 'holder.not-subject', detail: `The credential is about ${stranger.did}, but ${holderOnWeb.did} presented it.` }], 'and bound only to its own credentials');
+
+  const cases: [string, TestSigner][] = [
+    ['a key listed under assertionMethod only', await webHolder('wallets:asserting', ['assertionMethod'])],
+    ['a key listed under no relationship', await webHolder('wallets:unlisted', [])],
+  ];
+  for (const [what, signer] of cases) {
+    for (const format of SIGNING_FORMATS) {
+      const body = await verifyVp(await signed([nobodys], signer, format));
+      t.equal(body.verified, false, `${what}, ${format}: refused`);
+      t.match(body.problemDetails, [{ type: `${VCDM}CRYPTOGRAPHIC_SECURITY_ERROR`, title: 'proof.invalid', detail: /not authorized .*authentication/i }], `${what}, ${format}: the report says the key is not for authentication`);
+      t.same(body.results.presentation.holder, { verified: false, input: signer.did }, `${what}, ${format}: the holder is not authenticated`);
+      t.equal(body.results.credentials[0].verified, true, `${what}, ${format}: the credential inside is judged on its own`);
+    }
+  }
+  const outcome = await verifyPresentationProof({ presentation: await signed([], cases[0]![1], 'eddsa-jcs-2022'), challenge, domain, resolveDid: app.ctx.resolveDid });
+  t.match(outcome, { outcome: { outcome: 'invalid', format: 'eddsa-jcs-2022' }, holder: cases[0]![1].did }, 'the reusable check agrees');
+
+  const gone = await testSigner(`did:web:${HOST}:wallets:gone`);
+  const unresolvable = await verifyVp(await signed([nobodys], gone));
+  t.equal(unresolvable.verified, false, 'a did:web holder whose document is not there');
+  t.match(unresolvable.problemDetails, [{ title: 'proof.unresolvable', detail: /could not be resolved/ }]);
+});
+
 t.test('malformed requests: 400 problems that say what to fix', async (t) => {
   const vp = await signed([holders]);
   const cases: [string, Json, RegExp, string?][] = [
@@ -156,6 +205,12 @@ t.test('malformed requests: 400 problems that say what to fix', async (t) => {
     ['a credential that is not an object', { presentation: presentationOf(['eyJhbGciOi']) }, /verifiableCredential\[0\] is not a credential/],
     ['a signed presentation sent as presentation', { presentation: vp }, /has a proof: send it as verifiablePresentation/],
     ['a presentation that is not an object', { verifiablePresentation: [vp], options: { challenge } }, /must be a JSON object|expected record/],
+    ['a holder that is a number', { presentation: { ...presentationOf([]), holder: 42 } }, /holder must be a URL or an object with an id URL/],
+    ['a holder object without an id', { presentation: { ...presentationOf([]), holder: { name: 'Amina El-Sayed' } } }, /holder must be a URL or an object with an id URL/],
+    ['a holder whose id is not a string', { verifiablePresentation: { ...vp, holder: { id: 42 } }, options: { challenge } }, /holder must be a URL or an object with an id URL/],
+    ['a holder that is a name, not a URL', { presentation: { ...presentationOf([]), holder: 'Amina El-Sayed' } }, /holder must be a URL or an object with an id URL/],
+    ['a holder whose id is not a URL', { presentation: { ...presentationOf([]), holder: { id: 'Amina' } } }, /holder must be a URL or an object with an id URL/],
+    ['a list of holders', { presentation: { ...presentationOf([]), holder: [holder.did] } }, /holder must be a URL or an object with an id URL/],
   ];
   for (const [what, payload, detail, type] of cases) {
     const response = await post(payload);
