@@ -102,6 +102,36 @@ t.test('another host\'s did:web listing an Ed25519VerificationKey2020 key, as ol
   t.ok(server.hits('/academy/did.json') >= 1, 'the DID document was fetched from the issuer\'s host');
 });
 
+t.test('the issuer\'s key must be listed under assertionMethod: one under authentication only, or under no relationship, is refused', async (t) => {
+  const cases: [string, string, string[]][] = [
+    ['a key listed under authentication only', 'authenticating', ['authentication']],
+    ['a key listed under no relationship', 'unlisted', []],
+    ['a key listed under capabilityInvocation and authentication', 'invoking', ['capabilityInvocation', 'authentication']],
+  ];
+  for (const [what, path, relationships] of cases) {
+    const did = `did:web:${HOST}:${path}`;
+    const signer = await testSigner(did);
+    const document: Json = { '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'], id: did, verificationMethod: [signer.method] };
+    for (const relationship of relationships) document[relationship] = [signer.method.id];
+    server.routes.set(`/${path}/did.json`, json(document));
+    for (const format of SIGNING_FORMATS) {
+      const credential = await signCredentialAs(format, asIssuedBy(signer), signer);
+      const report = await verify(app, credential);
+      t.match(checkOf(report, 'proof'), { status: 'failed', code: 'proof.invalid', details: { proofFormat: format, reason: /not authorized by controller for proof purpose "assertionMethod"/ } }, `${what}, ${format}: the report says why`);
+      t.equal(report.verdict, 'invalid', `${what}, ${format}`);
+      t.equal((await vcalmVerify(credential)).verified, false, `${what}, ${format}: VCALM verify agrees`);
+    }
+    t.ok(server.hits(`/${path}/did.json`) >= 1, `${what}: the DID document was read`);
+  }
+  // the control: the same kind of document listing the key under assertionMethod verifies
+  const did = `did:web:${HOST}:asserting`;
+  const signer = await testSigner(did);
+  server.routes.set('/asserting/did.json', json({ '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'], id: did, verificationMethod: [signer.method], assertionMethod: [signer.method.id] }));
+  for (const format of SIGNING_FORMATS) {
+    t.match(checkOf(await verify(app, await signCredentialAs(format, asIssuedBy(signer), signer)), 'proof'), { status: 'passed' }, `control, ${format}: listed under assertionMethod, it verifies`);
+  }
+});
+
 t.test('what is not a supported proof is refused by name, before any DID is resolved', async (t) => {
   const did = `did:web:${HOST}:refused`;
   const signer = await testSigner(did);
