@@ -47,6 +47,8 @@ declare module '@digitalbazaar/vc' {
     documentLoader: DocumentLoader;
     now?: string | Date;
   }): Promise<Record<string, unknown>>;
+  /** The credential checks `issue` and `verifyCredential` run before any proof (throws on the first failure). */
+  export function _checkCredential(options: { credential: object; mode: 'issue' | 'verify'; now?: Date }): void;
   export function verifyCredential(options: {
     credential: object;
     suite: object | object[];
@@ -126,4 +128,9 @@ declare module 'jsonld-signatures' {
     };
   };
   export default jsigs;
+}
+
+declare module 'base58-universal' {
+  export function encode(bytes: Uint8Array): string;
+  export function decode(text: string): Uint8Array;
 }

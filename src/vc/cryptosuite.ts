@@ -1,7 +1,7 @@
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { cryptosuite as stockEddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import { isBundledContext } from './contexts.js';
+import { fastCanonize } from './fast-canonize.js';
 
 /** What DataIntegrityProof needs to sign: the verification method id and a sign function. */
 export interface Signer {
@@ -50,47 +50,30 @@ async function createCachedVerifier({ verificationMethod }: { verificationMethod
   };
 }
 
-// Canonical proof configurations, most recent last. A cohort issued in one second shares one `created`,
-// one verification method and the same contexts, so its proof configurations are identical.
-const proofConfigurationCache = new Map<string, string>();
-const PROOF_CONFIGURATION_CACHE_LIMIT = 256;
-
 /**
- * A proof configuration (the proof without proofValue, with the document's @context) whose contexts are all
- * bundled: its canonical form depends on nothing but its own JSON, so it can be remembered.
+ * RDFC-1.0 canonicalisation: the compiled path (src/vc/fast-canonize.ts) for the documents it handles, with the
+ * options the Data Integrity library always passes (safe mode, no base IRI, expansion not skipped); the stock
+ * canonizer for everything else. The differential tests hold the two to byte-identical output.
  */
-function isCacheableProofConfiguration(input: Record<string, unknown>): boolean {
-  const contexts = input['@context'];
-  return (
-    input.type === 'DataIntegrityProof' &&
-    !('proofValue' in input) &&
-    Array.isArray(contexts) &&
-    contexts.every((context) => typeof context === 'string' && isBundledContext(context))
-  );
+async function canonize(input: Record<string, unknown>, options: CanonizeOptions): Promise<string> {
+  const compiled =
+    options.safe === true && options.base === null && !options.skipExpansion
+      ? await fastCanonize({ document: input, documentLoader: options.documentLoader })
+      : undefined;
+  return compiled ?? stockEddsaRdfc2022.canonize(input, options);
 }
 
-/**
- * Stock RDFC-1.0 canonicalisation, with the proof configuration's result remembered (it is re-canonicalised
- * for every signature and verification, and costs about a third of the whole). Documents always go to the
- * stock canonizer. The benchmark and tests check the output is byte-identical to the stock suite's.
- */
-async function canonize(input: Record<string, unknown>, options: Record<string, unknown>): Promise<string> {
-  if (!isCacheableProofConfiguration(input)) return stockEddsaRdfc2022.canonize(input, options);
-  const key = JSON.stringify([input, options.safe, options.base, options.skipExpansion ?? null]);
-  const hit = proofConfigurationCache.get(key);
-  if (hit !== undefined) return hit;
-  const canonical = await stockEddsaRdfc2022.canonize(input, options);
-  if (proofConfigurationCache.size >= PROOF_CONFIGURATION_CACHE_LIMIT) {
-    proofConfigurationCache.delete(proofConfigurationCache.keys().next().value as string);
-  }
-  proofConfigurationCache.set(key, canonical);
-  return canonical;
+interface CanonizeOptions {
+  documentLoader: (url: string) => Promise<{ document: object }>;
+  safe?: boolean;
+  base?: string | null;
+  skipExpansion?: boolean;
 }
 
 /**
  * The cryptosuite seam (DESIGN §6): DataIntegrityProof calls `canonize` for the document and the proof
- * options and `createVerifier` per verification. Canonicalisation is the stock RDFC-1.0 path for now; a
- * faster canonize for our own credential documents can replace it here without touching callers.
+ * options and `createVerifier` per verification; the compiled canonicaliser sits behind `canonize`, so every
+ * caller of the stock library (VCALM, presentations, status lists) gains it without changing.
  */
 export const eddsaRdfc2022 = {
   ...stockEddsaRdfc2022,

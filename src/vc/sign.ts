@@ -1,4 +1,7 @@
+import { sign } from 'node:crypto';
 import * as vc from '@digitalbazaar/vc';
+import { encode as base58btc } from 'base58-universal';
+import { compiledVerifyData, proofCreated, type ProofOptions } from './compiled-proof.js';
 import { createDocumentLoader, type DocumentLoader } from './document-loader.js';
 import type { ActiveSigningKey } from './keys.js';
 
@@ -13,8 +16,11 @@ export class SigningError extends Error {
 }
 
 /**
- * Adds a DataIntegrityProof (eddsa-rdfc-2022) with the stock @digitalbazaar/vc `issue`. The library runs
- * JSON-LD in safe mode, so a term that no context defines makes signing fail instead of being dropped.
+ * Adds a DataIntegrityProof (eddsa-rdfc-2022). Documents the compiled path handles (docs/fast-path.md: the
+ * service's own credential shapes) are signed by it, with the stock library's own checks first; anything else
+ * goes through the stock @digitalbazaar/vc `issue`. Both give the same bytes: the differential tests hold the
+ * compiled path to the stock one. The library runs JSON-LD in safe mode, so a term that no context defines
+ * makes signing fail instead of being dropped (the compiled path hands such documents to it).
  *
  * The proof is emitted as a one-element array. VC Data Model 2.0 allows an object or an array, the library
  * writes an object when there is one proof, and the 1EdTech OB 3.0 JSON Schema (which wallets and verifiers
@@ -35,13 +41,47 @@ export async function signCredential({
   documentLoader?: DocumentLoader;
   created?: Date;
 }): Promise<Record<string, unknown>> {
-  const suite = created ? suiteCreatedAt(key.suite, created) : key.suite;
   try {
+    const compiled = await signCompiled({ credential: credential as Record<string, unknown>, key, documentLoader, created: created ?? new Date() });
+    if (compiled) return compiled;
+    const suite = created ? suiteCreatedAt(key.suite, created) : key.suite;
     const signed = await vc.issue({ credential: structuredClone(credential), suite, documentLoader });
     return withProofArray(signed);
   } catch (error) {
     throw new SigningError(describeLibraryError(error), error);
   }
+}
+
+/**
+ * What `vc.issue` does for a VC 2.0 credential without a proof (its credential checks, then one
+ * DataIntegrityProof), with the compiled canonicaliser and the in-memory key; undefined when the compiled path
+ * does not handle the document.
+ */
+async function signCompiled({
+  credential,
+  key,
+  documentLoader,
+  created,
+}: {
+  credential: Record<string, unknown>;
+  key: ActiveSigningKey;
+  documentLoader: DocumentLoader;
+  created: Date;
+}): Promise<Record<string, unknown> | undefined> {
+  if ('proof' in credential) return undefined;
+  vc._checkCredential({ credential, mode: 'issue' });
+  const proofOptions: ProofOptions = {
+    type: 'DataIntegrityProof',
+    created: proofCreated(created),
+    verificationMethod: key.verificationMethodId,
+    cryptosuite: 'eddsa-rdfc-2022',
+    proofPurpose: 'assertionMethod',
+  };
+  const verifyData = await compiledVerifyData({ document: credential, proofOptions, documentLoader });
+  if (!verifyData) return undefined;
+  const proofValue = `z${base58btc(sign(null, verifyData, key.privateKey))}`;
+  // A new top level; nested values are shared with `credential`, which no caller changes after signing.
+  return { ...credential, proof: [{ ...proofOptions, proofValue }] };
 }
 
 /**
