@@ -1,17 +1,24 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { CompactSign, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import t from 'tap';
 import { setCentreStatus } from '../../src/modules/centres/service.js';
 import { compromiseCentreKey } from '../../src/modules/keys/admin.js';
 import { centreDid } from '../../src/vc/did-web.js';
 import { envelopeCredential, verifyEnvelopedCredential } from '../../src/vc/jose.js';
+import { jsonWebKeyMethodId } from '../../src/vc/json-web-key.js';
 import { BASE_URL, build, createCentreWithClient, demoToken, firstAchievementId, issue } from '../helper.js';
-import { checkOf, type Json, verify } from '../support/status-lists.js';
+import { json, startHttpsServer } from '../support/https-server.js';
+import { checkOf, type Json, localFetcher, verify } from '../support/status-lists.js';
 
 // VC-JOSE-COSE (application/vc+jwt): our envelope round-trips through our verifier AND through an independent
 // jose.jwtVerify with the JWK our DID document publishes; what the specification forbids or our DID documents do
-// not vouch for is refused by name, the header and payload before any DID is resolved.
+// not vouch for is refused by name, the header and payload before any DID is resolved. Other issuers' did:web
+// documents, served by a local HTTPS server, must publish a public Ed25519 JsonWebKey they control.
 
-const testApp = await build(t);
+const server = await startHttpsServer();
+t.teardown(() => server.close());
+const HOST = `issuer.test%3A${server.port}`; // issuer.test exists only in the test fetcher's resolver
+const testApp = await build(t, {}, { fetcher: localFetcher(server) });
 const { app } = testApp;
 const token = await demoToken(testApp);
 const achievementId = await firstAchievementId(app);
@@ -151,6 +158,51 @@ t.test('what VC-JOSE-COSE forbids or our DID document does not vouch for, refuse
   }
   await t.rejects(envelopeCredential({ credential: { ...credential, proof: {} }, key }), /carries no proof/, 'the envelope function refuses a secured credential');
   await t.rejects(envelopeCredential({ credential: { ...credential, vc: {} }, key }), /forbids the vc and vp claims/);
+});
+
+t.test('another issuer\'s JsonWebKey: controlled by that issuer, a public Ed25519 key, or refused by name', async (t) => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const publicJwk = publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string };
+  const privateJwk = privateKey.export({ format: 'jwk' });
+  const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  const x25519 = generateKeyPairSync('x25519').publicKey.export({ format: 'jwk' });
+
+  /** A vc+jwt signed with the Ed25519 key by the did:web at `path`, whose DID document lists `method` (given the kid) under assertionMethod. */
+  async function outsideEnvelope(path: string, method: (kid: string, did: string) => Json, { embedded = false } = {}) {
+    const did = `did:web:${HOST}:${path}`;
+    const kid = jsonWebKeyMethodId(did, publicJwk);
+    const listed = { id: kid, ...method(kid, did) };
+    server.routes.set(`/${path}/did.json`, json({
+      '@context': ['https://www.w3.org/ns/did/v1', 'https://www.w3.org/ns/cid/v1'],
+      id: did,
+      ...(embedded ? { assertionMethod: [listed] } : { verificationMethod: [listed], assertionMethod: [kid] }),
+    }));
+    const { credentialStatus: _status, ...body } = credential;
+    const payload = { ...body, id: `urn:uuid:${randomUUID()}`, issuer: { id: did, type: ['Profile'], name: 'Independent Academy' }, iat: Math.floor(Date.now() / 1000) };
+    const compact = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid }).sign(privateKey);
+    return { '@context': 'https://www.w3.org/ns/credentials/v2', id: `data:application/vc+jwt,${compact}`, type: 'EnvelopedVerifiableCredential' };
+  }
+
+  const good = await outsideEnvelope('academy', (kid, did) => ({ type: 'JsonWebKey', controller: did, publicKeyJwk: { ...publicJwk, alg: 'EdDSA' } }));
+  const report = await verify(app, good);
+  t.match(checkOf(report, 'proof'), { status: 'passed', code: 'proof.valid', details: { proofFormat: 'vc+jwt' } }, 'control: its own public Ed25519 JsonWebKey verifies');
+  t.equal(report.verdict, 'unrecognised-issuer', 'a good signature by an issuer outside the registry');
+  t.ok(server.hits('/academy/did.json') >= 1, 'its DID document was fetched from its host');
+
+  const cases: [string, Awaited<ReturnType<typeof outsideEnvelope>>, RegExp][] = [
+    ['a key controlled by another DID', await outsideEnvelope('borrowed', () => ({ type: 'JsonWebKey', controller: 'did:web:elsewhere.example', publicKeyJwk: publicJwk })), /is not controlled by the issuer/],
+    ['a P-256 key', await outsideEnvelope('p256', (kid, did) => ({ type: 'JsonWebKey', controller: did, publicKeyJwk: p256 })), /is not an Ed25519 public JWK \(kty OKP, crv Ed25519\)/],
+    ['an X25519 key, embedded under assertionMethod', await outsideEnvelope('x25519', (kid, did) => ({ type: 'JsonWebKey', controller: did, publicKeyJwk: x25519 }), { embedded: true }), /is not an Ed25519 public JWK/],
+    ['a key that publishes its private part (d)', await outsideEnvelope('careless', (kid, did) => ({ type: 'JsonWebKey', controller: did, publicKeyJwk: privateJwk })), /publishes a private key member/],
+  ];
+  for (const [what, envelope, reason] of cases) {
+    const outcome = (await verifyEnvelopedCredential({ envelope, resolveDid: app.ctx.resolveDid })).outcome;
+    t.match(outcome, { outcome: 'invalid', format: 'vc+jwt', reason }, `${what}: refused by name`);
+    const refused = await verify(app, envelope);
+    t.match(checkOf(refused, 'proof'), { status: 'failed', code: 'proof.invalid', details: { proofFormat: 'vc+jwt', reason } }, `${what}: the report says why`);
+    t.match(checkOf(refused, 'proof')?.message, reason, `${what}: in its message too`);
+    t.equal(refused.verdict, 'invalid', what);
+  }
 });
 
 const SYSTEM = { kind: 'cli', clientUuid: null, staffId: null } as const;
