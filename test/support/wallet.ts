@@ -1,10 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Openid4vciClient, setGlobalConfig } from '@openid4vc/openid4vci';
+import { and, eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import type { App } from '../../src/app.js';
+import { authorisations } from '../../src/db/schema/index.js';
+import { revokeAuthorisation } from '../../src/modules/authorisations/service.js';
+import { setCentreStatus } from '../../src/modules/centres/service.js';
 import { generateEd25519KeyPair } from '../../src/vc/keys.js';
 import type { Test } from 'tap';
-import { BASE_URL, build, demoToken, firstAchievementId, issue } from '../helper.js';
+import { BASE_URL, build, createCentreWithClient, demoToken, firstAchievementId, issue, type TestApp } from '../helper.js';
 import { testClock } from './clock.js';
 import { stockVerifier } from './stock-verifier.js';
 
@@ -81,4 +85,26 @@ export async function walletTestApp(t: Test) {
     return { id: response.json().id, credential: response.json().verifiableCredential };
   };
   return { ...testApp, clock, token, issued, stock: stockVerifier(testApp.app) };
+}
+
+/**
+ * A credential of a centre of its own (what a test does to that centre touches no other test), and a way to take
+ * away the centre's right to sign now: suspend the centre, or revoke its authorisation for the course.
+ */
+export async function ownCentreCredential(testApp: TestApp, { slug, name, did }: { slug: string; name: string; did?: string }) {
+  const { app } = testApp;
+  const { centre, token } = await createCentreWithClient(testApp, { slug });
+  const achievementId = await firstAchievementId(app);
+  const response = await issue(app, token, { achievementId, recipient: { name, ...(did ? { did } : {}) } });
+  if (response.statusCode !== 201) throw new Error(`issue: ${response.statusCode} ${response.body}`);
+  const actor = { kind: 'cli', clientUuid: null, staffId: null } as const;
+  const stopSigning = async (how: 'suspended' | 'unauthorised') => {
+    if (how === 'suspended') {
+      await setCentreStatus({ ctx: app.ctx, actor, slug, status: 'suspended', reason: 'under review' });
+      return;
+    }
+    const [authorisation] = await app.ctx.db.select().from(authorisations).where(and(eq(authorisations.centreId, centre.id), eq(authorisations.achievementId, achievementId)));
+    await revokeAuthorisation({ ctx: app.ctx, actor, id: authorisation!.id, reason: 'course withdrawn' });
+  };
+  return { centre, id: response.json().id as string, credential: response.json().verifiableCredential as Record<string, any>, stopSigning };
 }

@@ -1,13 +1,13 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import t, { type Test } from 'tap';
 import { Openid4vciVersion } from '@openid4vc/openid4vci';
-import { auditEvents, holderCopies } from '../../../src/db/schema/index.js';
+import { auditEvents, holderCopies, walletOffers } from '../../../src/db/schema/index.js';
 import { CREDENTIAL_CONFIGURATION_ID, offerForEmail, PRE_AUTHORIZED_CODE_GRANT } from '../../../src/modules/wallet/service.js';
 import { BASE_URL } from '../../helper.js';
 import { joinAs } from '../../support/console.js';
 import { act, type Report } from '../../support/lifecycle.js';
-import { credentialOfferOf, type HolderKey, holderKey, walletClient, walletTestApp } from '../../support/wallet.js';
+import { credentialOfferOf, type HolderKey, holderKey, ownCentreCredential, walletClient, walletTestApp } from '../../support/wallet.js';
 
 // OpenID for Verifiable Credential Issuance 1.0, pre-authorised code flow, played end to end by a client written by
 // others (@openid4vc/openid4vci) as the wallet: offer → metadata → token → nonce → key proof → credential. The copy
@@ -15,7 +15,8 @@ import { credentialOfferOf, type HolderKey, holderKey, walletClient, walletTestA
 // Then every way a wallet (or someone else) can get it wrong, each refused with the specification's error.
 
 type Json = Record<string, any>;
-const { app, clock, token, issued, stock } = await walletTestApp(t);
+const testApp = await walletTestApp(t);
+const { app, clock, token, issued, stock } = testApp;
 
 /** A new offer for a credential, as an e-mail carries it; its pre-authorised code. */
 async function offerOf(id: string) {
@@ -204,7 +205,9 @@ t.test('key proofs: each fault refused with invalid_proof or invalid_nonce, and 
   await refused(`${head}.${body}.${signature.slice(0, -4)}AAAA`, 'invalid_proof', /signature/);
   await refused(await keyProof(holder, { key: stranger.privateKey }), 'invalid_proof', /signature does not verify/);
   await refused(await keyProof(holder, { header: { typ: 'JWT' } }), 'invalid_proof', /typ openid4vci-proof\+jwt/);
-  await refused(await keyProof(holder, { header: { kid: undefined, jwk: holder.publicJwk } }), 'invalid_proof', /did:key/);
+  await refused(await keyProof(holder, { header: { kid: undefined, jwk: holder.publicJwk } }), 'invalid_proof', /not jwk or x5c/);
+  await refused(await keyProof(holder, { header: { x5c: ['MIIBszCCAVmgAwIBAgIUYWJjZGVmZ2hpamtsbW5vcHFyc3QwCgYIKoZIzj0EAwIw'] } }), 'invalid_proof', /name the key with kid, not jwk or x5c/);
+  await refused(await keyProof(holder, { header: { kid: undefined, x5c: ['MIIBszCCAVmgAwIBAgIUYWJjZGVmZ2hpamtsbW5vcHFyc3QwCgYIKoZIzj0EAwIw'] } }), 'invalid_proof', /not jwk or x5c/);
   await refused(await keyProof(holder, { header: { kid: 'did:web:example.org#key-1' } }), 'invalid_proof', /did:key/);
   await refused(await keyProof(holder, { header: { kid: holder.did } }), 'invalid_proof', /DID URL/);
   await refused(await keyProof(holder, { header: { kid: 'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme#zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme' } }), 'invalid_proof', /secp256k1/);
@@ -285,6 +288,25 @@ t.test('a credential revoked or erased after its offer is not handed out', async
   assertError(t, await credentialRequest(erasedToken, withProof(await keyProof(holder))), 400, 'credential_request_denied', /withdrawn/);
 });
 
+t.test('no copy is signed while the centre is suspended or no longer authorised for the course: refused in words, nothing written', async (t) => {
+  for (const how of ['suspended', 'unauthorised'] as const) {
+    const own = await ownCentreCredential(testApp, { slug: `wallet-${how}`, name: `Centre ${how}` });
+    const accessToken = await accessTokenFor(own.id);
+    await own.stopSigning(how);
+    const holder = await holderKey();
+    const refused = await credentialRequest(accessToken, withProof(await keyProof(holder)));
+    assertError(t, refused, 400, 'credential_request_denied', /cannot sign a copy now \(it is suspended or no longer authorised for this course\)/);
+    t.same(await app.ctx.db.select().from(holderCopies).where(eq(holderCopies.credentialId, own.id)), [], `${how}: no copy kept`);
+    t.same(await app.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.credentialId, own.id), eq(auditEvents.action, 'credential.sent-to-wallet'))), [], `${how}: nothing handed out, nothing audited`);
+    const [offer] = await app.ctx.db.select().from(walletOffers).where(and(eq(walletOffers.credentialId, own.id), eq(walletOffers.protocol, 'oid4vci')));
+    t.equal(offer?.completedAt, null, `${how}: the offer is not used up`);
+
+    const original = await credentialRequest(accessToken, { credential_configuration_id: CREDENTIAL_CONFIGURATION_ID });
+    t.equal(original.statusCode, 200, `${how}: the same token still obtains the credential without a proof, as the description says`);
+    t.same(original.json().credentials[0].credential, own.credential, `${how}: exactly as signed at issuance`);
+  }
+});
+
 t.test('erasure empties the copies handed to wallets', async (t) => {
   const holder = await holderKey();
   const { id } = await issued('Erased Copy');
@@ -309,6 +331,20 @@ t.test('the metadata documents, as wallets read them', async (t) => {
   t.match(configuration, { format: 'ldp_vc', cryptographic_binding_methods_supported: ['did:key'], proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['EdDSA', 'Ed25519'] } } });
   t.same(configuration.credential_metadata.display.map((display: Json) => display.locale), ['en', 'fr', 'ar', 'zh']);
   t.ok(configuration.credential_metadata.display.every((display: Json) => display.name), 'named in each language');
+  t.same(configuration.credential_signing_alg_values_supported, ['eddsa-rdfc-2022'], 'A.1.2: the Data Integrity cryptosuite our proofs use');
+  const claims = configuration.credential_metadata.claims as { path: unknown[]; display: Json[] }[];
+  t.same(claims.map((claim) => claim.path), [
+    ['credentialSubject', 'identifier', null, 'identityHash'],
+    ['credentialSubject', 'achievement', 'name'],
+    ['issuer', 'name'],
+    ['validFrom'],
+    ['validUntil'],
+  ], 'claims named by claims path pointers into the credential (null: every item of identifier)');
+  for (const claim of claims) {
+    t.same(claim.display.map((display) => display.locale), ['en', 'fr', 'ar', 'zh'], `${claim.path.join('.')}: labelled in each language`);
+    t.ok(claim.display.every((display) => typeof display.name === 'string' && display.name.length > 0), `${claim.path.join('.')}: with a name`);
+  }
+  t.equal(claims[0]!.display[0]!.name, 'Awarded to', 'e.g. the learner\'s name, in English');
   const server = (await app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' })).json();
   t.match(server, { issuer: BASE_URL, token_endpoint: `${BASE_URL}/oauth/token`, 'pre-authorized_grant_anonymous_access_supported': true });
   t.ok(server.grant_types_supported.includes(PRE_AUTHORIZED_CODE_GRANT));
@@ -316,5 +352,6 @@ t.test('the metadata documents, as wallets read them', async (t) => {
   t.equal(nonceResponse.statusCode, 200, 'an empty JSON body is no body');
   t.equal(nonceResponse.headers['cache-control'], 'no-store');
   t.match(nonceResponse.json().c_nonce, /^[A-Za-z0-9_-]{43}$/);
+  t.equal(nonceResponse.json().c_nonce_expires_in, 300, 'five minutes');
   t.not(nonceResponse.json().c_nonce, (await app.inject({ method: 'POST', url: '/wallet/nonce' })).json().c_nonce, 'a new nonce each time');
 });
