@@ -25,7 +25,7 @@ const VERIFIER_CACHE_LIMIT = 10_000;
  * method), but the imported public KeyObject is kept per key so verifying many credentials of one centre
  * does not re-import the key each time.
  */
-async function createCachedVerifier({ verificationMethod }: { verificationMethod: Record<string, unknown> }) {
+export async function createCachedVerifier({ verificationMethod }: { verificationMethod: Record<string, unknown> }) {
   const multibase = verificationMethod.publicKeyMultibase;
   const cacheKey = typeof multibase === 'string' ? `${verificationMethod.id}|${multibase}` : undefined;
   let publicKey = cacheKey ? verifierCache.get(cacheKey) : undefined;
