@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import t, { type Test } from 'tap';
-import { auditEvents } from '../../../src/db/schema/index.js';
+import { auditEvents, holderCopies, walletOffers } from '../../../src/db/schema/index.js';
 import { CREDENTIAL_CONFIGURATION_ID, offerForEmail, PRE_AUTHORIZED_CODE_GRANT } from '../../../src/modules/wallet/service.js';
 import { BASE_URL } from '../../helper.js';
 import { act, type Report } from '../../support/lifecycle.js';
-import { signPresentationAs, testSigner, type TestSigner } from '../../support/proof-suites.js';
-import { credentialOfferOf, walletTestApp } from '../../support/wallet.js';
+import { SIGNING_FORMATS, signPresentationAs, testSigner, type TestSigner } from '../../support/proof-suites.js';
+import { credentialOfferOf, ownCentreCredential, walletTestApp } from '../../support/wallet.js';
 
 // The DCC Learner Credential Wallet's way in: the lcw.app invitation on the offer page names a VCALM exchange; the
 // wallet POSTs {} and gets a DID authentication request, then POSTs its presentation signed with Ed25519Signature2020
@@ -15,7 +15,8 @@ import { credentialOfferOf, walletTestApp } from '../../support/wallet.js';
 type Json = Record<string, any>;
 const VC_V1 = 'https://www.w3.org/2018/credentials/v1';
 const VC_V2 = 'https://www.w3.org/ns/credentials/v2';
-const { app, clock, token, issued, stock } = await walletTestApp(t);
+const testApp = await walletTestApp(t);
+const { app, clock, token, issued, stock } = testApp;
 
 /** The exchange URL of a new offer, read from its Learner Credential Wallet invitation as the wallet reads it. */
 async function exchangeOf(id: string) {
@@ -28,9 +29,9 @@ async function exchangeOf(id: string) {
 const post = (path: string, payload?: unknown) =>
   app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/json' }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
 
-/** A DID authentication as the wallet makes it: a presentation naming its holder, signed with Ed25519Signature2020. */
-const didAuth = (holder: TestSigner, { challenge, domain, context = VC_V2 }: { challenge: string; domain?: string; context?: string }) =>
-  signPresentationAs('Ed25519Signature2020', { '@context': [context], type: ['VerifiablePresentation'], holder: holder.did }, holder, { challenge, domain });
+/** A DID authentication as the wallet makes it: a presentation naming its holder, signed with Ed25519Signature2020 (or `format`). */
+const didAuth = (holder: TestSigner, { challenge, domain, context = VC_V2 }: { challenge: string; domain?: string; context?: string }, format: (typeof SIGNING_FORMATS)[number] = 'Ed25519Signature2020') =>
+  signPresentationAs(format, { '@context': [context], type: ['VerifiablePresentation'], holder: holder.did }, holder, { challenge, domain });
 
 function assertProblem(t: Test, response: Awaited<ReturnType<typeof post>>, status: number, type: string, detail?: RegExp) {
   t.equal(response.statusCode, status, `${status} ${type}: ${response.body.slice(0, 300)}`);
@@ -109,13 +110,59 @@ t.test('a DID authentication that fails is refused and leaves the exchange open'
   const webHolder = await testSigner('did:web:wallet.example');
   await refused(await didAuth(webHolder, vpr), /./);
 
-  for (const message of [[], { verifiablePresentation: 'text' }, { hello: 'wallet' }]) {
-    const response = await post(path, message);
-    t.equal(response.statusCode, 400, JSON.stringify(message));
-    t.match(response.headers['content-type'], /^application\/problem\+json/);
-  }
+  // the route's schema refuses what is not an object, naming the member; the exchange what is neither {} nor a presentation
+  assertProblem(t, await post(path, []), 400, 'validation', /body: expected object/);
+  assertProblem(t, await post(path, { verifiablePresentation: 'text' }), 400, 'validation', /body\.verifiablePresentation/);
+  assertProblem(t, await post(path, { hello: 'wallet' }), 400, 'invalid-exchange-message', /Send \{\} to start the exchange/);
   const after = await post(path, { verifiablePresentation: signed });
   t.equal(after.statusCode, 200, 'the right authentication still works afterwards');
+});
+
+t.test('acceptedCryptosuites: the three suites asked for are each accepted, another is refused by name', async (t) => {
+  for (const format of SIGNING_FORMATS) {
+    const { id } = await issued(`Suite ${format}`);
+    const { path } = await exchangeOf(id);
+    const vpr = (await post(path, {})).json().verifiablePresentationRequest;
+    t.same(vpr.query.acceptedCryptosuites, [{ cryptosuite: 'Ed25519Signature2020' }, { cryptosuite: 'eddsa-rdfc-2022' }, { cryptosuite: 'eddsa-jcs-2022' }], 'the request lists what our presentation check verifies');
+    const holder = await testSigner();
+    const answer = await post(path, { verifiablePresentation: await didAuth(holder, vpr, format) });
+    t.equal(answer.statusCode, 200, `${format}: ${answer.body.slice(0, 300)}`);
+    t.equal(answer.json().verifiableCredential[0].credentialSubject.id, holder.did, `${format}: the copy is bound to the holder`);
+  }
+  const { id } = await issued('Other Suite');
+  const { path } = await exchangeOf(id);
+  const vpr = (await post(path, {})).json().verifiablePresentationRequest;
+  const holder = await testSigner();
+  const signed = await didAuth(holder, vpr, 'eddsa-rdfc-2022');
+  const otherSuite = { ...signed, proof: { ...(signed.proof as Json), cryptosuite: 'ecdsa-rdfc-2019' } };
+  assertProblem(t, await post(path, { verifiablePresentation: otherSuite }), 400, 'did-authentication-failed', /unsupported proof DataIntegrityProof\/ecdsa-rdfc-2019/);
+  const otherType = { ...signed, proof: { ...(signed.proof as Json), type: 'EcdsaSecp256k1Signature2019', cryptosuite: undefined } };
+  assertProblem(t, await post(path, { verifiablePresentation: otherType }), 400, 'did-authentication-failed', /unsupported proof EcdsaSecp256k1Signature2019/);
+  t.equal((await post(path, { verifiablePresentation: signed })).statusCode, 200, 'the exchange stayed open for a suite that is accepted');
+});
+
+t.test('409 copy-refused: another holder\'s DID, or a centre that cannot sign now; nothing written, the exchange still open', async (t) => {
+  const named = await testSigner();
+  const { id } = await issued('Named Exchange Holder', { did: named.did });
+  const { path } = await exchangeOf(id);
+  const vpr = (await post(path, {})).json().verifiablePresentationRequest;
+  assertProblem(t, await post(path, { verifiablePresentation: await didAuth(await testSigner(), vpr) }), 409, 'copy-refused', /names its holder by another DID/);
+  const answer = await post(path, { verifiablePresentation: await didAuth(named, vpr) });
+  t.equal(answer.statusCode, 200, 'the DID it names still gets it afterwards');
+  t.equal(answer.json().verifiableCredential[0].credentialSubject.id, named.did);
+
+  for (const how of ['suspended', 'unauthorised'] as const) {
+    const own = await ownCentreCredential(testApp, { slug: `exchange-${how}`, name: `Exchange ${how}` });
+    const exchange = await exchangeOf(own.id);
+    const request = (await post(exchange.path, {})).json().verifiablePresentationRequest;
+    await own.stopSigning(how);
+    assertProblem(t, await post(exchange.path, { verifiablePresentation: await didAuth(await testSigner(), request) }), 409, 'copy-refused', /cannot sign a copy now/);
+    t.same(await app.ctx.db.select().from(holderCopies).where(eq(holderCopies.credentialId, own.id)), [], `${how}: no copy kept`);
+    t.same(await app.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.credentialId, own.id), eq(auditEvents.action, 'credential.sent-to-wallet'))), [], `${how}: nothing audited`);
+    const [offer] = await app.ctx.db.select().from(walletOffers).where(and(eq(walletOffers.credentialId, own.id), eq(walletOffers.protocol, 'vcapi')));
+    t.equal(offer?.completedAt, null, `${how}: the exchange is not used up`);
+    t.equal((await post(exchange.path, {})).statusCode, 200, `${how}: and still answers`);
+  }
 });
 
 t.test('unknown, expired and no longer offerable exchanges', async (t) => {
