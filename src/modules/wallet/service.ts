@@ -5,7 +5,7 @@ import { problem } from '../../lib/problem.js';
 import type { Language } from '../../lib/i18n.js';
 import type { AppContext } from '../../plugins/context.js';
 import type { Principal } from '../../plugins/auth.js';
-import { recordAction } from '../audit/service.js';
+import { type Actor, recordAction } from '../audit/service.js';
 import { centreCredential, credentialState, managingCentre } from '../credentials/lifecycle.js';
 import type { CredentialRow } from '../credentials/repository.js';
 import { credentialWithdrawn, getStoredCredential } from '../credentials/service.js';
@@ -103,10 +103,43 @@ export function assertOfferable(row: CredentialRow, now: Date) {
   if (refusal) throw problem(409, 'credential-not-offerable', refusal, { state: credentialState(row, now) });
 }
 
-/** The offer link an e-mail to the learner carries (the delivery job makes one per e-mail it sends). */
+/**
+ * Creates an offer link lasting `lifetimeMs` and records it in the audit trail as `credential.wallet-offer-created`,
+ * in one transaction. The event names the offers and where they were made for, never their codes.
+ */
+function createAuditedOffer({
+  ctx,
+  actor,
+  credential,
+  channel,
+  lifetimeMs,
+}: {
+  ctx: AppContext;
+  actor: Actor;
+  credential: Pick<CredentialRow, 'id' | 'centreId'>;
+  channel: 'email' | 'console';
+  lifetimeMs: number;
+}): Promise<WalletOfferLinks> {
+  return ctx.db.transaction(async (tx) => {
+    const expiresAt = new Date(ctx.clock.now().getTime() + lifetimeMs);
+    const { links, offerIds } = await createOffer(tx, { config: ctx.config, credentialId: credential.id, expiresAt });
+    await recordAction({
+      db: tx,
+      actor,
+      action: 'credential.wallet-offer-created',
+      centreId: credential.centreId,
+      target: `credential:${credential.id}`,
+      credentialId: credential.id,
+      details: { offerIds, channel, expiresAt: expiresAt.toISOString() },
+    });
+    return links;
+  });
+}
+
+/** The offer link an e-mail to the learner carries (the delivery job makes one per e-mail it sends); audited, by the service. */
 export async function offerForEmail({ ctx, credentialId }: { ctx: AppContext; credentialId: string }): Promise<WalletOfferLinks> {
-  const { links } = await createOffer(ctx.db, { config: ctx.config, credentialId, expiresAt: new Date(ctx.clock.now().getTime() + EMAILED_OFFER_MS) });
-  return links;
+  const credential = await getStoredCredential({ ctx, id: credentialId });
+  return createAuditedOffer({ ctx, actor: { kind: 'system', clientUuid: null, staffId: null }, credential, channel: 'email', lifetimeMs: EMAILED_OFFER_MS });
 }
 
 /**
@@ -117,20 +150,7 @@ export async function createCentreOffer({ ctx, principal, id }: { ctx: AppContex
   const centre = await managingCentre(ctx, principal);
   const row = await centreCredential(ctx, centre, id);
   assertOfferable(row, ctx.clock.now());
-  return ctx.db.transaction(async (tx) => {
-    const expiresAt = new Date(ctx.clock.now().getTime() + CONSOLE_OFFER_MS);
-    const { links, offerIds } = await createOffer(tx, { config: ctx.config, credentialId: row.id, expiresAt });
-    await recordAction({
-      db: tx,
-      actor: principal,
-      action: 'credential.wallet-offer-created',
-      centreId: centre.id,
-      target: `credential:${row.id}`,
-      credentialId: row.id,
-      details: { offerIds, expiresAt: expiresAt.toISOString() },
-    });
-    return links;
-  });
+  return createAuditedOffer({ ctx, actor: principal, credential: row, channel: 'console', lifetimeMs: CONSOLE_OFFER_MS });
 }
 
 /** Whether an offer can still be used at `now`: an OpenID4VCI code until it is exchanged, an exchange until it completes. */

@@ -52,7 +52,7 @@ t.test('an issuer creates an offer from the credential page: shown once, audited
   const hoursValid = (offers[0]!.expiresAt.getTime() - Date.now()) / 3600_000;
   t.ok(hoursValid > 23.9 && hoursValid <= 24, `a console offer lasts a day (${hoursValid.toFixed(2)} h)`);
   const [event] = await db.select().from(auditEvents).where(and(eq(auditEvents.credentialId, id), eq(auditEvents.action, 'credential.wallet-offer-created')));
-  t.match(event, { actorKind: 'staff', actorStaffId: issuer.staffId });
+  t.match(event, { actorKind: 'staff', actorStaffId: issuer.staffId, details: { channel: 'console', expiresAt: offers[0]!.expiresAt.toISOString() } });
   t.same((event!.details as { offerIds: string[] }).offerIds.sort(), offers.map((offer) => offer.id).sort(), 'the event names the offers, not their codes');
   t.ok(shows((await get(issuer.cookie, `/console/credentials/${id}?lang=en`)).body, en.actions['credential.wallet-offer-created']), 'the history says so');
 });

@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { simpleParser } from 'mailparser';
-import { walletOffers } from '../../../src/db/schema/index.js';
+import { and, eq } from 'drizzle-orm';
+import { auditEvents, walletOffers } from '../../../src/db/schema/index.js';
 import { createMailer } from '../../../src/modules/delivery/mailer.js';
 import { sendDelivery } from '../../../src/modules/delivery/service.js';
 import { CREDENTIAL_CONFIGURATION_ID, offerForEmail, PRE_AUTHORIZED_CODE_GRANT } from '../../../src/modules/wallet/service.js';
@@ -52,6 +53,13 @@ t.test('the delivery e-mail carries the learner\'s own offer link, in its langua
     const page = await p.get(`${link}?lang=${language}`, browser());
     t.equal(page.statusCode, 200, 'the link opens the offer page');
     t.ok(textOf(page.body).includes(issued.credential.credentialSubject.achievement.name), 'which is the credential\'s page');
+
+    const offers = await app.ctx.db.select().from(walletOffers).where(eq(walletOffers.credentialId, issued.id));
+    const events = await app.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.credentialId, issued.id), eq(auditEvents.action, 'credential.wallet-offer-created')));
+    t.equal(events.length, 1, `${language}: the e-mail's offer is audited, once`);
+    t.match(events[0], { actorKind: 'system', actorClientId: null, actorStaffId: null, target: `credential:${issued.id}`, details: { channel: 'email', expiresAt: offers[0]!.expiresAt.toISOString() } }, `${language}: by the service, for the e-mail`);
+    t.same((events[0]!.details as { offerIds: string[] }).offerIds.sort(), offers.map((offer) => offer.id).sort(), `${language}: naming its two offers, not their codes`);
+    t.notOk(JSON.stringify(events[0]).includes(link!.split('/').pop()!), `${language}: the link's secret stays out of the trail`);
   }
 });
 
