@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, notExists, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { holderCopies, walletNonces, walletOffers } from '../../db/schema/index.js';
 
@@ -7,6 +7,15 @@ export type WalletProtocol = WalletOfferRow['protocol'];
 
 export async function insertOffers(db: DbOrTx, rows: (typeof walletOffers.$inferInsert)[]): Promise<void> {
   await db.insert(walletOffers).values(rows);
+}
+
+/**
+ * Deletes the offers that expired before `before`, except those a holder copy was handed out under: the copy keeps
+ * naming its offer (the console lists the protocol it went out by).
+ */
+export async function deleteOffersExpiredBefore(db: DbOrTx, before: Date): Promise<void> {
+  const copied = db.select({ offerId: holderCopies.offerId }).from(holderCopies).where(eq(holderCopies.offerId, walletOffers.id));
+  await db.delete(walletOffers).where(and(lt(walletOffers.expiresAt, before), notExists(copied)));
 }
 
 /** The offers whose code hashes are among `codeHashes` (the two protocols of one offer link). */

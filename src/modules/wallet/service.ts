@@ -30,6 +30,9 @@ export const WALLET_PATHS = {
 // there and then, so it lasts a day.
 const EMAILED_OFFER_MS = 30 * 24 * 3600_000;
 const CONSOLE_OFFER_MS = 24 * 3600_000;
+// An expired offer is kept a week, so that a wallet (or a learner) coming back late is told it expired rather than
+// that it is unknown; then it is deleted when the next offer is made.
+const EXPIRED_OFFER_KEPT_MS = 7 * 24 * 3600_000;
 
 /** Shaped like our random codes (a link's secret, a protocol's code): 256 bits, base64url (43 characters). */
 export const isCodeShaped = (value: string) => /^[A-Za-z0-9_-]{43}$/.test(value);
@@ -72,9 +75,11 @@ function offerLinks(config: Pick<Config, 'publicBaseUrl'>, secret: string, expir
 
 /**
  * Creates one offer link for a credential: an OpenID4VCI offer and a VCALM exchange, each usable once until
- * `expiresAt`. Only the hashes of their codes are stored; the link is returned here and nowhere else.
+ * `expiresAt`. Only the hashes of their codes are stored; the link is returned here and nowhere else. Offers that
+ * expired more than a week before `now` are deleted first (as expired uploads are when the next one is stored).
  */
-async function createOffer(db: DbOrTx, { config, credentialId, expiresAt }: { config: Pick<Config, 'publicBaseUrl'>; credentialId: string; expiresAt: Date }) {
+async function createOffer(db: DbOrTx, { config, credentialId, now, expiresAt }: { config: Pick<Config, 'publicBaseUrl'>; credentialId: string; now: Date; expiresAt: Date }) {
+  await repository.deleteOffersExpiredBefore(db, new Date(now.getTime() - EXPIRED_OFFER_KEPT_MS));
   const secret = newToken();
   const rows = (['oid4vci', 'vcapi'] as const).map((protocol) => ({
     id: randomUUID(),
@@ -121,8 +126,9 @@ function createAuditedOffer({
   lifetimeMs: number;
 }): Promise<WalletOfferLinks> {
   return ctx.db.transaction(async (tx) => {
-    const expiresAt = new Date(ctx.clock.now().getTime() + lifetimeMs);
-    const { links, offerIds } = await createOffer(tx, { config: ctx.config, credentialId: credential.id, expiresAt });
+    const now = ctx.clock.now();
+    const expiresAt = new Date(now.getTime() + lifetimeMs);
+    const { links, offerIds } = await createOffer(tx, { config: ctx.config, credentialId: credential.id, now, expiresAt });
     await recordAction({
       db: tx,
       actor,

@@ -2,13 +2,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { simpleParser } from 'mailparser';
-import { and, eq } from 'drizzle-orm';
-import { auditEvents, walletOffers } from '../../../src/db/schema/index.js';
+import { and, eq, inArray } from 'drizzle-orm';
+import { auditEvents, holderCopies, walletOffers } from '../../../src/db/schema/index.js';
 import { createMailer } from '../../../src/modules/delivery/mailer.js';
 import { sendDelivery } from '../../../src/modules/delivery/service.js';
+import { listHolderCopies } from '../../../src/modules/wallet/repository.js';
 import { CREDENTIAL_CONFIGURATION_ID, offerForEmail, PRE_AUTHORIZED_CODE_GRANT } from '../../../src/modules/wallet/service.js';
 import { qrSvg } from '../../../src/web/qr.js';
 import { BASE_URL } from '../../helper.js';
+import { signPresentationAs, testSigner } from '../../support/proof-suites.js';
 import { testClock } from '../../support/clock.js';
 import { act } from '../../support/lifecycle.js';
 import { browser, decode, elements, pageApp, textOf } from '../pages/page-support.js';
@@ -159,4 +161,47 @@ t.test('a link that names no offer, or names one that can no longer be used, is 
   t.equal((await p.get(expiringPath, browser())).statusCode, 200, 'an e-mailed offer still works after 29 days');
   clock.advance(2 * 24 * 3600_000);
   await errorOf(expiringPath, 410, /has expired/);
+});
+
+t.test('an expired offer is kept a week (the page says expired), then deleted when an offer is made (the page says unknown); one a copy went out under stays', async (t) => {
+  const rowsOf = async (ids: string[]) => app.ctx.db.select().from(walletOffers).where(inArray(walletOffers.credentialId, ids));
+  const unused = await p.issueFor('Purged Unused');
+  const unusedPath = await offerFor(unused.id);
+  // one taken by a wallet through the exchange (a bound copy is kept, naming the offer) and one through OpenID4VCI
+  // without a key proof (no copy)
+  const copied = await p.issueFor('Purged Copied');
+  const copiedPath = await offerFor(copied.id);
+  const { page: takenPage, learnerCredentialWallet, credentialOffer } = await offerForEmail({ ctx: app.ctx, credentialId: copied.id });
+  const exchange = new URL(JSON.parse(new URL(learnerCredentialWallet).searchParams.get('request')!).protocols.vcapi).pathname;
+  const request = (await app.inject({ method: 'POST', url: exchange, payload: {} })).json().verifiablePresentationRequest;
+  const holder = await testSigner();
+  const presentation = await signPresentationAs('Ed25519Signature2020', { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: holder.did }, holder, request);
+  t.equal((await app.inject({ method: 'POST', url: exchange, payload: { verifiablePresentation: presentation } })).statusCode, 200, 'a copy went out through the exchange');
+  const code = JSON.parse(new URL(credentialOffer.replace('openid-credential-offer://', 'https://wallet.invalid/')).searchParams.get('credential_offer')!).grants[PRE_AUTHORIZED_CODE_GRANT]['pre-authorized_code'];
+  const accessToken = (await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: PRE_AUTHORIZED_CODE_GRANT, 'pre-authorized_code': code } })).json().access_token;
+  t.equal((await app.inject({ method: 'POST', url: '/wallet/credential', headers: { authorization: `Bearer ${accessToken}` }, payload: { credential_configuration_id: CREDENTIAL_CONFIGURATION_ID } })).statusCode, 200, 'the original went out through OpenID4VCI');
+  const [copy] = await app.ctx.db.select().from(holderCopies).where(eq(holderCopies.credentialId, copied.id));
+  const before = await rowsOf([unused.id, copied.id]);
+  t.equal(before.length, 6, 'three offer links, two offers each');
+
+  clock.advance(31 * 24 * 3600_000);
+  await offerFor((await p.issueFor('Purge Trigger 1')).id);
+  t.same((await rowsOf([unused.id, copied.id])).map((row) => row.id).sort(), before.map((row) => row.id).sort(), 'expired less than a week ago: kept');
+  t.equal((await p.get(unusedPath, browser())).statusCode, 410, 'so a late wallet is told the offer expired');
+  t.match(textOf((await p.get(unusedPath, browser())).body), /has expired/);
+
+  clock.advance(7 * 24 * 3600_000);
+  t.equal((await rowsOf([unused.id, copied.id])).length, 6, 'nothing is deleted until an offer is made');
+  const fresh = await p.issueFor('Purge Trigger 2');
+  const freshPath = await offerFor(fresh.id);
+  const left = await rowsOf([unused.id, copied.id]);
+  t.same(left.map((row) => row.id), [copy!.offerId], 'a week after expiry only the offer a copy went out under is left');
+  t.equal((await p.get(unusedPath, browser())).statusCode, 404, 'the deleted offer\'s link is unknown');
+  t.equal((await p.get(copiedPath, browser())).statusCode, 404, 'so is the one nothing was taken through');
+  const taken = await p.get(takenPage.replace(BASE_URL, ''), browser());
+  t.equal(taken.statusCode, 410, 'the link a copy was taken through, by the offer that is kept: used');
+  t.match(textOf(taken.body), /already used/);
+  t.match(await listHolderCopies(app.ctx.db, copied.id, 50), [{ holderDid: holder.did, protocol: 'vcapi' }], 'the copy, as the console lists it, still names the protocol it went out by');
+  t.equal((await rowsOf([fresh.id])).length, 2, 'the new offer is there');
+  t.equal((await p.get(freshPath, browser())).statusCode, 200, 'and works');
 });

@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import t, { type Test } from 'tap';
 import { Openid4vciVersion } from '@openid4vc/openid4vci';
-import { auditEvents, holderCopies, walletOffers } from '../../../src/db/schema/index.js';
+import { auditEvents, holderCopies, walletNonces, walletOffers } from '../../../src/db/schema/index.js';
+import { tokenHash } from '../../../src/modules/staff/sessions.js';
 import { CREDENTIAL_CONFIGURATION_ID, offerForEmail, PRE_AUTHORIZED_CODE_GRANT } from '../../../src/modules/wallet/service.js';
 import { BASE_URL } from '../../helper.js';
 import { joinAs } from '../../support/console.js';
@@ -314,6 +315,22 @@ t.test('erasure empties the copies handed to wallets', async (t) => {
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/credentials/${id}/erase`, headers: { authorization: `Bearer ${token}` }, payload: { confirm: 'erase' } })).statusCode, 200);
   const [copy] = await app.ctx.db.select().from(holderCopies).where(eq(holderCopies.credentialId, id));
   t.match(copy, { document: null, holderDid: null });
+});
+
+t.test('expired nonces are deleted when the next one is issued; live ones, used or not, stay', async (t) => {
+  const stored = async () => (await app.ctx.db.select().from(walletNonces)).map((row) => row.nonceHash).sort();
+  const old = await nonce();
+  const spent = await nonce();
+  const { id } = await issued('Nonce Purge');
+  t.equal((await credentialRequest(await accessTokenFor(id), withProof(await keyProof(await holderKey(), { claims: { nonce: spent } })))).statusCode, 200, 'one of them used');
+  const before = await stored();
+  t.ok([old, spent].every((value) => before.includes(tokenHash(value))), 'both kept while they live (as hashes)');
+  await nonce();
+  const after = await stored();
+  t.ok([old, spent].every((value) => after.includes(tokenHash(value))), 'a new nonce within five minutes deletes neither');
+  clock.advance(6 * 60_000);
+  const latest = await nonce();
+  t.same(await stored(), [tokenHash(latest)], 'five minutes on, the next nonce leaves only itself: expired ones go, used or not');
 });
 
 t.test('the metadata documents, as wallets read them', async (t) => {
