@@ -29,16 +29,23 @@ export const walletOffers = pgTable(
     uniqueIndex('wallet_offers_code').on(table.codeHash),
     uniqueIndex('wallet_offers_access_token').on(table.accessTokenHash),
     index('wallet_offers_credential').on(table.credentialId),
+    // each new offer deletes the long-expired ones: without it, every delivery e-mail would scan the table
+    index('wallet_offers_expires').on(table.expiresAt),
   ],
 );
 
 /** Nonces for wallets' proofs of possession (OpenID4VCI Nonce Endpoint): single use, short-lived. */
-export const walletNonces = pgTable('wallet_nonces', {
-  /** SHA-256 (base64url) of the nonce */
-  nonceHash: text('nonce_hash').primaryKey(),
-  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  usedAt: timestamp('used_at', { withTimezone: true }),
-});
+export const walletNonces = pgTable(
+  'wallet_nonces',
+  {
+    /** SHA-256 (base64url) of the nonce */
+    nonceHash: text('nonce_hash').primaryKey(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  // each new nonce deletes the expired ones
+  (table) => [index('wallet_nonces_expires').on(table.expiresAt)],
+);
 
 /**
  * Copies of a credential bound to a holder's DID (`credentialSubject.id`), signed when a wallet proved
