@@ -11,6 +11,51 @@ import type { ActiveSigningKey, KeyStore } from '../keys/service.js';
 import { xsdDateTime } from '../credentials/document.js';
 import * as repository from './repository.js';
 
+/**
+ * The unsigned registry credential of `version` from the registry's contents (exported for the proof fast path's
+ * differential tests, which sign every shape the service emits both ways).
+ */
+export function registryCredential({
+  config,
+  version,
+  contents,
+  validFrom,
+}: {
+  config: Config;
+  version: number;
+  contents: Awaited<ReturnType<typeof repository.registryContents>>;
+  validFrom: Date;
+}) {
+  const did = platformDid(config.publicBaseUrl);
+  return {
+    '@context': [VC_V2_CONTEXT, registryContextUrl(config.publicBaseUrl)],
+    id: `${config.publicBaseUrl}/registry/${version}`,
+    type: ['VerifiableCredential', 'IIOETrustRegistry'],
+    name: `IIOE trust registry, version ${version}`,
+    issuer: { id: did, name: config.platform.name },
+    validFrom: xsdDateTime(validFrom),
+    credentialSubject: {
+      id: did,
+      registryVersion: version,
+      recognisedCentres: contents.centres.map((centre) => ({
+        id: centreDid(config.publicBaseUrl, centre.slug),
+        type: 'RecognisedCentre',
+        name: centre.name.en ?? Object.values(centre.name)[0],
+        countryCode: centre.countryCode,
+        centreStatus: centre.status,
+        courseAuthorisations: contents.authorisations
+          .filter((authorisation) => authorisation.centreId === centre.id)
+          .map((authorisation) => ({
+            type: 'CourseAuthorisation',
+            course: achievementUrl(config.publicBaseUrl, authorisation.achievementId),
+            authorisedFrom: xsdDateTime(authorisation.validFrom),
+            ...(authorisation.validUntil ? { authorisedUntil: xsdDateTime(authorisation.validUntil) } : {}),
+          })),
+      })),
+    },
+  };
+}
+
 export interface RegistryPublisher {
   /**
    * Runs `change` and publishes the registry version that reflects it in one transaction, after every other
@@ -34,36 +79,8 @@ export function createRegistryPublisher({ db, config, keys, log }: { db: Db; con
   const documentLoader = createDocumentLoader({ ownContexts });
   const did = platformDid(config.publicBaseUrl);
 
-  async function build(tx: Tx, version: number) {
-    const contents = await repository.registryContents(tx);
-    return {
-      '@context': [VC_V2_CONTEXT, contextUrl],
-      id: `${config.publicBaseUrl}/registry/${version}`,
-      type: ['VerifiableCredential', 'IIOETrustRegistry'],
-      name: `IIOE trust registry, version ${version}`,
-      issuer: { id: did, name: config.platform.name },
-      validFrom: xsdDateTime(new Date(Math.floor(Date.now() / 1000) * 1000)),
-      credentialSubject: {
-        id: did,
-        registryVersion: version,
-        recognisedCentres: contents.centres.map((centre) => ({
-          id: centreDid(config.publicBaseUrl, centre.slug),
-          type: 'RecognisedCentre',
-          name: centre.name.en ?? Object.values(centre.name)[0],
-          countryCode: centre.countryCode,
-          centreStatus: centre.status,
-          courseAuthorisations: contents.authorisations
-            .filter((authorisation) => authorisation.centreId === centre.id)
-            .map((authorisation) => ({
-              type: 'CourseAuthorisation',
-              course: achievementUrl(config.publicBaseUrl, authorisation.achievementId),
-              authorisedFrom: xsdDateTime(authorisation.validFrom),
-              ...(authorisation.validUntil ? { authorisedUntil: xsdDateTime(authorisation.validUntil) } : {}),
-            })),
-        })),
-      },
-    };
-  }
+  const build = async (tx: Tx, version: number) =>
+    registryCredential({ config, version, contents: await repository.registryContents(tx), validFrom: new Date(Math.floor(Date.now() / 1000) * 1000) });
 
   /** Signs and stores the next version, inside the caller's transaction that holds the registry lock. */
   async function publishIn(tx: Tx, key: ActiveSigningKey): Promise<number> {
