@@ -90,7 +90,7 @@ function issuedCredentialsStatement(db: DbOrTx) {
         .from(inserted)
         .innerJoin(given, sql`given.id = inserted.id`),
     )
-    .returning({ id: auditEvents.id })
+    .returning({ credentialId: auditEvents.credentialId })
     .prepare('insert_issued_credentials');
 }
 
@@ -103,10 +103,10 @@ const preparedStatements = new WeakMap<DbOrTx, ReturnType<typeof issuedCredentia
  * its list has room (fewer than `listCapacity` entries taken, counting the statement's own) and its entry (and
  * learner id) is free: checks and writes are one atomic step (no revocation can slip between them; two
  * processes can never hold one entry), in one round trip instead of queries, BEGIN, three writes and COMMIT
- * (issuance is the hot path). Returns how many were written; a credential whose condition fails is skipped,
+ * (issuance is the hot path). Returns the ids of those written; a credential whose condition fails is skipped,
  * and the caller finds out which and why (in a transaction, it rolls back the others when it wants all or none).
  */
-export async function insertIssuedCredentials(db: DbOrTx, issuances: IssuedCredentialInsert[]): Promise<number> {
+export async function writeIssuedCredentials(db: DbOrTx, issuances: IssuedCredentialInsert[]): Promise<Set<string>> {
   let statement = preparedStatements.get(db);
   if (!statement) preparedStatements.set(db, (statement = issuedCredentialsStatement(db)));
   const records = issuances.map(({ credential, audit, conditions }) => {
@@ -126,7 +126,12 @@ export async function insertIssuedCredentials(db: DbOrTx, issuances: IssuedCrede
     return record;
   });
   const written = await statement.execute({ given: JSON.stringify(records) });
-  return written.length;
+  return new Set(written.map((row) => row.credentialId as string));
+}
+
+/** How many of `issuances` were written (see `writeIssuedCredentials`). */
+export async function insertIssuedCredentials(db: DbOrTx, issuances: IssuedCredentialInsert[]): Promise<number> {
+  return (await writeIssuedCredentials(db, issuances)).size;
 }
 
 /** One credential: true when it was written (see `insertIssuedCredentials`). */

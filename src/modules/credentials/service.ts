@@ -7,6 +7,7 @@ import type { Principal } from '../../plugins/auth.js';
 import { centreDid } from '../../vc/did-web.js';
 import { validateOpenBadgeCredential } from '../../vc/ob3-schema.js';
 import { signCredential } from '../../vc/sign.js';
+import { groupCommitter } from './group-commit.js';
 import type { ActiveSigningKey } from '../../vc/keys.js';
 import { queueDeliveries } from '../delivery/service.js';
 import { actorColumns } from '../audit/service.js';
@@ -293,7 +294,8 @@ export async function signAndStore({
       const { id, verifiableCredential, document, issuedAt } = prepared;
       let written: boolean;
       if (!inTransaction) {
-        written = await storeIssuance(ctx.db, prepared);
+        // with the other credentials being stored at this moment, in one statement
+        written = await groupCommitter(ctx.db).store(prepared);
       } else {
         written = await ctx.db
           .transaction(async (tx) => {
