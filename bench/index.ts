@@ -45,6 +45,8 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
 const SEED_SMALL = 1_000;
 const SEED_LARGE = Number(process.env.BENCH_SEED_LARGE ?? 50_000);
 const WARMUP = 25;
+// the clients of the concurrent HTTP rows (BENCH_CLIENTS)
+const CONCURRENT_CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const BATCH_ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 10_000);
 // Requests run under the CPU profiler per profiled path, and issuances per memory measurement.
 const PROFILE_REQUESTS = Number(process.env.BENCH_PROFILE_REQUESTS ?? 300);
@@ -66,6 +68,8 @@ interface Path {
   run: (i: number) => Promise<unknown>;
   against?: Path;
   target?: number;
+  /** requests kept in flight at once (default 1: one after another); each request's latency is a sample */
+  concurrency?: number;
 }
 
 /**
@@ -80,11 +84,14 @@ async function compare(paths: Path[], rounds = 4): Promise<Result[]> {
     for (const [index, path] of paths.entries()) {
       const sample = samples[index]!;
       const start = performance.now();
-      while (performance.now() - start < DURATION_MS / rounds) {
-        const t0 = performance.now();
-        await path.run(i++);
-        sample.latencies.push(performance.now() - t0);
-      }
+      const client = async () => {
+        while (performance.now() - start < DURATION_MS / rounds) {
+          const t0 = performance.now();
+          await path.run(i++);
+          sample.latencies.push(performance.now() - t0);
+        }
+      };
+      await Promise.all(Array.from({ length: path.concurrency ?? 1 }, client));
       sample.elapsed += performance.now() - start;
     }
   }
@@ -273,6 +280,11 @@ async function main() {
       { name: '(b) service signing path (compiled proof, KeyObject)', run: (i) => signCredential({ credential: credentialFor(i), key }), against: stockIssuePath, target: 30 },
       { name: '(c) HTTP POST /api/v1/credentials, persisted, PGlite', run: service.issueHttp, against: stockIssuePath, target: 5 },
       ...(onPostgres ? [{ name: '(d) HTTP POST /api/v1/credentials, persisted, PostgreSQL', run: onPostgres.issueHttp, against: stockIssuePath, target: 5 }] : []),
+      // a service answers many clients at once: concurrent requests share issuance statements (group commit)
+      { name: `(e) HTTP issuance, ${CONCURRENT_CLIENTS} clients at once, PGlite`, run: service.issueHttp, against: stockIssuePath, target: 5, concurrency: CONCURRENT_CLIENTS },
+      ...(onPostgres
+        ? [{ name: `(f) HTTP issuance, ${CONCURRENT_CLIENTS} clients at once, PostgreSQL`, run: onPostgres.issueHttp, against: stockIssuePath, target: 5, concurrency: CONCURRENT_CLIENTS }]
+        : []),
     ]);
 
     const signed = sample;
