@@ -39,12 +39,15 @@ async function issuances(testApp: Awaited<ReturnType<typeof build>>, count: numb
   return rows;
 }
 
-t.test('credentials stored while a statement runs go together in the next one; a lone one goes at once', async (t) => {
+t.test('credentials stored together share a statement; those stored while it runs go together in the next', async (t) => {
   const testApp = await build(t);
   const { db } = testApp.app.ctx;
   const rows = await issuances(testApp, 12);
   const committer = groupCommitter(db);
-  const written = await Promise.all(rows.map((row) => committer.store(row)));
+  const first = committer.store(rows[0]!);
+  // one turn of the event loop later the first statement is running
+  await new Promise((resolve) => setImmediate(resolve));
+  const written = [await first, ...(await Promise.all(rows.slice(1).map((row) => committer.store(row))))];
   t.same(written, rows.map(() => true), 'every credential written');
   const ids = rows.map((row) => row.credential.id);
   const events = await db.select().from(auditEvents).where(inArray(auditEvents.credentialId, ids));
@@ -52,6 +55,11 @@ t.test('credentials stored while a statement runs go together in the next one; a
   // now() is the statement's transaction time: one value per statement that wrote them
   const statements = new Set(events.map((event) => event.createdAt.getTime()));
   t.equal(statements.size, 2, 'the first went alone, the eleven that arrived meanwhile in one statement');
+
+  const more = await issuances(testApp, 5);
+  t.same(await Promise.all(more.map((row) => committer.store(row))), more.map(() => true));
+  const moreEvents = await db.select().from(auditEvents).where(inArray(auditEvents.credentialId, more.map((row) => row.credential.id)));
+  t.equal(new Set(moreEvents.map((event) => event.createdAt.getTime())).size, 1, 'five stored in one turn: one statement');
   t.same(new Set(events.map((event) => (event.details as { row: number }).row)).size, 12, 'each event is its own credential\'s');
 });
 
