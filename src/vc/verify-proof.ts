@@ -63,7 +63,7 @@ export function selectProof(document: Record<string, unknown>): SelectedProof {
 
 /** The instant at which to let the library judge structure: inside the validity window, so that an expired
  * or not-yet-valid credential is reported by our validity check rather than as a broken signature. */
-function instantInsideValidity(credential: Record<string, unknown>, proof: Record<string, unknown>): Date {
+export function instantInsideValidity(credential: Record<string, unknown>, proof: Record<string, unknown>): Date {
   const parse = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value) : undefined);
   // VC 2.0 names the window validFrom/validUntil, VC 1.1 issuanceDate/expirationDate (the library checks the latter)
   const from = parse(credential.validFrom ?? credential.issuanceDate);
