@@ -36,12 +36,13 @@ export function buildOpenBadgeCredential({
   credentialStatus?: Record<string, unknown>;
 }) {
   const achievementJson = achievementDocument({ achievement, config, language });
-  const evidence = input.evidence?.map((item) => ({
+  // an empty list means no evidence: VC 2.0 gives `evidence` no empty form, and our verifier calls one malformed
+  const evidence = input.evidence?.length ? input.evidence.map((item) => ({
     ...(item.url ? { id: item.url } : {}),
     type: ['Evidence'],
     ...(item.name ? { name: item.name } : {}),
     ...(item.description ? { description: item.description } : {}),
-  }));
+  })) : undefined;
   return {
     '@context': [VC_V2_CONTEXT, OB_V3_CONTEXT],
     id: credentialUrl(config.publicBaseUrl, id),
