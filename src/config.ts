@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isHttpUrl } from './lib/urls.js';
@@ -67,8 +66,9 @@ const envSchema = z
     // Jobs (cohort batches, e-mail delivery) run on the pg-boss queue in the database. Every process runs them
     // unless told not to: API replicas behind separate `npm run worker` processes set JOBS_IN_PROCESS=false.
     JOBS_IN_PROCESS: booleanFromEnv.default(true),
-    // threads that sign batch credentials (0: sign on the main thread)
-    SIGNING_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+    // threads that sign batch credentials; 0, the default, signs on the main thread: with signing as fast as it
+    // now is, threads made batches slower on the 2-core machines measured (docs/cohorts.md)
+    SIGNING_THREADS: z.coerce.number().int().min(0).max(64).default(0),
     BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(10_000),
     BATCH_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
     // Mail: SMTP when SMTP_URL is set (smtp:// or smtps://), otherwise .eml files in DATA_DIR/outbox.
@@ -199,7 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytes: values.REMOTE_FETCH_MAX_BYTES,
       allowPrivateAddresses: values.REMOTE_ALLOW_PRIVATE_ADDRESSES,
     },
-    jobs: { inProcess: values.JOBS_IN_PROCESS, signingThreads: values.SIGNING_THREADS ?? Math.max(1, availableParallelism()) },
+    jobs: { inProcess: values.JOBS_IN_PROCESS, signingThreads: values.SIGNING_THREADS },
     batches: { maxRows: values.BATCH_MAX_ROWS, maxFileBytes: values.BATCH_MAX_FILE_BYTES },
     mail: {
       transport: values.SMTP_URL ? { kind: 'smtp', url: values.SMTP_URL } : { kind: 'outbox', dir: values.MAIL_OUTBOX_DIR ?? join(values.DATA_DIR, 'outbox') },

@@ -19,7 +19,8 @@ const SUPERVISE_SECONDS = 5;
 const QUEUE_OPTIONS: Record<QueueName, Omit<Queue, 'name'>> = {
   // A batch job fails only when the database does (a row's own problem is recorded on the row): retry it
   // until the database is back. Completed jobs are kept a day for inspection.
-  'batch-rows': { heartbeatSeconds: HEARTBEAT_SECONDS, retryLimit: 50, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, deleteAfterSeconds: 86_400 },
+  // `notify`: an upload wakes the workers at its commit (LISTEN/NOTIFY), instead of waiting for their next poll.
+  'batch-rows': { heartbeatSeconds: HEARTBEAT_SECONDS, retryLimit: 50, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, deleteAfterSeconds: 86_400, notify: true },
   // SMTP failures are retried by the delivery service itself (temporary ones only, with its own backoff). The
   // queue's retries cover the worker dying mid-send (its heartbeat stops) or the database failing: without them
   // such a delivery would stay queued for ever. A message the SMTP server accepted just before the kill, before
@@ -44,7 +45,8 @@ export interface JobQueue extends JobSender {
  */
 export async function startJobQueue({ database, supervise, onError }: { database: Database; supervise: boolean; onError: (error: Error) => void }): Promise<JobQueue> {
   const connection = database.queueConnection;
-  const common = { schedule: false, supervise, superviseIntervalSeconds: SUPERVISE_SECONDS, monitorIntervalSeconds: SUPERVISE_SECONDS } as const;
+  // The processes that work jobs listen for new ones (on PostgreSQL, one more connection each); polling stays the floor.
+  const common = { schedule: false, supervise, useListenNotify: supervise, superviseIntervalSeconds: SUPERVISE_SECONDS, monitorIntervalSeconds: SUPERVISE_SECONDS } as const;
   const boss =
     connection.kind === 'pglite'
       ? new PgBoss({ ...common, db: connection.db, backend: 'pglite' })

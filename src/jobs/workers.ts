@@ -9,10 +9,11 @@ import type { JobPayloads, JobQueue } from './queue.js';
 // Idle workers look for new jobs this often; a busy one takes the next job at once.
 const POLLING_SECONDS = 1;
 const DELIVERY_BATCH = 20;
-// A worker takes a few row ranges per fetch so that, while a batch has more, the next fetch follows at once
-// (pg-boss bursts only after a full fetch of more than one job); with one range per fetch every range waited
-// for the polling interval, and a 1,000-row batch took 20 s instead of 6.
-const BATCH_RANGES_PER_FETCH = 4;
+// A worker takes two row ranges per fetch so that, while a batch has more, the next fetch follows at once (pg-boss
+// bursts only after a full fetch of more than one job; with one range per fetch every range waited for the polling
+// interval). Not more: the ranges a worker holds wait for it, and a killed worker's ranges wait for its heartbeat
+// to go stale before another worker takes them.
+const BATCH_RANGES_PER_FETCH = 2;
 
 /**
  * Works the queues in this process: batch rows (signed on a pool of threads) and e-mails. Returns what stops
@@ -23,12 +24,15 @@ export async function startWorkers({ ctx, queue, log }: { ctx: AppContext; queue
   const mailer = createMailer({ mail: ctx.config.mail, log });
   const { boss } = queue;
 
-  await boss.work<JobPayloads['batch-rows']>('batch-rows', { batchSize: BATCH_RANGES_PER_FETCH, localConcurrency: 1, burstWhenBatchFull: true, pollingIntervalSeconds: POLLING_SECONDS }, async (jobs) => {
-    // The ranges of a fetch are worked side by side: one range alone leaves the signing threads idle while its
-    // groups are stored, and the main thread idle while they are signed. Every range runs to its end before a
-    // failure of one fails the fetch (and its jobs are retried, the settled rows skipped).
-    const outcomes = await Promise.allSettled(jobs.map((job) => workBatchRows({ ctx, signer, ...job.data })));
-    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  // A new batch wakes this worker at once (the queue notifies); the polling stays for retries coming due.
+  const batchPolling = { pollingIntervalSeconds: POLLING_SECONDS, notifyPollingIntervalSeconds: POLLING_SECONDS };
+  await boss.work<JobPayloads['batch-rows']>('batch-rows', { batchSize: BATCH_RANGES_PER_FETCH, localConcurrency: 1, burstWhenBatchFull: true, ...batchPolling }, async (jobs) => {
+    // The ranges of a fetch are worked one after another (each keeps its own signing and storing overlapped):
+    // side by side, their transactions queued up together on the embedded database, and a single issuance's
+    // every statement waited behind all of them. Every range runs before a failure of one fails the fetch (its
+    // jobs are then retried, the settled rows skipped).
+    let failure: { reason: unknown } | undefined;
+    for (const job of jobs) await workBatchRows({ ctx, signer, ...job.data }).catch((reason: unknown) => (failure ??= { reason }));
     if (failure) throw failure.reason;
   });
   // E-mails a few at a time, in order; the next fetch follows at once while there are more. The sending pace of a

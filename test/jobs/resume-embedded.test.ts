@@ -26,7 +26,6 @@ t.test('npm start killed with SIGKILL mid-batch: restarted on the same data, it 
     HOST: '127.0.0.1',
     PORT: String(port),
     PUBLIC_BASE_URL: `http://localhost:${port}`,
-    SIGNING_THREADS: '1',
     RATE_LIMIT_VERIFY_PER_MINUTE: '100000',
   };
 

@@ -35,7 +35,6 @@ t.test('a worker killed with SIGKILL mid-batch: the next worker completes it, no
     KEYS_MASTER_KEY: randomBytes(32).toString('base64url'),
     DEMO: 'true',
     JOBS_IN_PROCESS: 'false',
-    SIGNING_THREADS: '1',
     DATA_DIR: join(dirs, 'data'),
     KEYS_DIR: join(dirs, 'keys'),
     HOST: '127.0.0.1',

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { batches, batchRows, batchUploads, type BatchRowState, type BatchState, credentials, deliveries } from '../../db/schema/index.js';
 import type { PageCursor } from '../../lib/pagination.js';
@@ -12,13 +12,28 @@ export async function insertBatch(db: DbOrTx, batch: typeof batches.$inferInsert
   return row;
 }
 
-// One statement per this many rows: bounded statement size (10,000 rows x 9 columns stays far below the
-// 65,535 parameters of the protocol either way).
-const ROW_INSERT_CHUNK = 500;
+// One statement per this many rows, each with the rows as one JSON parameter: drizzle builds a parameter per cell
+// otherwise (nine per row), and building them cost more than the insert itself.
+const ROW_INSERT_CHUNK = 2_000;
+// batch_rows's columns in table order, as `insert … select` fills them
+const BATCH_ROW_RECORD = sql.raw(
+  'batch_id uuid, row_number integer, input jsonb, state text, credential_id uuid, error_code text, error_message text, error_params jsonb, updated_at timestamptz',
+);
 
 export async function insertBatchRows(db: DbOrTx, rows: (typeof batchRows.$inferInsert)[]): Promise<void> {
   for (let start = 0; start < rows.length; start += ROW_INSERT_CHUNK) {
-    await db.insert(batchRows).values(rows.slice(start, start + ROW_INSERT_CHUNK));
+    const records = rows.slice(start, start + ROW_INSERT_CHUNK).map((row) => ({
+      batch_id: row.batchId,
+      row_number: row.rowNumber,
+      input: row.input,
+      state: row.state ?? 'pending',
+      credential_id: row.credentialId ?? null,
+      error_code: row.errorCode ?? null,
+      error_message: row.errorMessage ?? null,
+      error_params: row.errorParams ?? null,
+      updated_at: null,
+    }));
+    await db.insert(batchRows).select(sql`select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as given(${BATCH_ROW_RECORD})`);
   }
 }
 
@@ -188,24 +203,14 @@ export async function resultRows(db: DbOrTx, { batchId, afterRow, limit }: { bat
 export async function existingByExternalId(db: DbOrTx, centreId: string, keys: { achievementId: string; externalId: string }[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (keys.length === 0) return found;
-  const CHUNK = 1000;
-  for (let start = 0; start < keys.length; start += CHUNK) {
-    const part = keys.slice(start, start + CHUNK);
-    const rows = await db
-      .select({ id: credentials.id, achievementId: credentials.achievementId, externalId: credentials.externalId })
-      .from(credentials)
-      .where(
-        and(
-          eq(credentials.centreId, centreId),
-          sql`${credentials.supersedes} is null`,
-          sql`(${credentials.achievementId}, ${credentials.externalId}) in (${sql.join(
-            part.map((key) => sql`(${key.achievementId}::uuid, ${key.externalId})`),
-            sql`, `,
-          )})`,
-        ),
-      );
-    for (const row of rows) found.set(externalIdKey(row.achievementId, row.externalId ?? ''), row.id);
-  }
+  // the pairs as one JSON parameter (a 10,000-row file's pairs as a list of parameters took longer to build than to look up)
+  const given = sql`jsonb_to_recordset(${JSON.stringify(keys.map(({ achievementId, externalId }) => ({ achievement_id: achievementId, external_id: externalId })))}::jsonb) as given(achievement_id uuid, external_id text)`;
+  const rows = await db
+    .select({ id: credentials.id, achievementId: credentials.achievementId, externalId: credentials.externalId })
+    .from(credentials)
+    .innerJoin(given, and(eq(credentials.achievementId, sql`given.achievement_id`), eq(credentials.externalId, sql`given.external_id`)))
+    .where(and(eq(credentials.centreId, centreId), isNull(credentials.supersedes), isNotNull(credentials.externalId)));
+  for (const row of rows) found.set(externalIdKey(row.achievementId, row.externalId ?? ''), row.id);
   return found;
 }
 
