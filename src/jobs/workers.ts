@@ -16,8 +16,9 @@ const DELIVERY_BATCH = 20;
 const BATCH_RANGES_PER_FETCH = 2;
 
 /**
- * Works the queues in this process: batch rows (signed on a pool of threads) and e-mails. Returns what stops
- * them; jobs in flight get time to finish, and what a stop leaves is retried by the next worker.
+ * Works the queues in this process: batch rows (signed on SIGNING_THREADS threads, by default on this one) and
+ * e-mails. Returns what stops them; jobs in flight get time to finish, and what a stop leaves is retried by the
+ * next worker.
  */
 export async function startWorkers({ ctx, queue, log }: { ctx: AppContext; queue: JobQueue; log: FastifyBaseLogger }): Promise<() => Promise<void>> {
   const signer = createSigningPool({ threads: ctx.config.jobs.signingThreads });

@@ -330,7 +330,7 @@ export async function batchResultsCsv({ ctx, principal, id, language }: { ctx: A
 /**
  * The batch-rows job: issues the pending rows of a range so that a worker killed at any point leaves every row
  * either issued with its credential (and its delivery, when the batch delivers) or pending; the retried job
- * issues the pending ones. Rows are signed on the signing pool a group at a time, and each group is stored in
+ * issues the pending ones. Rows are signed by `signer` a group at a time, and each group is stored in
  * one transaction while the next group is signed: one transaction per row made the embedded database, which
  * runs on the main thread, the bottleneck. A group the database refuses in any way (a learner id issued
  * meanwhile, an authorisation withdrawn, an entry another process took, a row another worker settled) is
