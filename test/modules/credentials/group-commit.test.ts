@@ -6,6 +6,7 @@ import { actorColumns } from '../../../src/modules/audit/service.js';
 import { groupCommitter } from '../../../src/modules/credentials/group-commit.js';
 import type { IssuedCredentialInsert } from '../../../src/modules/credentials/repository.js';
 import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
+import { unsignedCredentialRow } from '../../support/credential-rows.js';
 
 const SYSTEM = actorColumns({ kind: 'system', clientUuid: null, staffId: null });
 
@@ -19,19 +20,7 @@ async function issuances(testApp: Awaited<ReturnType<typeof build>>, count: numb
   for (let i = 0; i < count; i++) {
     const slot = await ctx.statusLists.reserve(centre!.id);
     rows.push({
-      credential: {
-        id: randomUUID(),
-        centreId: centre!.id,
-        achievementId,
-        signingKeyId: key.id,
-        recipientName: `Learner ${i}`,
-        achievementVersion: 1,
-        language: 'en',
-        validFrom: new Date(),
-        document: '{}',
-        statusListId: slot.listId,
-        statusListIndex: slot.index,
-      },
+      credential: unsignedCredentialRow({ centreId: centre!.id, achievementId, signingKeyId: key.id, slot, recipientName: `Learner ${i}` }),
       audit: { actor: SYSTEM, details: { row: i } },
       conditions: { authorisedAt: new Date(), listCapacity: slot.capacity },
     });

@@ -5,6 +5,7 @@ import { actorColumns } from '../../../src/modules/audit/service.js';
 import { apiClients, auditEvents, centres, credentials, statusLists } from '../../../src/db/schema/index.js';
 import { insertIssuedCredential, insertIssuedCredentials } from '../../../src/modules/credentials/repository.js';
 import { build, demoToken, firstAchievementId, issue } from '../../helper.js';
+import { unsignedCredentialRow } from '../../support/credential-rows.js';
 
 
 const SYSTEM = actorColumns({ kind: 'system', clientUuid: null, staffId: null });
@@ -35,19 +36,14 @@ t.test('a credential that cannot be stored leaves no audit event, and an audit e
   const allocated = async () => (await db.select({ n: statusLists.allocated }).from(statusLists).where(eq(statusLists.id, slot.listId)))[0]?.n;
   const before = { ...(await counts()), allocated: await allocated() };
   const countsNow = async () => ({ ...(await counts()), allocated: await allocated() });
-  const row = {
-    id: randomUUID(),
+  const row = unsignedCredentialRow({
     centreId: centre!.id,
     achievementId: await firstAchievementId(testApp.app),
     signingKeyId: randomUUID(), // no such key: the foreign key refuses the credential
+    slot,
     recipientName: 'Nobody',
-    achievementVersion: 1,
-    language: 'en',
-    validFrom: new Date(),
-    document: '{}',
-    statusListId: slot.listId,
-    statusListIndex: slot.index,
-  };
+  });
+
   const now = { authorisedAt: new Date(), listCapacity: slot.capacity };
   await t.rejects(insertIssuedCredential(db, { credential: row, audit: { actor: SYSTEM, details: {} }, conditions: now }));
   t.same(await countsNow(), before, 'no row was written and no entry counted');
@@ -82,7 +78,7 @@ t.test('a group of credentials is stored in one statement: each checked on its o
   const allocated = async () => (await db.select({ n: statusLists.allocated }).from(statusLists).where(eq(statusLists.id, listId)))[0]!.n;
   const before = await allocated();
   const issuanceOn = (slot: (typeof slots)[number], name: string, conditions = { authorisedAt: new Date(), listCapacity: slot.capacity }) => ({
-    credential: { id: randomUUID(), centreId: centre!.id, achievementId, signingKeyId, recipientName: name, achievementVersion: 1, language: 'ar', validFrom: new Date(), document: JSON.stringify({ name }), statusListId: slot.listId, statusListIndex: slot.index },
+    credential: { ...unsignedCredentialRow({ centreId: centre!.id, achievementId, signingKeyId, slot, recipientName: name }), language: 'ar', document: JSON.stringify({ name }) },
     audit: { actor: SYSTEM, details: { name } },
     conditions,
   });
