@@ -89,7 +89,8 @@ t.test('a database outage is answered 503 + Retry-After quickly, and the service
   const readyAgain = await app.inject({ method: 'GET', url: '/readyz' });
   t.equal(readyAgain.statusCode, 200, '/readyz: ready again');
   t.equal((await app.inject({ method: 'GET', url: `/centres/${centre}` })).statusCode, 200, 'public read works again');
-  t.equal((await issue(app, token, issueBody)).statusCode, 201, 'issuance works again');
+  const issuedAgain = await issue(app, token, issueBody);
+  t.equal(issuedAgain.statusCode, 201, `issuance works again (got ${issuedAgain.statusCode} ${issuedAgain.body.slice(0, 300)})`);
   const updated = await app.inject({ method: 'PATCH', url: `/api/v1/centres/${centre}`, headers: { authorization: `Bearer ${admin}` }, payload: { websiteUrl: 'https://example.org/after' } });
-  t.equal(updated.statusCode, 200, 'admin write works again');
+  t.equal(updated.statusCode, 200, `admin write works again (got ${updated.statusCode} ${updated.body.slice(0, 300)})`);
 });
