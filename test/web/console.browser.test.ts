@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import type { Locator, Page, Response } from 'playwright-core';
 import t, { type Test } from 'tap';
+import type { JobQueue } from '../../src/jobs/queue.js';
+import { startWorkers } from '../../src/jobs/workers.js';
 import { LANGUAGES, type Language } from '../../src/lib/i18n.js';
 import { consoleMessages } from '../../src/web/console/messages/index.js';
 import { build } from '../helper.js';
@@ -37,7 +39,10 @@ async function freePort(): Promise<number> {
 const smtp = await startTestSmtp(t);
 const port = await freePort();
 const origin = `http://localhost:${port}`;
-const { app } = await build(t, { PUBLIC_BASE_URL: origin, SMTP_URL: smtp.url });
+// No jobs are worked until the cohort's page has been seen running (startBatchWorkers): a 12-row batch now finishes
+// in a fraction of a second, sooner than the browser follows the redirect to its page.
+const { app } = await build(t, { PUBLIC_BASE_URL: origin, SMTP_URL: smtp.url, JOBS_IN_PROCESS: 'false' });
+const startBatchWorkers = async () => t.teardown(await startWorkers({ ctx: app.ctx, queue: app.ctx.jobs as JobQueue, log: app.log }));
 await app.listen({ host: '127.0.0.1', port });
 const browser = await launchBrowser();
 t.teardown(() => browser.close());
@@ -211,6 +216,7 @@ t.test('the centre\'s day, in English', async (t) => {
   t.ok(await colleaguePage.locator('progress').getAttribute('data-progress'), 'the running batch\'s bar is polled by the script');
   const firstValue = Number(await colleaguePage.locator('progress').getAttribute('value'));
   t.ok(firstValue < 12, `the bar starts short of the end (${firstValue} of 12)`);
+  await startBatchWorkers();
   const loadsBefore = theirs.problems.length;
   // the script reloads the page when the batch has finished: wait for the finished page
   await colleaguePage.locator('#progress-heading').filter({ hasText: new RegExp(`^${en.cohorts.states.completed}$`) }).waitFor({ timeout: 60_000 });
