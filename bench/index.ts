@@ -236,7 +236,10 @@ async function main() {
     // A template credential from the service itself, re-used unsigned by the library paths.
     const sample = await service.issueHttp(0);
     const { proof: _proof, ...unsigned } = sample;
-    const credentialFor = (i: number) => ({ ...structuredClone(unsigned), id: `${(unsigned.id as string).slice(0, -12)}${String(i).padStart(12, '0')}` });
+    // A new top level with its own id per signature; nested values are shared, since neither signing path changes
+    // its input (the stock one adds `proof` to a copy of the top level). Building the document is the HTTP rows'
+    // cost, not the proof's: a deep copy per signature (~0.04 ms) was a sixth of the service path's time.
+    const credentialFor = (i: number) => ({ ...unsigned, id: `${(unsigned.id as string).slice(0, -12)}${String(i).padStart(12, '0')}` });
 
     const centre = (await findCentreBySlug(app.ctx.db, 'egypt-demo'))!;
     const did = centreDid(config.publicBaseUrl, centre.slug);
