@@ -237,8 +237,8 @@ async function main() {
     const sample = await service.issueHttp(0);
     const { proof: _proof, ...unsigned } = sample;
     // A new top level with its own id per signature; nested values are shared, since neither signing path changes
-    // its input (the stock one adds `proof` to a copy of the top level). Building the document is the HTTP rows'
-    // cost, not the proof's: a deep copy per signature (~0.04 ms) was a sixth of the service path's time.
+    // them (the stock one adds `proof` to the top level it is given, new each time). Building the document is the
+    // HTTP rows' cost, not the proof's: a deep copy per signature (~0.04 ms) was a sixth of the service path's time.
     const credentialFor = (i: number) => ({ ...unsigned, id: `${(unsigned.id as string).slice(0, -12)}${String(i).padStart(12, '0')}` });
 
     const centre = (await findCentreBySlug(app.ctx.db, 'egypt-demo'))!;
