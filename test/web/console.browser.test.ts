@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import type { Locator, Page, Response } from 'playwright-core';
 import t, { type Test } from 'tap';
 import type { JobQueue } from '../../src/jobs/queue.js';
@@ -10,6 +8,7 @@ import { build } from '../helper.js';
 import { eventually } from '../support/batches.js';
 import { addVirtualAuthenticator, axeViolations, launchBrowser, openPage, type Problem, saveScreenshot } from '../support/browser.js';
 import { invitationPath, joinAs } from '../support/console.js';
+import { freePort } from '../support/pg-cluster.js';
 import { linkIn, startTestSmtp } from '../support/smtp.js';
 
 // The staff console in a real Chromium, as centre staff use it: a manager accepts the CLI's invitation, adds a
@@ -23,18 +22,6 @@ import { linkIn, startTestSmtp } from '../support/smtp.js';
 
 const started = Date.now();
 t.teardown(() => t.comment(`file ran in ${Date.now() - started} ms`));
-
-/** A port free a moment ago on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const smtp = await startTestSmtp(t);
 const port = await freePort();
