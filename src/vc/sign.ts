@@ -1,9 +1,9 @@
 import { sign } from 'node:crypto';
 import * as vc from '@digitalbazaar/vc';
-import { encode as base58btc } from 'base58-universal';
 import { compiledVerifyData, proofCreated, type ProofOptions } from './compiled-proof.js';
 import { createDocumentLoader, type DocumentLoader } from './document-loader.js';
 import type { ActiveSigningKey } from './keys.js';
+import { encodeBase58btc } from './multibase.js';
 
 // Signing needs contexts only; the issuer's DID is not looked up to sign.
 const contextLoader = createDocumentLoader();
@@ -79,7 +79,7 @@ async function signCompiled({
   };
   const verifyData = await compiledVerifyData({ document: credential, proofOptions, documentLoader });
   if (!verifyData) return undefined;
-  const proofValue = `z${base58btc(sign(null, verifyData, key.privateKey))}`;
+  const proofValue = `z${encodeBase58btc(sign(null, verifyData, key.privateKey))}`;
   // A new top level; nested values are shared with `credential`, which no caller changes after signing.
   return { ...credential, proof: [{ ...proofOptions, proofValue }] };
 }
