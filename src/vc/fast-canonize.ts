@@ -1,6 +1,6 @@
 import contextProcessor, { type ActiveContext, type ProcessingOptions } from 'jsonld/lib/context.js';
 import ContextResolver from 'jsonld/lib/ContextResolver.js';
-import { _canonizeSync as canonizeDataset, type Quad, type RdfTerm } from 'rdf-canonize';
+import { canonicalNQuads, datatypeSuffix, iriText, literalText } from './canonical-nquads.js';
 
 /**
  * The proof fast path's canonicaliser (docs/fast-path.md): the RDFC-1.0 canonical N-Quads of a JSON-LD document,
@@ -32,7 +32,7 @@ export async function fastCanonize({
   // A scoped context met for the first time is processed (asynchronously, once) and the walk starts again.
   for (let attempt = 0; attempt < MAX_CONTEXT_ROUNDS; attempt++) {
     try {
-      return canonizeDataset(documentToQuads(root, document), { algorithm: 'RDFC-1.0' });
+      return canonicalNQuads(documentToTriples(root, document));
     } catch (error) {
       if (error instanceof ContextNotYetProcessed) await error.process();
       else if (error instanceof Unsupported) return undefined;
@@ -64,7 +64,11 @@ interface Scope {
   previous: Scope | undefined;
   options: ProcessingOptions;
   derived: Record<Derivation, Map<unknown, Scope>>;
+  /** memoised look-ups, bounded (MEMO_LIMIT): a document under verification may bring any number of keys */
   expandedKeys: Map<string, string | null>;
+  properties: Map<string, PropertyPlan | null>;
+  values: Map<string, ValuePlan>;
+  types: Map<string, string>;
 }
 
 function newScope(context: ActiveContext, previous: Scope | undefined, options: ProcessingOptions): Scope {
@@ -74,6 +78,9 @@ function newScope(context: ActiveContext, previous: Scope | undefined, options: 
     options,
     derived: { 'property-scoped': new Map(), 'type-scoped': new Map() },
     expandedKeys: new Map(),
+    properties: new Map(),
+    values: new Map(),
+    types: new Map(),
   };
 }
 
@@ -138,46 +145,134 @@ function derive(scope: Scope, local: unknown, derivation: Derivation): Scope {
   });
 }
 
-function expandKey(scope: Scope, key: string): string | null {
-  let expanded = scope.expandedKeys.get(key);
-  if (expanded === undefined) {
-    expanded = contextProcessor.expandIri(scope.context, key, { vocab: true }, scope.options);
-    scope.expandedKeys.set(key, expanded);
-  }
-  return expanded;
+// Our scopes meet a few dozen keys and types; beyond this, look-ups are computed each time instead of remembered.
+const MEMO_LIMIT = 512;
+
+function memoised<V>(memo: Map<string, V>, key: string, compute: () => V): V {
+  if (memo.has(key)) return memo.get(key)!;
+  const value = compute();
+  if (memo.size < MEMO_LIMIT) memo.set(key, value);
+  return value;
 }
 
-const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
+function expandKey(scope: Scope, key: string): string | null {
+  return memoised(scope.expandedKeys, key, () => contextProcessor.expandIri(scope.context, key, { vocab: true }, scope.options));
+}
+
+/** A key of a node object that is a property: its predicate as N-Quads text, and its property-scoped context. */
+interface PropertyPlan {
+  predicate: string;
+  local: unknown;
+}
+
+/**
+ * How `key` reads as a property in `scope`: null for what the walk does not handle (no term definition, a keyword
+ * other than @id and @type, a reverse property, a non-absolute IRI, a container other than @set).
+ */
+function propertyPlan(scope: Scope, key: string): PropertyPlan | null {
+  return memoised(scope.properties, key, () => {
+    const property = expandKey(scope, key);
+    const definition = scope.context.mappings.get(key);
+    if (property === null || property.startsWith('@') || !definition || definition.reverse || !ABSOLUTE_IRI.test(property)) return null;
+    const container = definition['@container'] as string[] | undefined;
+    if (container && !(container.length === 1 && container[0] === '@set')) return null;
+    return { predicate: iriText(property), local: contextProcessor.getContextValue(scope.context, key, '@context') };
+  });
+}
+
+/** How the values of `key` read in `scope` (the property's own scope): its type coercion and literal rules. */
+interface ValuePlan {
+  /** a string value is an IRI, expanded against the vocabulary too (`@vocab`) or not (`@id`) */
+  reference: '@id' | '@vocab' | undefined;
+  /** the coerced datatype IRI, or null */
+  datatype: string | null;
+  /** coerced to @json, @none or another keyword (or @id/@vocab for a non-string), or to rdf:langString: left to the stock path */
+  literalsUnsupported: boolean;
+  /** a default language or direction applies to strings: left to the stock path */
+  languageTagged: boolean;
+  /** datatypeSuffix of the coerced datatype (xsd:string when none) */
+  stringSuffix: string;
+}
+
+function valuePlan(scope: Scope, key: string): ValuePlan {
+  return memoised(scope.values, key, () => {
+    const coercion = contextProcessor.getContextValue(scope.context, key, '@type');
+    const language = contextProcessor.getContextValue(scope.context, key, '@language');
+    const direction = contextProcessor.getContextValue(scope.context, key, '@direction');
+    // rdf:langString without a language is written like xsd:string but stays a different literal: the stock path's
+    const literalsUnsupported = coercion !== null && (typeof coercion !== 'string' || coercion.startsWith('@') || coercion === RDF_LANGSTRING);
+    const datatype = literalsUnsupported ? null : (coercion as string | null);
+    return {
+      reference: coercion === '@id' || coercion === '@vocab' ? coercion : undefined,
+      datatype,
+      literalsUnsupported,
+      languageTagged: (language !== null && language !== undefined) || (direction !== null && direction !== undefined),
+      stringSuffix: datatypeSuffix(datatype ?? XSD_STRING),
+    };
+  });
+}
+
+const RDF_TYPE = iriText('http://www.w3.org/1999/02/22-rdf-syntax-ns#type');
 const XSD_STRING = 'http://www.w3.org/2001/XMLSchema#string';
-const XSD_INTEGER = 'http://www.w3.org/2001/XMLSchema#integer';
-const XSD_BOOLEAN = 'http://www.w3.org/2001/XMLSchema#boolean';
+const RDF_LANGSTRING = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString';
+const XSD_INTEGER_SUFFIX = datatypeSuffix('http://www.w3.org/2001/XMLSchema#integer');
+const XSD_BOOLEAN_SUFFIX = datatypeSuffix('http://www.w3.org/2001/XMLSchema#boolean');
 const XSD_DOUBLE = 'http://www.w3.org/2001/XMLSchema#double';
-const DEFAULT_GRAPH: RdfTerm = { termType: 'DefaultGraph', value: '' };
 // jsonld.js's test for an absolute IRI; `_:` (a blank node identifier) is left to the stock path.
 const ABSOLUTE_IRI = /^[A-Za-z][A-Za-z0-9+\-.]*:[^\s]*$/;
 
-/** The document's RDF dataset, as jsonld.js's toRDF would produce it (a set: repeated quads appear once). */
-function documentToQuads(root: Scope, document: Record<string, unknown>): Quad[] {
+/**
+ * The document's RDF dataset, as jsonld.js's toRDF would produce it, as serialised triples for canonicalNQuads
+ * (a set: repeated triples appear once).
+ */
+function documentToTriples(root: Scope, document: Record<string, unknown>): string[] {
   const walk = new Walk();
   walk.node({ scope: root, element: document, activeProperty: null, isRoot: true });
-  return walk.quads;
+  return walk.mayRepeat ? withoutRepeats(walk.triples) : walk.triples;
 }
 
+function withoutRepeats(triples: string[]): string[] {
+  const seen = new Set<string>();
+  const kept: string[] = [];
+  for (let index = 0; index < triples.length; index += 3) {
+    // The terms' texts are unambiguous (IRIs in <>, literals quoted and escaped, blank nodes "_:"), so is the line.
+    const line = `${triples[index]} ${triples[index + 1]} ${triples[index + 2]}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    kept.push(triples[index]!, triples[index + 1]!, triples[index + 2]!);
+  }
+  return kept;
+}
+
+const SEARCHED_LIST_LIMIT = 16;
+
 class Walk {
-  readonly quads: Quad[] = [];
-  private readonly seen = new Set<string>();
+  /** subject, predicate, object, … as N-Quads text */
+  readonly triples: string[] = [];
+  /**
+   * Whether a triple may have been emitted twice. A blank node's triples all come from one node object, so a
+   * repeat needs one node naming the same predicate twice (an array holding a value twice, two keys for one IRI)
+   * or two node objects with the same id; the walk notes those and only then removes repeats, sparing every
+   * other document a set of every triple.
+   */
+  mayRepeat = false;
+  private readonly namedSubjects = new Set<string>();
   private blankNodes = 0;
 
-  private add(subject: RdfTerm, predicate: string, object: RdfTerm) {
-    // Blank node labels start with "_:", IRIs never do; a literal's datatype keeps it apart from an IRI.
-    const key = `${subject.value}\n${predicate}\n${object.value}\n${object.datatype?.value ?? ''}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.quads.push({ subject, predicate: { termType: 'NamedNode', value: predicate }, object, graph: DEFAULT_GRAPH });
+  /**
+   * The triples of one predicate of one node; an object written twice marks the walk (`mayRepeat`). Long lists
+   * are not searched (quadratic): they are marked, and the set at the end removes what repeats.
+   */
+  private emit(subject: string, predicate: string, objects: string[]) {
+    if (objects.length > SEARCHED_LIST_LIMIT) this.mayRepeat = true;
+    for (const [index, object] of objects.entries()) {
+      if (index > 0 && !this.mayRepeat && objects.indexOf(object) < index) this.mayRepeat = true;
+      this.triples.push(subject, predicate, object);
+    }
   }
 
-  /** A node object: its subject term, after emitting its quads. Mirrors jsonld.js `expand` for one element. */
-  node({ scope, element, activeProperty, isRoot }: { scope: Scope; element: Record<string, unknown>; activeProperty: string | null; isRoot: boolean }): RdfTerm {
+  /** A node object: its subject term, after emitting its triples. Mirrors jsonld.js `expand` for one element. */
+  node({ scope, element, activeProperty, isRoot }: { scope: Scope; element: Record<string, unknown>; activeProperty: string | null; isRoot: boolean }): string {
     const keys = Object.keys(element);
     if (keys.length === 0) throw new Unsupported();
     let active = scope;
@@ -200,62 +295,52 @@ class Walk {
 
     const idKeys = keys.filter((key) => expandKey(active, key) === '@id');
     if (idKeys.length > 1) throw new Unsupported();
-    const subject: RdfTerm =
-      idKeys.length === 1
-        ? { termType: 'NamedNode', value: absoluteIri(active, element[idKeys[0]!], { base: true }) }
-        : { termType: 'BlankNode', value: `_:b${this.blankNodes++}` };
-    for (const type of types) {
-      this.add(subject, RDF_TYPE, { termType: 'NamedNode', value: absoluteIri(typeScoped, type, { base: true, vocab: true }) });
+    const subject = idKeys.length === 1 ? iriText(absoluteIri(active, element[idKeys[0]!], { base: true })) : `_:b${this.blankNodes++}`;
+    if (idKeys.length === 1) {
+      if (this.namedSubjects.has(subject)) this.mayRepeat = true;
+      this.namedSubjects.add(subject);
     }
+    this.emit(
+      subject,
+      RDF_TYPE,
+      types.map((type) => memoised(typeScoped.types, type, () => iriText(absoluteIri(typeScoped, type, { base: true, vocab: true })))),
+    );
+    const predicates: string[] = [];
 
     for (const key of keys) {
       if (isRoot && key === '@context') continue;
       const property = expandKey(active, key);
       if (property === '@id' || property === '@type') continue;
-      const definition = active.context.mappings.get(key);
-      if (property === null || property.startsWith('@') || !definition || definition.reverse || !ABSOLUTE_IRI.test(property)) {
-        throw new Unsupported();
-      }
-      const container = definition['@container'] as string[] | undefined;
-      if (container && !(container.length === 1 && container[0] === '@set')) throw new Unsupported();
-      const local = contextProcessor.getContextValue(active.context, key, '@context');
-      const termScope = local === undefined ? active : derive(active, local, 'property-scoped');
+      const plan = propertyPlan(active, key);
+      if (!plan) throw new Unsupported();
+      const termScope = plan.local === undefined ? active : derive(active, plan.local, 'property-scoped');
+      if (predicates.includes(plan.predicate)) this.mayRepeat = true;
+      predicates.push(plan.predicate);
       const values = element[key];
-      for (const value of Array.isArray(values) ? values : [values]) {
-        this.add(subject, property, this.value({ scope: termScope, key, value }));
-      }
+      this.emit(subject, plan.predicate, Array.isArray(values) ? values.map((value) => this.value({ scope: termScope, key, value })) : [this.value({ scope: termScope, key, value: values })]);
     }
     return subject;
   }
 
   /** One value of property `key`, expanded with the property's own scope (jsonld.js `_expandValue`). */
-  private value({ scope, key, value }: { scope: Scope; key: string; value: unknown }): RdfTerm {
+  private value({ scope, key, value }: { scope: Scope; key: string; value: unknown }): string {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       return this.node({ scope, element: value as Record<string, unknown>, activeProperty: key, isRoot: false });
     }
-    const coercion = contextProcessor.getContextValue(scope.context, key, '@type');
-    if (typeof value === 'string' && coercion === '@id') return { termType: 'NamedNode', value: absoluteIri(scope, value, { base: true }) };
-    if (typeof value === 'string' && coercion === '@vocab') return { termType: 'NamedNode', value: absoluteIri(scope, value, { base: true, vocab: true }) };
-    // '@json', '@none' and anything but a datatype IRI are left to the stock path
-    if (coercion !== null && (typeof coercion !== 'string' || coercion.startsWith('@'))) throw new Unsupported();
-    const datatype = coercion as string | null;
+    const plan = valuePlan(scope, key);
+    if (typeof value === 'string' && plan.reference) return iriText(absoluteIri(scope, value, { base: true, vocab: plan.reference === '@vocab' }));
+    if (plan.literalsUnsupported) throw new Unsupported();
     if (typeof value === 'string') {
-      const language = contextProcessor.getContextValue(scope.context, key, '@language');
-      const direction = contextProcessor.getContextValue(scope.context, key, '@direction');
-      if ((language !== null && language !== undefined) || (direction !== null && direction !== undefined)) throw new Unsupported();
-      return literal(value, datatype ?? XSD_STRING);
+      if (plan.languageTagged) throw new Unsupported();
+      return literalText(value, plan.stringSuffix);
     }
-    if (typeof value === 'boolean') return literal(String(value), datatype ?? XSD_BOOLEAN);
+    if (typeof value === 'boolean') return literalText(String(value), plan.datatype === null ? XSD_BOOLEAN_SUFFIX : datatypeSuffix(plan.datatype));
     // jsonld.js writes non-integers (and anything typed xsd:double) in its own double form: the stock path's job
-    if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e21 && datatype !== XSD_DOUBLE) {
-      return literal(value.toFixed(0), datatype ?? XSD_INTEGER);
+    if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e21 && plan.datatype !== XSD_DOUBLE) {
+      return literalText(value.toFixed(0), plan.datatype === null ? XSD_INTEGER_SUFFIX : datatypeSuffix(plan.datatype));
     }
     throw new Unsupported();
   }
-}
-
-function literal(value: string, datatype: string): RdfTerm {
-  return { termType: 'Literal', value, datatype: { termType: 'NamedNode', value: datatype } };
 }
 
 function stringList(value: unknown): string[] {
