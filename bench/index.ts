@@ -83,6 +83,9 @@ async function compare(paths: Path[], rounds = 4): Promise<Result[]> {
   for (let round = 0; round < rounds; round++) {
     for (const [index, path] of paths.entries()) {
       const sample = samples[index]!;
+      // Each slice starts on a collected heap, so one path's garbage is not collected on the next path's time
+      // (the stock paths leave far more of it); `npm run bench` runs node with --expose-gc.
+      globalThis.gc?.();
       const start = performance.now();
       const client = async () => {
         while (performance.now() - start < DURATION_MS / rounds) {

@@ -8,8 +8,8 @@
 import { Session } from 'node:inspector/promises';
 
 const BUCKETS = [
-  'canonicalisation: document to quads (compiled walk; jsonld.js)',
-  'canonicalisation: RDFC-1.0 (rdf-canonize)',
+  'canonicalisation: document to N-Quads (compiled walk; jsonld.js)',
+  'canonicalisation: RDFC-1.0 (canonical-nquads.ts; rdf-canonize)',
   'hashing (SHA-256 outside canonicalisation)',
   'signature (Ed25519 sign or verify, base58)',
   'database (driver, query building, PGlite engine)',
@@ -43,6 +43,8 @@ interface ProfileNode {
   children?: number[];
 }
 
+// the labelling, sorting and hashing of the N-Quads: the compiled path's own, or rdf-canonize's when it falls back
+const RDFC = (url: string) => url.includes('/rdf-canonize/') || url.endsWith('/src/vc/canonical-nquads.ts');
 const CANONICALISATION = (url: string) => url.includes('/jsonld/') || url.endsWith('/fast-canonize.ts');
 const SIGNATURE = (url: string) => url === 'node:internal/crypto/sig' || url === 'node:internal/crypto/keys' || url.includes('/base58-universal/') || url.endsWith('/src/vc/multibase.ts');
 const AUTH = (url: string) => /fast-jwt|@fastify\/jwt/.test(url);
@@ -60,8 +62,8 @@ function bucketOf(stack: CallFrame[]): Bucket {
   if (leaf === '(garbage collector)') return 'garbage collection';
   if (leaf === '(idle)') return 'waiting (idle: PostgreSQL server, I/O)';
   const urls = stack.map(({ url }) => url);
-  if (urls.some((url) => url.includes('/rdf-canonize/'))) return 'canonicalisation: RDFC-1.0 (rdf-canonize)';
-  if (urls.some(CANONICALISATION)) return 'canonicalisation: document to quads (compiled walk; jsonld.js)';
+  if (urls.some(RDFC)) return 'canonicalisation: RDFC-1.0 (canonical-nquads.ts; rdf-canonize)';
+  if (urls.some(CANONICALISATION)) return 'canonicalisation: document to N-Quads (compiled walk; jsonld.js)';
   if (urls.some(SIGNATURE)) return 'signature (Ed25519 sign or verify, base58)';
   // the bearer token's HMAC is authentication, not the proof's hashing
   if (urls.some(AUTH)) return 'HTTP (Fastify, inject, auth, serialisation)';
