@@ -25,20 +25,29 @@ export function canonicalNQuads(triples: readonly string[]): string {
     if (isBlank(subject)) mentionedIn(mentions, subject, index);
     if (isBlank(object) && object !== subject) mentionedIn(mentions, object, index);
   }
-  if (mentions.size === 0) return sortedLines(triples, (text) => text);
+  if (mentions.size === 0) return sortedLines(triples, undefined);
 
   const byHash = new Map<string, string>();
   for (const [node, indices] of mentions) {
-    const reference = (text: string) => (isBlank(text) ? (text === node ? '_:a' : '_:z') : text);
-    const firstDegree = indices.map((index) => line(triples, index, reference)).sort();
-    const hash = createHash('sha256').update(firstDegree.join(''), 'utf8').digest('hex');
+    const hash = createHash('sha256').update(firstDegreeQuads(triples, indices, node), 'utf8').digest('hex');
     // two blank nodes alike at the first degree: the N-degree hashing decides, which is rdf-canonize's job
-    if (byHash.has(hash)) return canonizeDataset(sortedLines(triples, (text) => text), { algorithm: 'RDFC-1.0', inputFormat: 'application/n-quads' });
+    if (byHash.has(hash)) return canonizeDataset(sortedLines(triples, undefined), { algorithm: 'RDFC-1.0', inputFormat: 'application/n-quads' });
     byHash.set(hash, node);
   }
   const canonical = new Map<string, string>();
   for (const hash of [...byHash.keys()].sort()) canonical.set(byHash.get(hash)!, `_:c14n${canonical.size}`);
-  return sortedLines(triples, (text) => (isBlank(text) ? canonical.get(text)! : text));
+  return sortedLines(triples, canonical);
+}
+
+/** The triples that mention `node`, it written `_:a` and any other blank node `_:z`, as sorted N-Quads lines. */
+function firstDegreeQuads(triples: readonly string[], indices: number[], node: string) {
+  const lines: string[] = [];
+  for (const index of indices) {
+    const subject = triples[index]!;
+    const object = triples[index + 2]!;
+    lines.push(`${isBlank(subject) ? (subject === node ? '_:a' : '_:z') : subject} ${triples[index + 1]} ${isBlank(object) ? (object === node ? '_:a' : '_:z') : object} .\n`);
+  }
+  return lines.sort().join('');
 }
 
 function mentionedIn(mentions: Map<string, number[]>, blank: string, index: number) {
@@ -50,14 +59,14 @@ function mentionedIn(mentions: Map<string, number[]>, blank: string, index: numb
 // IRIs are written from "<" and literals from a quote: a leading "_" is a blank node.
 const isBlank = (text: string) => text.charCodeAt(0) === 95;
 
-function line(triples: readonly string[], index: number, label: (text: string) => string) {
-  return `${label(triples[index]!)} ${triples[index + 1]} ${label(triples[index + 2]!)} .\n`;
-}
-
-/** Every triple as an N-Quads line, relabelled, in the code-unit order rdf-canonize sorts its output in. */
-function sortedLines(triples: readonly string[], label: (text: string) => string) {
+/** Every triple as an N-Quads line, blank nodes under their `canonical` labels, in the code-unit order rdf-canonize sorts its output in. */
+function sortedLines(triples: readonly string[], canonical: Map<string, string> | undefined) {
   const lines: string[] = [];
-  for (let index = 0; index < triples.length; index += 3) lines.push(line(triples, index, label));
+  for (let index = 0; index < triples.length; index += 3) {
+    const subject = triples[index]!;
+    const object = triples[index + 2]!;
+    lines.push(`${canonical && isBlank(subject) ? canonical.get(subject) : subject} ${triples[index + 1]} ${canonical && isBlank(object) ? canonical.get(object) : object} .\n`);
+  }
   return lines.sort().join('');
 }
 
