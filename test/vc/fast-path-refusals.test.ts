@@ -76,6 +76,7 @@ const featuresContext = {
     rtlText: { '@id': 'ex:rtlText', '@direction': 'rtl' },
     partOf: { '@reverse': 'ex:hasPart' },
     measured: { '@id': 'ex:measured', '@type': 'http://www.w3.org/2001/XMLSchema#double' },
+    langString: { '@id': 'ex:langString', '@type': 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString' },
   },
 };
 
@@ -128,6 +129,7 @@ const REFUSED: Case[] = [
   { name: 'a reverse property', change: withFeatures((d) => void (achievement(d).partOf = { id: 'https://fast-path.test/programme' })), documentLoader: featuresLoader },
   { name: 'a compact IRI key with a defined prefix', change: withFeatures((d) => void (achievement(d)['ex:note'] = 'x')), documentLoader: featuresLoader },
   { name: 'an integer in an xsd:double term', change: withFeatures((d) => void (achievement(d).measured = 3)), documentLoader: featuresLoader },
+  { name: 'a string in an rdf:langString term', change: withFeatures((d) => void (achievement(d).langString = 'Foundation')), documentLoader: featuresLoader },
   { name: 'a type with a scoped context mixed with unknown types', change: (d) => void ((achievement(d).type = ['Achievement', 'IIOECourse']), (subject(d).type = ['Learner', 'AchievementSubject'])) },
 ];
 
@@ -136,6 +138,13 @@ const HANDLED: Case[] = [
   { name: 'a type with a scoped context beside another defined type', change: (d) => void (achievement(d).type = ['Achievement', 'Criteria']) },
   { name: 'an integer in an xsd:float term', change: (d) => void (subject(d).creditsEarned = 3) },
   { name: 'the feature context present but unused', change: withFeatures(() => {}), documentLoader: featuresLoader },
+  // triples written twice (a dataset holds each once) and blank nodes alike at the first degree
+  { name: 'a tag listed twice', change: (d) => void (achievement(d).tag = ['AI', 'Module', 'AI']) },
+  { name: 'the issuer described again as the achievement\'s creator', change: (d) => void (achievement(d).creator = structuredClone(d.issuer)) },
+  {
+    name: 'two identical evidence items (blank nodes alike at the first degree)',
+    change: (d) => void (d.evidence = [{ type: ['Evidence'], name: 'Portfolio' }, { type: ['Evidence'], name: 'Portfolio' }]),
+  },
 ];
 
 /** The result of `work`, or its error's name and message (for a SigningError, of the library error it wraps). */
