@@ -1,39 +1,44 @@
 const BASE58BTC = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-const DIGITS = new Map([...BASE58BTC].map((character, digit) => [character, digit]));
+// digit of each ASCII code, -1 outside the alphabet
+const DIGITS = new Int8Array(128).fill(-1);
+for (const [digit, character] of [...BASE58BTC].entries()) DIGITS[character.charCodeAt(0)] = digit;
 
-// Both directions convert a big number between bases in wide limbs, kept below 2^53 through every step (a limb
-// below 2^32 times 256 or 58, plus a carry): signing and verifying a proof each convert a 64-byte signature, and the
-// byte-at-a-time loop of base58-universal (or BigInt arithmetic) cost a tenth of a compiled signature.
-const DIGITS_PER_LIMB = 5;
-const DIGIT_LIMB = 58 ** DIGITS_PER_LIMB; // < 2^30
-const BYTE_LIMB = 2 ** 32;
+// Both directions convert a big number between bases in limbs small enough that every step (a limb times 256 or
+// 58, plus a carry) stays below 2^31, where V8 does integer arithmetic: signing and verifying a proof each convert
+// a 64-byte signature, and the double-precision division of wider limbs cost as much as base58-universal.
+const DIGITS_PER_LIMB = 3;
+const DIGIT_LIMB = 58 ** DIGITS_PER_LIMB; // 195,112: times 256 stays below 2^26
+const BYTES_PER_LIMB = 3; // 2^24: times 58 stays below 2^30
 
 /** base58btc (the Bitcoin alphabet, each leading zero byte a '1'): the body of a "z" multibase value. */
 export function encodeBase58btc(bytes: Uint8Array): string {
   let zeros = 0;
   while (zeros < bytes.length && bytes[zeros] === 0) zeros++;
-  // the number in base 58^5, least significant limb first
-  const limbs: number[] = [];
+  // the number in base 58^3, least significant limb first (log(256) / log(58^3) ≈ 0.456 limbs per byte); each
+  // limb is written as its three digits, most significant first
+  const limbs = new Int32Array(Math.ceil((bytes.length - zeros) * 0.46) + 1);
+  let used = 0;
   for (let index = zeros; index < bytes.length; index++) {
     let carry = bytes[index]!;
-    for (let limb = 0; limb < limbs.length; limb++) {
+    for (let limb = 0; limb < used; limb++) {
       const value = limbs[limb]! * 256 + carry;
       limbs[limb] = value % DIGIT_LIMB;
-      carry = Math.floor(value / DIGIT_LIMB);
+      carry = (value / DIGIT_LIMB) | 0;
     }
-    if (carry > 0) limbs.push(carry);
+    while (carry > 0) {
+      limbs[used++] = carry % DIGIT_LIMB;
+      carry = (carry / DIGIT_LIMB) | 0;
+    }
   }
   const digits: string[] = [];
-  for (const limb of limbs) {
-    let value = limb;
-    for (let digit = 0; digit < DIGITS_PER_LIMB; digit++) {
-      digits.push(BASE58BTC[value % 58]!);
-      value = Math.floor(value / 58);
-    }
+  for (let limb = used - 1; limb >= 0; limb--) {
+    const value = limbs[limb]!;
+    digits.push(BASE58BTC[((value / (58 * 58)) | 0) % 58]!, BASE58BTC[((value / 58) | 0) % 58]!, BASE58BTC[value % 58]!);
   }
   // the most significant limb's unused digits are zeros ('1'), which are not part of the number
-  while (digits.length > 0 && digits[digits.length - 1] === '1') digits.pop();
-  return '1'.repeat(zeros) + digits.reverse().join('');
+  let start = 0;
+  while (start < digits.length && digits[start] === '1') start++;
+  return '1'.repeat(zeros) + digits.slice(start).join('');
 }
 
 /**
@@ -44,21 +49,22 @@ export function decodeBase58btc(text: string): Buffer | undefined {
   if (text.length === 0) return undefined;
   let zeros = 0;
   while (zeros < text.length && text[zeros] === '1') zeros++;
-  // the number in base 2^32, least significant limb first
+  // the number in base 2^24, least significant limb first
   const limbs: number[] = [];
   for (let index = zeros; index < text.length; index++) {
-    const digit = DIGITS.get(text[index]!);
-    if (digit === undefined) return undefined;
+    const code = text.charCodeAt(index);
+    const digit = code < 128 ? DIGITS[code]! : -1;
+    if (digit < 0) return undefined;
     let carry = digit;
     for (let limb = 0; limb < limbs.length; limb++) {
       const value = limbs[limb]! * 58 + carry;
-      limbs[limb] = value % BYTE_LIMB;
-      carry = Math.floor(value / BYTE_LIMB);
+      limbs[limb] = value & 0xffffff;
+      carry = value >>> 24;
     }
     if (carry > 0) limbs.push(carry);
   }
   const bytes: number[] = [];
-  for (const limb of limbs) bytes.push(limb & 0xff, (limb >>> 8) & 0xff, (limb >>> 16) & 0xff, limb >>> 24);
+  for (const limb of limbs) for (let shift = 0; shift < 8 * BYTES_PER_LIMB; shift += 8) bytes.push((limb >>> shift) & 0xff);
   while (bytes.length > 0 && bytes[bytes.length - 1] === 0) bytes.pop();
   return Buffer.concat([Buffer.alloc(zeros), Buffer.from(bytes.reverse())]);
 }
