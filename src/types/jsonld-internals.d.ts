@@ -55,5 +55,6 @@ declare module 'rdf-canonize' {
     object: RdfTerm;
     graph: RdfTerm;
   }
-  export function _canonizeSync(dataset: Quad[] | string, options: { algorithm: 'RDFC-1.0'; inputFormat?: 'application/n-quads' }): string;
+  export function _canonizeSync(dataset: Quad[], options: { algorithm: 'RDFC-1.0' }): string;
+  export const NQuads: { parse(input: string): Quad[] };
 }

@@ -1,6 +1,6 @@
 import contextProcessor, { type ActiveContext, type ProcessingOptions } from 'jsonld/lib/context.js';
 import ContextResolver from 'jsonld/lib/ContextResolver.js';
-import { canonicalNQuads, datatypeSuffix, iriText, literalText } from './canonical-nquads.js';
+import { canonicalNQuads, datatypeSuffix, iriText, literalText, XSD_STRING } from './canonical-nquads.js';
 
 /**
  * The proof fast path's canonicaliser (docs/fast-path.md): the RDFC-1.0 canonical N-Quads of a JSON-LD document,
@@ -9,15 +9,16 @@ import { canonicalNQuads, datatypeSuffix, iriText, literalText } from './canonic
  *
  * What is compiled: every context a document names is processed once by jsonld.js's own context processor
  * (root, type-scoped and property-scoped alike) and kept as a Scope with its term look-ups memoised; the
- * document is then walked once, turning each property straight into RDF quads by the JSON-LD 1.1 expansion and
- * RDF serialisation rules, and the quads go to rdf-canonize's synchronous RDFC-1.0, which the stock path also
- * uses. IRI expansion is jsonld.js's own, so term semantics are never re-implemented.
+ * document is then walked once, turning each property straight into the N-Quads text of its triples by the
+ * JSON-LD 1.1 expansion and RDF serialisation rules, and canonicalNQuads labels, sorts and hashes them by RDFC-1.0
+ * (with rdf-canonize, which the stock path uses, where blank nodes are alike at the first degree). IRI expansion
+ * is jsonld.js's own, so term semantics are never re-implemented.
  *
  * The walk handles only what those documents use: string, integer and boolean values, nested node objects,
  * arrays of them, `@id`/`@type` (through their aliases), terms with `@id`, `@vocab` or datatype coercion and
  * scoped contexts. Anything else (a term no context defines, a compact IRI, a language or direction, a list,
  * graph or map container, `@json`, a value object, a relative IRI, a nested `@context`, null, a non-integer
- * number) makes it answer `undefined`, and the caller uses the stock path: correctness never rests on the
+ * number, an xsd:double) makes it answer `undefined`, and the caller uses the stock path: correctness never rests on the
  * fast path guessing right. The differential tests (test/vc/fast-path*.test.ts) hold it to the stock output.
  */
 export async function fastCanonize({
@@ -64,7 +65,7 @@ interface Scope {
   previous: Scope | undefined;
   options: ProcessingOptions;
   derived: Record<Derivation, Map<unknown, Scope>>;
-  /** memoised look-ups, bounded (MEMO_LIMIT): a document under verification may bring any number of keys */
+  /** memoised look-ups of the context's terms (`memoised`) */
   expandedKeys: Map<string, string | null>;
   properties: Map<string, PropertyPlan | null>;
   values: Map<string, ValuePlan>;
@@ -85,8 +86,12 @@ function newScope(context: ActiveContext, previous: Scope | undefined, options: 
 }
 
 // Root scopes by the identity of each context document the loader returned, so a loader that serves another
-// document under the same URL never meets a scope compiled from the first.
-const rootScopes = new WeakMap<object, RootScopes>();
+// document under the same URL never meets a scope compiled from the first. Our documents name a handful of context
+// lists; documents sent for verification may name any order or repetition of the bundled contexts, so past
+// ROOT_SCOPE_LIMIT lists the scopes start afresh (ours are compiled again at their next use) instead of growing.
+let rootScopes = new WeakMap<object, RootScopes>();
+let rootScopeCount = 0;
+const ROOT_SCOPE_LIMIT = 128;
 interface RootScopes {
   scope?: Scope;
   next: WeakMap<object, RootScopes>;
@@ -99,6 +104,10 @@ async function rootScope(contexts: unknown, documentLoader: (url: string) => Pro
     documents = await Promise.all(contexts.map(async (url: string) => (await documentLoader(url)).document));
   } catch {
     return undefined;
+  }
+  if (rootScopeCount >= ROOT_SCOPE_LIMIT) {
+    rootScopes = new WeakMap();
+    rootScopeCount = 0;
   }
   let node: RootScopes | undefined;
   let level = rootScopes;
@@ -117,6 +126,7 @@ async function rootScope(contexts: unknown, documentLoader: (url: string) => Pro
     try {
       const initial = contextProcessor.getInitialContext(options);
       node!.scope = newScope(await contextProcessor.process({ activeCtx: initial, localCtx: contexts, options }), undefined, options);
+      rootScopeCount++;
     } catch {
       return undefined;
     }
@@ -145,18 +155,19 @@ function derive(scope: Scope, local: unknown, derivation: Derivation): Scope {
   });
 }
 
-// Our scopes meet a few dozen keys and types; beyond this, look-ups are computed each time instead of remembered.
-const MEMO_LIMIT = 512;
-
-function memoised<V>(memo: Map<string, V>, key: string, compute: () => V): V {
+/**
+ * A look-up remembered on its scope, for the context's own terms only: they are as many as the bundled contexts
+ * define, whatever keys the documents sent for verification bring (those are computed each time).
+ */
+function memoised<V>(scope: Scope, memo: Map<string, V>, key: string, compute: () => V): V {
   if (memo.has(key)) return memo.get(key)!;
   const value = compute();
-  if (memo.size < MEMO_LIMIT) memo.set(key, value);
+  if (scope.context.mappings.has(key)) memo.set(key, value);
   return value;
 }
 
 function expandKey(scope: Scope, key: string): string | null {
-  return memoised(scope.expandedKeys, key, () => contextProcessor.expandIri(scope.context, key, { vocab: true }, scope.options));
+  return memoised(scope, scope.expandedKeys, key, () => contextProcessor.expandIri(scope.context, key, { vocab: true }, scope.options));
 }
 
 /** A key of a node object that is a property: its predicate as N-Quads text, and its property-scoped context. */
@@ -170,7 +181,7 @@ interface PropertyPlan {
  * other than @id and @type, a reverse property, a non-absolute IRI, a container other than @set).
  */
 function propertyPlan(scope: Scope, key: string): PropertyPlan | null {
-  return memoised(scope.properties, key, () => {
+  return memoised(scope, scope.properties, key, () => {
     const property = expandKey(scope, key);
     const definition = scope.context.mappings.get(key);
     if (property === null || property.startsWith('@') || !definition || definition.reverse || !ABSOLUTE_IRI.test(property)) return null;
@@ -186,7 +197,7 @@ interface ValuePlan {
   reference: '@id' | '@vocab' | undefined;
   /** the coerced datatype IRI, or null */
   datatype: string | null;
-  /** coerced to @json, @none or another keyword (or @id/@vocab for a non-string), or to rdf:langString: left to the stock path */
+  /** coerced to @json, @none or another keyword (or @id/@vocab for a non-string), rdf:langString or xsd:double: left to the stock path */
   literalsUnsupported: boolean;
   /** a default language or direction applies to strings: left to the stock path */
   languageTagged: boolean;
@@ -195,12 +206,14 @@ interface ValuePlan {
 }
 
 function valuePlan(scope: Scope, key: string): ValuePlan {
-  return memoised(scope.values, key, () => {
+  return memoised(scope, scope.values, key, () => {
     const coercion = contextProcessor.getContextValue(scope.context, key, '@type');
     const language = contextProcessor.getContextValue(scope.context, key, '@language');
     const direction = contextProcessor.getContextValue(scope.context, key, '@direction');
-    // rdf:langString without a language is written like xsd:string but stays a different literal: the stock path's
-    const literalsUnsupported = coercion !== null && (typeof coercion !== 'string' || coercion.startsWith('@') || coercion === RDF_LANGSTRING);
+    // rdf:langString without a language is written like xsd:string but stays a different literal, and jsonld.js
+    // writes any value typed xsd:double in its own double form ("1.0E0"): both the stock path's
+    const literalsUnsupported =
+      coercion !== null && (typeof coercion !== 'string' || coercion.startsWith('@') || coercion === RDF_LANGSTRING || coercion === XSD_DOUBLE);
     const datatype = literalsUnsupported ? null : (coercion as string | null);
     return {
       reference: coercion === '@id' || coercion === '@vocab' ? coercion : undefined,
@@ -213,7 +226,6 @@ function valuePlan(scope: Scope, key: string): ValuePlan {
 }
 
 const RDF_TYPE = iriText('http://www.w3.org/1999/02/22-rdf-syntax-ns#type');
-const XSD_STRING = 'http://www.w3.org/2001/XMLSchema#string';
 const RDF_LANGSTRING = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString';
 const XSD_INTEGER_SUFFIX = datatypeSuffix('http://www.w3.org/2001/XMLSchema#integer');
 const XSD_BOOLEAN_SUFFIX = datatypeSuffix('http://www.w3.org/2001/XMLSchema#boolean');
@@ -222,26 +234,23 @@ const XSD_DOUBLE = 'http://www.w3.org/2001/XMLSchema#double';
 const ABSOLUTE_IRI = /^[A-Za-z][A-Za-z0-9+\-.]*:[^\s]*$/;
 
 /**
- * The document's RDF dataset, as jsonld.js's toRDF would produce it, as serialised triples for canonicalNQuads
- * (a set: repeated triples appear once).
+ * The document's RDF triples, as jsonld.js's toRDF would produce them, serialised for canonicalNQuads.
+ *
+ * jsonld.js builds a node map first: node objects with the same id merge, and a value equal to one already held
+ * by the same node under the same property is dropped. "Equal" compares expanded values: the same IRI, or the same
+ * JSON value with the same coerced datatype (the number 5 and the string "5" typed xsd:integer both stay, though
+ * written alike), and `@type` is a property of its own (a type given again through a term meaning rdf:type stays,
+ * giving the same line twice). Most documents cannot repeat anything, and the walk writes their triples as it
+ * meets them; when it saw a way for a repeat to occur (`mayRepeat`), it walks again keeping those rules.
  */
 function documentToTriples(root: Scope, document: Record<string, unknown>): string[] {
-  const walk = new Walk();
+  const walk = new Walk(false);
   walk.node({ scope: root, element: document, activeProperty: null, isRoot: true });
-  return walk.mayRepeat ? withoutRepeats(walk.triples) : walk.triples;
-}
-
-function withoutRepeats(triples: string[]): string[] {
-  const seen = new Set<string>();
-  const kept: string[] = [];
-  for (let index = 0; index < triples.length; index += 3) {
-    // The terms' texts are unambiguous (IRIs in <>, literals quoted and escaped, blank nodes "_:"), so is the line.
-    const line = `${triples[index]} ${triples[index + 1]} ${triples[index + 2]}`;
-    if (seen.has(line)) continue;
-    seen.add(line);
-    kept.push(triples[index]!, triples[index + 1]!, triples[index + 2]!);
-  }
-  return kept;
+  if (!walk.mayRepeat) return walk.triples;
+  // every scoped context was processed by the first walk, so this one runs straight through
+  const merging = new Walk(true);
+  merging.node({ scope: root, element: document, activeProperty: null, isRoot: true });
+  return merging.triples;
 }
 
 const SEARCHED_LIST_LIMIT = 16;
@@ -250,25 +259,40 @@ class Walk {
   /** subject, predicate, object, … as N-Quads text */
   readonly triples: string[] = [];
   /**
-   * Whether a triple may have been emitted twice. A blank node's triples all come from one node object, so a
-   * repeat needs one node naming the same predicate twice (an array holding a value twice, two keys for one IRI)
-   * or two node objects with the same id; the walk notes those and only then removes repeats, sparing every
-   * other document a set of every triple.
+   * Whether a triple may have been written twice. A blank node's triples all come from one node object, so a
+   * repeat needs one node naming the same predicate twice (an array holding a value twice, two keys for one IRI,
+   * a term meaning rdf:type beside the types) or two node objects with the same id.
    */
   mayRepeat = false;
   private readonly namedSubjects = new Set<string>();
+  /** in a merging walk, each value held so far by subject and property (jsonld.js's node map) */
+  private readonly held = new Set<string>();
   private blankNodes = 0;
 
+  /** @param merging drop the values jsonld.js's node map drops (see documentToTriples) */
+  constructor(private readonly merging: boolean) {}
+
   /**
-   * The triples of one predicate of one node; an object written twice marks the walk (`mayRepeat`). Long lists
-   * are not searched (quadratic): they are marked, and the set at the end removes what repeats.
+   * The triples of one property of one node (`objects`, written from `source`'s values; the types have none). A
+   * merging walk keeps a value unless the node holds an equal one under the same property (`property`: the
+   * predicate, or "@type"); any other walk writes them all, noting a repeated object in `mayRepeat`.
    */
-  private emit(subject: string, predicate: string, objects: string[]) {
-    if (objects.length > SEARCHED_LIST_LIMIT) this.mayRepeat = true;
-    for (const [index, object] of objects.entries()) {
-      if (index > 0 && !this.mayRepeat && objects.indexOf(object) < index) this.mayRepeat = true;
-      this.triples.push(subject, predicate, object);
+  private emit({ subject, property, predicate, objects, source }: { subject: string; property: string; predicate: string; objects: string[]; source?: ValueSource }) {
+    if (this.merging) {
+      for (const [index, object] of objects.entries()) {
+        const identity = source ? valueIdentity(source.values[index], object, valuePlan(source.scope, source.key)) : object;
+        const key = `${subject} ${property} ${identity}`;
+        if (this.held.has(key)) continue;
+        this.held.add(key);
+        this.triples.push(subject, predicate, object);
+      }
+      return;
     }
+    // a short list is searched (no set to build), a long one counted through a set (no quadratic search)
+    if (objects.length > SEARCHED_LIST_LIMIT ? new Set(objects).size < objects.length : objects.some((object, index) => objects.indexOf(object) < index)) {
+      this.mayRepeat = true;
+    }
+    for (const object of objects) this.triples.push(subject, predicate, object);
   }
 
   /** A node object: its subject term, after emitting its triples. Mirrors jsonld.js `expand` for one element. */
@@ -300,12 +324,10 @@ class Walk {
       if (this.namedSubjects.has(subject)) this.mayRepeat = true;
       this.namedSubjects.add(subject);
     }
-    this.emit(
-      subject,
-      RDF_TYPE,
-      types.map((type) => memoised(typeScoped.types, type, () => iriText(absoluteIri(typeScoped, type, { base: true, vocab: true })))),
-    );
-    const predicates: string[] = [];
+    const typeObjects = types.map((type) => memoised(typeScoped, typeScoped.types, type, () => iriText(absoluteIri(typeScoped, type, { base: true, vocab: true }))));
+    this.emit({ subject, property: '@type', predicate: RDF_TYPE, objects: typeObjects });
+    // a property may also mean rdf:type (a term defined as its IRI): its values would repeat the types' triples
+    const predicates: string[] = types.length > 0 ? [RDF_TYPE] : [];
 
     for (const key of keys) {
       if (isRoot && key === '@context') continue;
@@ -316,8 +338,10 @@ class Walk {
       const termScope = plan.local === undefined ? active : derive(active, plan.local, 'property-scoped');
       if (predicates.includes(plan.predicate)) this.mayRepeat = true;
       predicates.push(plan.predicate);
-      const values = element[key];
-      this.emit(subject, plan.predicate, Array.isArray(values) ? values.map((value) => this.value({ scope: termScope, key, value })) : [this.value({ scope: termScope, key, value: values })]);
+      const value = element[key];
+      const values = Array.isArray(value) ? value : [value];
+      const objects = values.map((item) => this.value({ scope: termScope, key, value: item }));
+      this.emit({ subject, property: plan.predicate, predicate: plan.predicate, objects, source: { values, scope: termScope, key } });
     }
     return subject;
   }
@@ -335,12 +359,29 @@ class Walk {
       return literalText(value, plan.stringSuffix);
     }
     if (typeof value === 'boolean') return literalText(String(value), plan.datatype === null ? XSD_BOOLEAN_SUFFIX : datatypeSuffix(plan.datatype));
-    // jsonld.js writes non-integers (and anything typed xsd:double) in its own double form: the stock path's job
-    if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e21 && plan.datatype !== XSD_DOUBLE) {
+    // jsonld.js writes non-integers in its own double form: the stock path's job
+    if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e21) {
       return literalText(value.toFixed(0), plan.datatype === null ? XSD_INTEGER_SUFFIX : datatypeSuffix(plan.datatype));
     }
     throw new Unsupported();
   }
+}
+
+/** The JSON values a property's objects were written from, and the scope and key that read them. */
+interface ValueSource {
+  values: unknown[];
+  scope: Scope;
+  key: string;
+}
+
+/**
+ * What jsonld.js's node map compares a value by: a reference by its IRI (a blank node's label is never reused), a
+ * literal by its JSON value and its coerced datatype, if any (the object's text alone would equate 5 and "5"
+ * typed xsd:integer, or a string with and without an explicit xsd:string).
+ */
+function valueIdentity(value: unknown, object: string, plan: ValuePlan): string {
+  const reference = typeof value === 'object' || (typeof value === 'string' && plan.reference !== undefined);
+  return reference ? object : `${typeof value} ${plan.datatype ?? ''} ${object}`;
 }
 
 function stringList(value: unknown): string[] {
