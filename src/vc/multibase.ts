@@ -6,8 +6,7 @@ for (const [digit, character] of [...BASE58BTC].entries()) DIGITS[character.char
 // Both directions convert a big number between bases in limbs small enough that every step (a limb times 256 or
 // 58, plus a carry) stays below 2^31, where V8 does integer arithmetic: signing and verifying a proof each convert
 // a 64-byte signature, and the double-precision division of wider limbs cost as much as base58-universal.
-const DIGITS_PER_LIMB = 3;
-const DIGIT_LIMB = 58 ** DIGITS_PER_LIMB; // 195,112: times 256 stays below 2^26
+const DIGIT_LIMB = 58 ** 3; // three digits, 195,112: times 256 stays below 2^26
 const BYTES_PER_LIMB = 3; // 2^24: times 58 stays below 2^30
 
 /** base58btc (the Bitcoin alphabet, each leading zero byte a '1'): the body of a "z" multibase value. */
@@ -42,11 +41,19 @@ export function encodeBase58btc(bytes: Uint8Array): string {
 }
 
 /**
- * Decodes base58btc; undefined for an empty string or any character outside the alphabet (whitespace included).
- * base58btc has one spelling per byte string, so a value that decodes is the only encoding of its bytes.
+ * The longest base58btc text decoded, 256 characters (187 bytes). What the service decodes is short (a signature
+ * is 88 characters, a key 48, a SHA-512 multihash 91); the conversion takes time quadratic in the length, so a
+ * longer text from a stranger is refused, not decoded.
+ */
+export const BASE58BTC_DECODED_LENGTH_LIMIT = 256;
+
+/**
+ * Decodes base58btc; undefined for an empty string, any character outside the alphabet (whitespace included), or a
+ * text longer than BASE58BTC_DECODED_LENGTH_LIMIT. base58btc has one spelling per byte string, so a value that
+ * decodes is the only encoding of its bytes.
  */
 export function decodeBase58btc(text: string): Buffer | undefined {
-  if (text.length === 0) return undefined;
+  if (text.length === 0 || text.length > BASE58BTC_DECODED_LENGTH_LIMIT) return undefined;
   let zeros = 0;
   while (zeros < text.length && text[zeros] === '1') zeros++;
   // the number in base 2^24, least significant limb first

@@ -7,7 +7,7 @@ import { confirmCompiled } from './compiled-verify.js';
 import { eddsaRdfc2022 } from './cryptosuite.js';
 import { checkCredentialDataModel } from './data-model.js';
 import { createDocumentLoader, type DidResolver, type DocumentLoader, DocumentNotFoundError } from './document-loader.js';
-import { decodeBase58btc } from './multibase.js';
+import { BASE58BTC_DECODED_LENGTH_LIMIT, decodeBase58btc } from './multibase.js';
 import { describeLibraryError } from './sign.js';
 import { asRecord } from '../lib/json.js';
 
@@ -85,6 +85,8 @@ const ED25519_SIGNATURE_BYTES = 64;
 function proofValueProblem(proofValue: unknown): string | undefined {
   if (typeof proofValue !== 'string') return 'the proof has no proofValue string';
   if (!proofValue.startsWith('z')) return 'the proofValue is not multibase base58btc (it must start with "z")';
+  // refused before decoding, which takes time quadratic in the length
+  if (proofValue.length - 1 > BASE58BTC_DECODED_LENGTH_LIMIT) return `the proofValue is ${proofValue.length} characters long; an Ed25519 signature's is at most 89`;
   const length = decodeBase58btc(proofValue.slice(1))?.length;
   if (length === undefined) return 'the proofValue is not an exact base58btc encoding (it contains other characters, such as whitespace)';
   if (length !== ED25519_SIGNATURE_BYTES) return `the proofValue encodes ${length} bytes, not the ${ED25519_SIGNATURE_BYTES} of an Ed25519 signature`;

@@ -1,7 +1,7 @@
 import { decode as referenceDecode, encode as referenceEncode } from 'base58-universal';
 import fc from 'fast-check';
 import t from 'tap';
-import { decodeBase58btc, encodeBase58btc } from '../../src/vc/multibase.js';
+import { BASE58BTC_DECODED_LENGTH_LIMIT, decodeBase58btc, encodeBase58btc } from '../../src/vc/multibase.js';
 
 // The service's base58btc against base58-universal (the encoder @digitalbazaar's libraries use): the same text for
 // every byte string, leading zero bytes and the 64-byte signatures of proofs included, and back.
@@ -42,4 +42,8 @@ t.test('refuses what is not base58btc', async (t) => {
   for (const text of ['', '0', 'O', 'I', 'l', 'abc def', 'abc\n', '+/=', 'z\u{1F600}', '\uD800']) {
     t.equal(decodeBase58btc(text), undefined, JSON.stringify(text));
   }
+  // decoding takes time quadratic in the length: what the service decodes is far shorter than the limit
+  t.equal(decodeBase58btc('2'.repeat(BASE58BTC_DECODED_LENGTH_LIMIT))?.length, 187, 'the longest text decoded');
+  t.equal(decodeBase58btc('2'.repeat(BASE58BTC_DECODED_LENGTH_LIMIT + 1)), undefined, 'one character more is refused');
+  t.equal(decodeBase58btc('2'.repeat(1_000_000)), undefined, 'a megabyte of digits is refused');
 });

@@ -152,6 +152,7 @@ t.test('what is not a supported proof is refused by name, before any DID is reso
     ['a proof that is not an object', { ...jcs, proof: ['z3FXQ'] }, /^the proof is not a proof object;/],
     ['Ed25519Signature2020 without its suite context', { ...legacy, '@context': (legacy['@context'] as string[]).filter((url) => url !== ED25519_2020_CONTEXT) }, /needs https:\/\/w3id\.org\/security\/suites\/ed25519-2020\/v1 in the document's @context/],
     ['an eddsa-jcs-2022 proofValue of 65 bytes', { ...jcs, proof: [{ ...proofOf(jcs), proofValue: `z1${(proofOf(jcs).proofValue as string).slice(1)}` }] }, /encodes 65 bytes/],
+    ['a proofValue of 100,000 base58btc digits (refused before it is decoded)', { ...jcs, proof: [{ ...proofOf(jcs), proofValue: `z${'9'.repeat(100_000)}` }] }, /^the proofValue is 100001 characters long; an Ed25519 signature's is at most 89$/],
     ['an Ed25519Signature2020 proofValue in base64url', { ...legacy, proof: [{ ...proofOf(legacy), proofValue: `u${Buffer.alloc(64, 7).toString('base64url')}` }] }, /not multibase base58btc/],
     ['a 2020 key of another DID', { ...legacy, proof: [{ ...proofOf(legacy), verificationMethod: `did:key:${signer.method.publicKeyMultibase}#${signer.method.publicKeyMultibase}` }] }, /is not one of the issuer's/],
   ];
