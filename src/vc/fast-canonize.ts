@@ -201,6 +201,8 @@ interface ValuePlan {
   literalsUnsupported: boolean;
   /** a default language or direction applies to strings: left to the stock path */
   languageTagged: boolean;
+  /** coerced to @json */
+  json: boolean;
   /** datatypeSuffix of the coerced datatype (xsd:string when none) */
   stringSuffix: string;
 }
@@ -220,6 +222,7 @@ function valuePlan(scope: Scope, key: string): ValuePlan {
       datatype,
       literalsUnsupported,
       languageTagged: (language !== null && language !== undefined) || (direction !== null && direction !== undefined),
+      json: coercion === '@json',
       stringSuffix: datatypeSuffix(datatype ?? XSD_STRING),
     };
   });
@@ -246,6 +249,8 @@ const ABSOLUTE_IRI = /^[A-Za-z][A-Za-z0-9+\-.]*:[^\s]*$/;
 function documentToTriples(root: Scope, document: Record<string, unknown>): string[] {
   const walk = new Walk(false);
   walk.node({ scope: root, element: document, activeProperty: null, isRoot: true });
+  // a document saying nothing (no keys, or an id alone) is one safe mode refuses: jsonld.js would drop it
+  if (walk.triples.length === 0) throw new Unsupported();
   if (!walk.mayRepeat) return walk.triples;
   // every scoped context was processed by the first walk, so this one runs straight through
   const merging = new Walk(true);
@@ -336,6 +341,8 @@ class Walk {
       const plan = propertyPlan(active, key);
       if (!plan) throw new Unsupported();
       const termScope = plan.local === undefined ? active : derive(active, plan.local, 'property-scoped');
+      // an @json term's whole value, array or object included, is one rdf:JSON literal: the stock path's
+      if (valuePlan(termScope, key).json) throw new Unsupported();
       if (predicates.includes(plan.predicate)) this.mayRepeat = true;
       predicates.push(plan.predicate);
       const value = element[key];

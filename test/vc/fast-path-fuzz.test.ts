@@ -11,7 +11,8 @@ import { allowTime, assertProperty, elapsed, SEED, startClock, stockCanonize, wi
 // decides) or exactly the stock RDFC-1.0 canonical N-Quads, and it never throws where the stock path succeeds.
 // Random documents under the VC 2.0 context and a test context of term coercions, with ids and types drawn from
 // small pools so that node objects merge, values repeat and lines come out twice, as jsonld.js's node map makes them.
-// Two constructs are left out, each marked EXCLUDED below: known divergences, reported rather than fixed here.
+// It found two divergences, now refused by the fast path: a root saying nothing (no keys, or an id alone), which
+// safe mode refuses, and an @json term holding an array or an object (one rdf:JSON literal for the stock path).
 
 const RUNS = Number(process.env.FAST_PATH_RUNS ?? 2000);
 // under 1 ms a case on the 2-core machine (2,000 runs: about 2 s; 10,000: about 8 s), the stock path most of it
@@ -111,12 +112,6 @@ const PLACE: NodeKind = { types: types.map((more) => [more, 'Place'].flat()), sc
 // out of their type's scope (and nested in a node of that type: type-scoped contexts do not propagate), both refuse them
 const SCOPED_TERMS = [...CREDENTIAL.scopedLiterals, ...CREDENTIAL.scopedReferences, ...PLACE.scopedLiterals];
 
-// EXCLUDED, a known divergence (reported, not fixed here): on an @json term the stock path writes the value as one
-// rdf:JSON literal, but fastCanonize checks the term only for a scalar value, so it writes nothing for an empty
-// array and walks an object as a node object; @json terms get non-empty scalar values only
-const misreadJsonLiteral = ([key, value]: Entry) =>
-  key === 'payload' && (Array.isArray(value) ? value.length === 0 || value.some((item) => typeof item === 'object' && item !== null) : typeof value === 'object' && value !== null);
-
 /** Two keys, or two values, that jsonld.js keeps apart though they are written alike: the same line twice. */
 const writtenTwice: fc.Arbitrary<Entry[]> = fc.oneof(
   text.map((value): Entry[] => [['note', value], ['noteTyped', value]]),
@@ -135,7 +130,7 @@ function properties(kind: NodeKind, depth: number): fc.Arbitrary<Entry[]> {
     { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...REFERENCE_TERMS, ...kind.scopedReferences), referenceValues) },
     ...(depth > 0 ? [{ weight: 2, arbitrary: fc.tuple(fc.constant('address'), oneOrMany(node(depth - 1))) }] : []),
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...SCOPED_TERMS), literalValues) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...REFUSED_TERMS), literalValues).filter((entry) => !misreadJsonLiteral(entry)) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...REFUSED_TERMS), literalValues) },
   );
   const entries = fc.oneof({ weight: 6, arbitrary: entry.map((one) => [one]) }, { weight: 1, arbitrary: writtenTwice });
   return fc.array(entries, { maxLength: 4 }).map((groups) => groups.flat());
@@ -155,12 +150,7 @@ function node(depth: number): fc.Arbitrary<Json> {
   return arbitrary;
 }
 
-// EXCLUDED, a known divergence: a root with nothing but an id (or nothing at all) is refused by the stock path in
-// safe mode ("object with only @id", "empty object") while fastCanonize gives "" (reported, not fixed here)
-const saysSomething = (root: Json) => Object.keys(root).some((key) => key !== 'id');
-const documents = node(3)
-  .filter(saysSomething)
-  .map((root): Json => ({ '@context': [VC_V2_CONTEXT, FUZZ_CONTEXT], ...root }));
+const documents = node(3).map((root): Json => ({ '@context': [VC_V2_CONTEXT, FUZZ_CONTEXT], ...root }));
 
 /** The result of `work`, or the message it threw. */
 async function outcome(work: () => Promise<string | undefined>): Promise<{ value?: string; error?: string }> {

@@ -135,6 +135,10 @@ const REFUSED: Case[] = [
   { name: 'a compact IRI key with a defined prefix', change: withFeatures((d) => void (achievement(d)['ex:note'] = 'x')), documentLoader: featuresLoader },
   { name: 'an integer in an xsd:double term', change: withFeatures((d) => void (achievement(d).measured = 3)), documentLoader: featuresLoader },
   { name: 'a string in an rdf:langString term', change: withFeatures((d) => void (achievement(d).langString = 'Foundation')), documentLoader: featuresLoader },
+  // found by test/vc/fast-path-fuzz.test.ts: the walk once wrote nothing (or a node) for these
+  { name: 'an @json term holding an empty array (VC 2.0 _sd)', change: (d) => void (d._sd = []) },
+  { name: 'an @json term holding an object', change: (d) => void (d._sd = { name: 'b' }) },
+  { name: 'a document with an id alone', change: (d) => void Object.keys(d).forEach((key) => key === '@context' || key === 'id' || delete d[key]) },
   { name: 'a string in an xsd:double term', change: withFeatures((d) => void (achievement(d).measured = '1')), documentLoader: featuresLoader },
   { name: 'a type with a scoped context mixed with unknown types', change: (d) => void ((achievement(d).type = ['Achievement', 'IIOECourse']), (subject(d).type = ['Learner', 'AchievementSubject'])) },
 ];
