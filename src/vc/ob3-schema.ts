@@ -5,7 +5,8 @@
  * context 3.0.3), Appendix B "Data Models", with the published JSON Schema
  * (ob_v3p0_achievementcredential_schema.json) as the cross-check. Section names in the comments below
  * ("B.1.2 AchievementCredential", ...) refer to that appendix. Every credential we issue is checked
- * against this schema before signing and again after signing, so `proof` is optional here.
+ * against this schema, signed (those the service builds) or not yet signed (those a VCALM caller sends), so
+ * `proof` is optional here.
  *
  * Conventions used throughout:
  * - Classes the spec marks "can be extended with additional properties" are `z.looseObject` (unknown
