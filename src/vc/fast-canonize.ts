@@ -285,7 +285,7 @@ class Walk {
   private emit({ subject, property, predicate, objects, source }: { subject: string; property: string; predicate: string; objects: string[]; source?: ValueSource }) {
     if (this.merging) {
       for (const [index, object] of objects.entries()) {
-        const identity = source ? valueIdentity(source.values[index], object, valuePlan(source.scope, source.key)) : object;
+        const identity = source ? valueIdentity(source.values[index], object, source.plan) : object;
         const key = `${subject} ${property} ${identity}`;
         if (this.held.has(key)) continue;
         this.held.add(key);
@@ -341,24 +341,24 @@ class Walk {
       const plan = propertyPlan(active, key);
       if (!plan) throw new Unsupported();
       const termScope = plan.local === undefined ? active : derive(active, plan.local, 'property-scoped');
+      const reading = valuePlan(termScope, key);
       // an @json term's whole value, array or object included, is one rdf:JSON literal: the stock path's
-      if (valuePlan(termScope, key).json) throw new Unsupported();
+      if (reading.json) throw new Unsupported();
       if (predicates.includes(plan.predicate)) this.mayRepeat = true;
       predicates.push(plan.predicate);
       const value = element[key];
       const values = Array.isArray(value) ? value : [value];
-      const objects = values.map((item) => this.value({ scope: termScope, key, value: item }));
-      this.emit({ subject, property: plan.predicate, predicate: plan.predicate, objects, source: { values, scope: termScope, key } });
+      const objects = values.map((item) => this.value({ scope: termScope, key, plan: reading, value: item }));
+      this.emit({ subject, property: plan.predicate, predicate: plan.predicate, objects, source: { values, plan: reading } });
     }
     return subject;
   }
 
-  /** One value of property `key`, expanded with the property's own scope (jsonld.js `_expandValue`). */
-  private value({ scope, key, value }: { scope: Scope; key: string; value: unknown }): string {
+  /** One value of property `key`, expanded with the property's own scope and its `plan` there (jsonld.js `_expandValue`). */
+  private value({ scope, key, plan, value }: { scope: Scope; key: string; plan: ValuePlan; value: unknown }): string {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       return this.node({ scope, element: value as Record<string, unknown>, activeProperty: key, isRoot: false });
     }
-    const plan = valuePlan(scope, key);
     if (typeof value === 'string' && plan.reference) return iriText(absoluteIri(scope, value, { base: true, vocab: plan.reference === '@vocab' }));
     if (plan.literalsUnsupported) throw new Unsupported();
     if (typeof value === 'string') {
@@ -374,11 +374,10 @@ class Walk {
   }
 }
 
-/** The JSON values a property's objects were written from, and the scope and key that read them. */
+/** The JSON values a property's objects were written from, and how the property reads them. */
 interface ValueSource {
   values: unknown[];
-  scope: Scope;
-  key: string;
+  plan: ValuePlan;
 }
 
 /**
